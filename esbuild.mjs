@@ -1,0 +1,38 @@
+// Bundles the extension (CommonJS, `vscode` external), the CLI, workers and the webview scripts.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
+
+/** Node-side entry points; later features add theirs here. */
+const nodeEntries = [
+  { in: 'src/extension.ts', out: 'extension' },
+  { in: 'src/cli/main.ts', out: 'cli' },
+].filter((e) => existsSync(e.in));
+
+/** Browser-side (webview) entry points. */
+const webEntries = [].filter((e) => existsSync(e.in));
+
+const builds = [
+  {
+    ...common,
+    entryPoints: nodeEntries,
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    define: { VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+  },
+];
+if (webEntries.length > 0) {
+  builds.push({ ...common, entryPoints: webEntries, outdir: 'dist/media', platform: 'browser', target: 'es2022', format: 'iife', loader: { '.css': 'css' } });
+}
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}
