@@ -1,0 +1,118 @@
+import type { SyntaxNode } from '../parsers';
+import { JS_FUNCTION_TYPES, stringValue } from '../syntax';
+import { nodePackageName } from '../imports/packageNames';
+
+/** Small JS/TS helpers for the ORM rules: variables, option objects, method chains. */
+
+/** Packages this file imports or requires anywhere (evidence of which ORM a call belongs to). */
+export function importedPackages(root: SyntaxNode): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of root.descendantsOfType('import_statement')) {
+    const pkg = nodePackageName(stringValue(stmt.childForFieldName('source')) ?? '.');
+    if (pkg) out.add(pkg);
+  }
+  for (const call of root.descendantsOfType('call_expression')) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier' && fn?.type !== 'import') continue;
+    if (fn.type === 'identifier' && fn.text !== 'require') continue;
+    const pkg = nodePackageName(stringValue(call.childForFieldName('arguments')?.namedChildren[0]) ?? '.');
+    if (pkg) out.add(pkg);
+  }
+  return out;
+}
+
+function enclosingScope(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (JS_FUNCTION_TYPES.has(n.type) || n.type === 'program') return n;
+  return undefined;
+}
+
+/** The initial value of the `const`/`let` that `id` names, searched from its scope outwards. */
+export function declaredValue(id: SyntaxNode): SyntaxNode | undefined {
+  for (let scope = enclosingScope(id); scope; scope = enclosingScope(scope)) {
+    let found: SyntaxNode | undefined;
+    for (const d of scope.descendantsOfType('variable_declarator')) {
+      if (d.startIndex > id.startIndex || enclosingScope(d)?.id !== scope.id) continue;
+      if (d.childForFieldName('name')?.text === id.text) found = d.childForFieldName('value') ?? undefined;
+    }
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The function body (or program) holding `node`: where mutations of a builder are looked for. */
+export function scopeText(node: SyntaxNode): string {
+  return enclosingScope(node)?.text ?? '';
+}
+
+export type KeyPresence = 'present' | 'absent' | 'unknown';
+
+/** Whether an options argument sets `key` (a value held in a variable counts as a bound). */
+export function optionKey(arg: SyntaxNode | undefined, keys: readonly string[]): KeyPresence {
+  if (!arg) return 'absent';
+  let obj: SyntaxNode | undefined = arg;
+  if (obj.type === 'identifier') obj = declaredValue(obj);
+  while (obj && (obj.type === 'as_expression' || obj.type === 'satisfies_expression' || obj.type === 'parenthesized_expression')) {
+    obj = obj.namedChildren[0];
+  }
+  if (obj?.type !== 'object') return 'unknown';
+  for (const p of obj.namedChildren) {
+    if (p.type === 'spread_element') return 'unknown';
+    const key = p.type === 'pair' || p.type === 'method_definition' ? p.childForFieldName('key') ?? p.childForFieldName('name') : p;
+    const name = key ? stringValue(key) ?? key.text : '';
+    if (keys.includes(name)) return 'present';
+  }
+  return 'absent';
+}
+
+export interface MethodCall {
+  readonly call: SyntaxNode;
+  readonly member: SyntaxNode;
+  readonly method: string;
+  readonly receiver: SyntaxNode;
+  readonly args: readonly SyntaxNode[];
+}
+
+export function asMethodCall(call: SyntaxNode): MethodCall | undefined {
+  const member = call.childForFieldName('function');
+  if (member?.type !== 'member_expression') return undefined;
+  const receiver = member.childForFieldName('object');
+  const property = member.childForFieldName('property');
+  if (!receiver || !property) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return { call, member, method: property.text, receiver, args };
+}
+
+/** Calls chained after `call`: `find().sort().limit()` from `find()` gives sort, limit. */
+export function chainedAfter(call: SyntaxNode): { methods: MethodCall[]; outer: SyntaxNode } {
+  const methods: MethodCall[] = [];
+  let node = call;
+  for (;;) {
+    const member = node.parent;
+    const next = member?.parent;
+    if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== node.id || next?.type !== 'call_expression') break;
+    const m = asMethodCall(next);
+    if (!m) break;
+    methods.push(m);
+    node = next;
+  }
+  return { methods, outer: node };
+}
+
+/** Calls chained before `call`, outermost first: for `a(x).where().orderBy()`, orderBy, where, then root `a(x)`. */
+export function chainedBefore(call: SyntaxNode): { methods: MethodCall[]; root: SyntaxNode } {
+  const methods: MethodCall[] = [];
+  let node = call;
+  for (let m = asMethodCall(node); m; m = asMethodCall(node)) {
+    methods.push(m);
+    node = m.receiver;
+    if (node.type === 'await_expression' || node.type === 'parenthesized_expression') node = node.namedChildren[0] ?? node;
+  }
+  return { methods, root: node };
+}
+
+/** True when the result of `node` is awaited or `.then`ed, i.e. the query runs here. */
+export function isExecuted(outer: SyntaxNode): boolean {
+  let p = outer.parent;
+  while (p?.type === 'parenthesized_expression' || p?.type === 'as_expression') p = p.parent;
+  return p?.type === 'await_expression' || p?.type === 'yield_expression';
+}
