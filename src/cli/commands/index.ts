@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { scanCommand } from './scan';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [scanCommand];

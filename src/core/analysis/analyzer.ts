@@ -4,7 +4,7 @@ import type { FileAnalysis, QueryFinding, RuleId, SourceLanguage, StartupImport 
 import type { SourceParser, SyntaxNode } from './parsers';
 import { DjangoQueryRule } from './queries/django';
 import { JsOrmQueryRules } from './queries/jsOrms';
-import { importedPackages } from './queries/jsScope';
+import { importedPackages, modelBindings } from './queries/jsScope';
 import { SqlAlchemyQueryRule } from './queries/sqlalchemy';
 import { IgnoreComments } from './syntax';
 
@@ -59,5 +59,5 @@ function queriesOf(root: SyntaxNode, source: string, language: SourceLanguage, c
     return out;
   }
   if (!JS_ORMS.test(source)) return [];
-  return new JsOrmQueryRules(root, importedPackages(root), source).run();
+  return new JsOrmQueryRules(root, importedPackages(root), source, modelBindings(root)).run();
 }

@@ -33,7 +33,7 @@ function unboundedQueryset(chain: Chain): string | undefined {
     if (!link.call || !QUERYSET_METHODS.has(link.name)) return undefined;
     if (link.name === 'filter' && filtersByUniqueKey(link.call)) return undefined;
   }
-  const path = [...chain.links.slice(0, manager + 1).map((l) => l.name), ...after.map((l) => `${l.name}(…)`)];
+  const path = [...chain.links.slice(0, manager + 1).map((l) => l.name), ...after.map((l) => `${l.name}(${l.call?.childForFieldName('arguments')?.namedChildCount ? '…' : ''})`)];
   return `${chain.root.text}.${path.join('.')}`;
 }
 

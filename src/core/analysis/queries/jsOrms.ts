@@ -23,7 +23,13 @@ export class JsOrmQueryRules {
   readonly findings: QueryFinding[] = [];
   private readonly knexNames: ReadonlySet<string>;
 
-  constructor(private readonly root: SyntaxNode, private readonly packages: ReadonlySet<string>, private readonly source: string) {
+  constructor(
+    private readonly root: SyntaxNode,
+    private readonly packages: ReadonlySet<string>,
+    private readonly source: string,
+    /** Names imported from the project's model modules (`../models/User`). */
+    private readonly modelBindings: ReadonlySet<string>,
+  ) {
     this.knexNames = new Set(packages.has('knex') ? ['knex', 'db', 'trx', 'database', 'pg', 'conn', 'connection'] : ['knex']);
   }
 
@@ -75,7 +81,7 @@ export class JsOrmQueryRules {
   private isMongooseModel(receiver: SyntaxNode, firstArg: SyntaxNode | undefined): boolean {
     if (firstArg && /function|arrow_function/.test(firstArg.type)) return false;
     const name = lastSegment(receiver);
-    const evidence = this.packages.has('mongoose') || this.packages.has('@nestjs/mongoose') || /Model$/.test(name);
+    const evidence = this.packages.has('mongoose') || this.packages.has('@nestjs/mongoose') || /Model$/.test(name) || this.modelBindings.has(name);
     const modelLike = (receiver.type === 'identifier' && /^[A-Z]/.test(name)) || /Model$/.test(name)
       || (receiver.type === 'call_expression' && asMethodCall(receiver)?.method === 'model');
     return evidence && modelLike;

@@ -21,6 +21,24 @@ export function importedPackages(root: SyntaxNode): Set<string> {
   return out;
 }
 
+const MODEL_MODULE = /(^|\/)models?(\/|$)|\.model$|Model$/;
+
+/** Local names bound to what the project's model modules export: `const User = require('../models/User')`. */
+export function modelBindings(root: SyntaxNode): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of root.descendantsOfType('import_statement')) {
+    if (!MODEL_MODULE.test(stringValue(stmt.childForFieldName('source')) ?? '')) continue;
+    for (const id of stmt.descendantsOfType('identifier')) out.add(id.text);
+  }
+  for (const call of root.descendantsOfType('call_expression')) {
+    if (call.childForFieldName('function')?.text !== 'require') continue;
+    if (!MODEL_MODULE.test(stringValue(call.childForFieldName('arguments')?.namedChildren[0]) ?? '')) continue;
+    const name = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
+    for (const id of name ? [name, ...name.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])] : []) out.add(id.text);
+  }
+  return out;
+}
+
 function enclosingScope(node: SyntaxNode): SyntaxNode | undefined {
   for (let n = node.parent; n; n = n.parent) if (JS_FUNCTION_TYPES.has(n.type) || n.type === 'program') return n;
   return undefined;
