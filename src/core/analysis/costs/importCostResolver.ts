@@ -98,7 +98,8 @@ export class ImportCostResolver {
       return { cost: { ...m, source: 'measured', version, basis: imp.module } };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      this.options.cache?.set(key, { failed: reason, measuredAt: new Date().toISOString() });
+      // A missing interpreter is this machine's problem, not the package's: try again next time.
+      if (!/ENOENT/.test(reason)) this.options.cache?.set(key, { failed: reason, measuredAt: new Date().toISOString() });
       return this.fallback(imp, `measuring failed: ${reason}`);
     }
   }
