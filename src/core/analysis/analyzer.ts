@@ -59,5 +59,5 @@ function queriesOf(root: SyntaxNode, source: string, language: SourceLanguage, c
     return out;
   }
   if (!JS_ORMS.test(source)) return [];
-  return new JsOrmQueryRules(root, importedPackages(root), source, modelBindings(root)).run();
+  return new JsOrmQueryRules(root, importedPackages(root, source), source, modelBindings(root, source)).run();
 }

@@ -75,9 +75,30 @@ export class IgnoreComments {
   }
 }
 
-/** Identifiers with this name anywhere in the tree (fast: the walk runs inside WASM). */
-export function identifiersNamed(root: SyntaxNode, name: string, types: readonly string[]): SyntaxNode[] {
-  return root.descendantsOfType(types as string[]).filter((n) => n.text === name);
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Nodes of the given types that sit where `pattern` matches the text (group 1 if it has one).
+ * Walking a whole tree through web-tree-sitter costs milliseconds per thousand nodes; finding
+ * candidates in the text and asking the tree what is there costs microseconds. The tree still
+ * decides: a match inside a string or comment is not a node of the wanted type.
+ */
+export function nodesWhereTextMatches(root: SyntaxNode, source: string, pattern: RegExp, types: ReadonlySet<string>): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const text = m[1] ?? m[0];
+    const start = m.index + (m[1] === undefined ? 0 : m[0].indexOf(m[1]));
+    const node = root.descendantForIndex(start, start + text.length);
+    if (types.has(node.type) && node.startIndex === start) out.push(node);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return out;
+}
+
+/** Every identifier-like node spelled `name`. */
+export function occurrencesOf(root: SyntaxNode, source: string, name: string, types: ReadonlySet<string>): SyntaxNode[] {
+  return nodesWhereTextMatches(root, source, new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`), types);
 }
 
 /** Indentation (spaces/tabs) of the line on which `node` starts. */

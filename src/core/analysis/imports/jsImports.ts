@@ -1,6 +1,6 @@
 import type { Fix, StartupImport, TextEdit } from '../model';
 import type { SyntaxNode } from '../parsers';
-import { JS_FUNCTION_TYPES, enclosingFunction, indentOf, rangeOf, stringValue, wholeLines } from '../syntax';
+import { JS_FUNCTION_TYPES, enclosingFunction, indentOf, nodesWhereTextMatches, occurrencesOf, rangeOf, stringValue, wholeLines } from '../syntax';
 import { nodePackageName } from './packageNames';
 
 /** JS/TS imports and top-level `require` calls that load a package when the module loads. */
@@ -16,6 +16,8 @@ const SIDE_EFFECT_PACKAGES = /^(dotenv|reflect-metadata|source-map-support|modul
 
 /** Identifier kinds that name a binding in an expression. */
 const VALUE_IDENTIFIERS = ['identifier', 'shorthand_property_identifier'];
+const ANY_IDENTIFIER = new Set([...VALUE_IDENTIFIERS, 'type_identifier']);
+const IDENTIFIER = new Set(['identifier']);
 /** Ancestors that make an identifier a type, erased at compile time. */
 const TYPE_CONTEXT = new Set([
   'type_annotation', 'type_arguments', 'type_query', 'type_alias_declaration', 'interface_declaration',
@@ -89,7 +91,14 @@ function requireBindings(call: SyntaxNode): Binding[] {
   });
 }
 
-function collectRaw(root: SyntaxNode): RawImport[] {
+/** `require('x')` calls anywhere: candidates from the text, checked in the tree. */
+export function requireCalls(root: SyntaxNode, source: string): SyntaxNode[] {
+  return nodesWhereTextMatches(root, source, /(?<![\w$.])(require)\s*\(/, IDENTIFIER)
+    .map((id) => id.parent)
+    .filter((call): call is SyntaxNode => call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'require');
+}
+
+function collectRaw(root: SyntaxNode, source: string): RawImport[] {
   const out: RawImport[] = [];
   for (const stmt of root.namedChildren) {
     if (stmt.type !== 'import_statement' && stmt.type !== 'export_statement') continue;
@@ -101,9 +110,7 @@ function collectRaw(root: SyntaxNode): RawImport[] {
     if (bindings === undefined) continue;
     out.push({ statement: stmt, specifierNode: source, specifier, bindings, isRequire: false });
   }
-  for (const call of root.descendantsOfType('call_expression')) {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'identifier' || fn.text !== 'require') continue;
+  for (const call of requireCalls(root, source)) {
     const arg = call.childForFieldName('arguments')?.namedChildren[0];
     const specifier = stringValue(arg);
     if (!arg || specifier === undefined || enclosingFunction(call, JS_FUNCTION_TYPES)) continue;
@@ -133,11 +140,11 @@ interface Uses {
   readonly type: number;
 }
 
-function usesOf(root: SyntaxNode, name: string, exclude: SyntaxNode): Uses {
+function usesOf(root: SyntaxNode, source: string, name: string, exclude: SyntaxNode): Uses {
   const value: SyntaxNode[] = [];
   let type = 0;
-  for (const id of root.descendantsOfType([...VALUE_IDENTIFIERS, 'type_identifier'])) {
-    if (id.text !== name || (id.startIndex >= exclude.startIndex && id.endIndex <= exclude.endIndex)) continue;
+  for (const id of occurrencesOf(root, source, name, ANY_IDENTIFIER)) {
+    if (id.startIndex >= exclude.startIndex && id.endIndex <= exclude.endIndex) continue;
     if (id.type === 'type_identifier' || isInTypeContext(id)) type++;
     else value.push(id);
   }
@@ -146,11 +153,11 @@ function usesOf(root: SyntaxNode, name: string, exclude: SyntaxNode): Uses {
 
 export function collectJsStartupImports(root: SyntaxNode, ctx: JsImportContext): StartupImport[] {
   const result: StartupImport[] = [];
-  for (const raw of collectRaw(root)) {
+  for (const raw of collectRaw(root, ctx.source)) {
     const packageName = nodePackageName(raw.specifier);
     if (!packageName) continue;
     const stmt = statementNode(raw);
-    const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, b.local, stmt)]));
+    const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, ctx.source, b.local, stmt)]));
     const valueUses = [...uses.values()].reduce((n, u) => n + u.value.length, 0);
     const isEsm = !raw.isRequire && stmt.type === 'import_statement';
     if (ctx.elidesTypeOnlyImports && isEsm && raw.bindings.length > 0 && valueUses === 0) continue;

@@ -1,6 +1,6 @@
 import type { Fix, StartupImport } from '../model';
 import type { SyntaxNode } from '../parsers';
-import { indentOf, rangeOf, wholeLines } from '../syntax';
+import { indentOf, occurrencesOf, rangeOf, wholeLines } from '../syntax';
 import { isPythonStdlib, pythonPackageName } from './packageNames';
 
 /** Python statements that run when the module is imported, and how to defer them. */
@@ -104,9 +104,10 @@ function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-function usesOf(root: SyntaxNode, name: string, importStmt: SyntaxNode): SyntaxNode[] {
-  return root.descendantsOfType('identifier').filter((id) => {
-    if (id.text !== name) return false;
+const IDENTIFIER = new Set(['identifier']);
+
+function usesOf(root: SyntaxNode, source: string, name: string, importStmt: SyntaxNode): SyntaxNode[] {
+  return occurrencesOf(root, source, name, IDENTIFIER).filter((id) => {
     if (id.startIndex >= importStmt.startIndex && id.endIndex <= importStmt.endIndex) return false;
     const parent = id.parent;
     // `client.openai` and `f(openai=1)` name something else.
@@ -126,7 +127,7 @@ function lazyFixFor(
   if (imp.wildcard) return { notLazyReason: '`import *` names cannot be traced' };
   const functions = new Map<number, SyntaxNode>();
   for (const binding of imp.bindings) {
-    for (const use of usesOf(root, binding, stmt)) {
+    for (const use of usesOf(root, source, binding, stmt)) {
       const fn = deferringFunction(use);
       if (!fn) return { notLazyReason: `\`${binding}\` is used when the module loads (line ${use.startPosition.row + 1})` };
       functions.set(fn.id, fn);

@@ -1,6 +1,7 @@
 import type { Fix, QueryFinding } from '../model';
 import type { SyntaxNode } from '../parsers';
 import { DEFAULT_BOUND, describe, insertAt, queryFinding } from './findings';
+import { nodesWhereTextMatches } from '../syntax';
 import { type MethodCall, asMethodCall, chainedAfter, chainedBefore, declaredValue, isExecuted, optionKey, scopeText } from './jsScope';
 
 /**
@@ -18,6 +19,9 @@ const KNEX_BOUNDING = new Set([
 const KNEX_ROOT_METHODS = new Set(['select', 'from', 'table', 'queryBuilder', 'distinct', 'column', 'columns', 'withSchema']);
 
 const lastSegment = (n: SyntaxNode): string => n.text.split('.').pop() ?? '';
+const ORM_METHOD_CALL = /\.\s*(findMany|findAll|findAndCountAll|find|findBy|findAndCount|findAndCountBy|getMany|getRawMany|getManyAndCount)\s*(?:<[^>()]*>)?\s*\(/;
+const PROPERTY = new Set(['property_identifier']);
+const IDENTIFIER = new Set(['identifier']);
 
 export class JsOrmQueryRules {
   readonly findings: QueryFinding[] = [];
@@ -34,10 +38,16 @@ export class JsOrmQueryRules {
   }
 
   run(): QueryFinding[] {
-    for (const call of this.root.descendantsOfType('call_expression')) {
-      const m = asMethodCall(call);
-      if (m) this.checkMethod(m);
-      this.checkKnexRoot(call);
+    for (const property of nodesWhereTextMatches(this.root, this.source, ORM_METHOD_CALL, PROPERTY)) {
+      const call = property.parent?.parent;
+      const m = call?.type === 'call_expression' ? asMethodCall(call) : undefined;
+      if (m && m.member.id === property.parent?.id) this.checkMethod(m);
+    }
+    const names = [...this.knexNames].join('|');
+    for (const id of nodesWhereTextMatches(this.root, this.source, new RegExp(`(?<![\\w$.])(${names})\\s*[(.]`), IDENTIFIER)) {
+      const parent = id.parent;
+      const call = parent?.type === 'call_expression' ? parent : parent?.type === 'member_expression' ? parent.parent : undefined;
+      if (call?.type === 'call_expression') this.checkKnexRoot(call);
     }
     return this.findings;
   }
@@ -88,7 +98,7 @@ export class JsOrmQueryRules {
   }
 
   private checkOptions(m: MethodCall, orm: 'prisma' | 'sequelize', index: number, key: string): void {
-    if (optionKey(m.args[index], [key]) !== 'absent') return;
+    if (optionKey(m.args[index], [key], this.source) !== 'absent') return;
     const rule = orm === 'prisma' ? 'prisma-findmany-without-take' : 'sequelize-findall-without-limit';
     const message = `${describe(m.call.text)} returns every matching row: no \`${key}\`. Add \`${key}\` (and page with ${orm === 'prisma' ? '`cursor`/`skip`' : '`offset`'}).`;
     this.findings.push(queryFinding(rule, orm, m.call, message, [this.addOption(m, index, key)]));
@@ -98,7 +108,7 @@ export class JsOrmQueryRules {
     const byWhere = m.method.endsWith('By');
     const isManager = /^(manager|entityManager|em)$/.test(lastSegment(m.receiver));
     const index = isManager ? 1 : 0;
-    if (!byWhere && optionKey(m.args[index], ['take']) !== 'absent') return;
+    if (!byWhere && optionKey(m.args[index], ['take'], this.source) !== 'absent') return;
     let fix: Fix;
     const where = m.args[index];
     if (byWhere && where && m.args.length === index + 1) {
@@ -122,7 +132,7 @@ export class JsOrmQueryRules {
     let methods = before.methods.map((x) => x.method);
     let bounded = false;
     if (before.root.type === 'identifier') {
-      const init = declaredValue(before.root);
+      const init = declaredValue(before.root, this.source);
       if (init) methods = [...methods, ...chainedBefore(init.type === 'await_expression' ? init.namedChildren[0]! : init).methods.map((x) => x.method)];
       bounded = new RegExp(`\\b${before.root.text}\\s*\\.\\s*(take|limit)\\s*\\(`).test(scopeText(m.call));
     } else if (before.root.type === 'call_expression') {
@@ -138,7 +148,7 @@ export class JsOrmQueryRules {
   private checkMongooseFind(m: MethodCall): void {
     const after = chainedAfter(m.call);
     if (after.methods.some((x) => MONGOOSE_BOUNDING.has(x.method))) return;
-    if (optionKey(m.args[2], ['limit']) !== 'absent') return;
+    if (optionKey(m.args[2], ['limit'], this.source) !== 'absent') return;
     const holder = after.outer.parent;
     if (holder?.type === 'variable_declarator') {
       const name = holder.childForFieldName('name')?.text ?? '';

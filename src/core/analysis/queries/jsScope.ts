@@ -1,21 +1,35 @@
 import type { SyntaxNode } from '../parsers';
-import { JS_FUNCTION_TYPES, stringValue } from '../syntax';
+import { JS_FUNCTION_TYPES, nodesWhereTextMatches, occurrencesOf, stringValue } from '../syntax';
 import { nodePackageName } from '../imports/packageNames';
+import { requireCalls } from '../imports/jsImports';
+
+const IDENTIFIER = new Set(['identifier']);
+const IMPORT_KEYWORD = new Set(['import']);
+
+/** What each import/require/import() of the file names, with the node that binds it. */
+function moduleReferences(root: SyntaxNode, source: string): Array<{ specifier: string; binder: SyntaxNode }> {
+  const out: Array<{ specifier: string; binder: SyntaxNode }> = [];
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'import_statement') continue;
+    const specifier = stringValue(stmt.childForFieldName('source'));
+    if (specifier !== undefined) out.push({ specifier, binder: stmt });
+  }
+  const dynamic = nodesWhereTextMatches(root, source, /(?<![\w$.])(import)\s*\(/, IMPORT_KEYWORD).map((k) => k.parent).filter((c): c is SyntaxNode => c?.type === 'call_expression');
+  for (const call of [...requireCalls(root, source), ...dynamic]) {
+    const specifier = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
+    const decl = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
+    if (specifier !== undefined) out.push({ specifier, binder: decl ?? call });
+  }
+  return out;
+}
 
 /** Small JS/TS helpers for the ORM rules: variables, option objects, method chains. */
 
 /** Packages this file imports or requires anywhere (evidence of which ORM a call belongs to). */
-export function importedPackages(root: SyntaxNode): Set<string> {
+export function importedPackages(root: SyntaxNode, source: string): Set<string> {
   const out = new Set<string>();
-  for (const stmt of root.descendantsOfType('import_statement')) {
-    const pkg = nodePackageName(stringValue(stmt.childForFieldName('source')) ?? '.');
-    if (pkg) out.add(pkg);
-  }
-  for (const call of root.descendantsOfType('call_expression')) {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'identifier' && fn?.type !== 'import') continue;
-    if (fn.type === 'identifier' && fn.text !== 'require') continue;
-    const pkg = nodePackageName(stringValue(call.childForFieldName('arguments')?.namedChildren[0]) ?? '.');
+  for (const { specifier } of moduleReferences(root, source)) {
+    const pkg = nodePackageName(specifier);
     if (pkg) out.add(pkg);
   }
   return out;
@@ -24,17 +38,12 @@ export function importedPackages(root: SyntaxNode): Set<string> {
 const MODEL_MODULE = /(^|\/)models?(\/|$)|\.model$|Model$/;
 
 /** Local names bound to what the project's model modules export: `const User = require('../models/User')`. */
-export function modelBindings(root: SyntaxNode): Set<string> {
+export function modelBindings(root: SyntaxNode, source: string): Set<string> {
   const out = new Set<string>();
-  for (const stmt of root.descendantsOfType('import_statement')) {
-    if (!MODEL_MODULE.test(stringValue(stmt.childForFieldName('source')) ?? '')) continue;
-    for (const id of stmt.descendantsOfType('identifier')) out.add(id.text);
-  }
-  for (const call of root.descendantsOfType('call_expression')) {
-    if (call.childForFieldName('function')?.text !== 'require') continue;
-    if (!MODEL_MODULE.test(stringValue(call.childForFieldName('arguments')?.namedChildren[0]) ?? '')) continue;
-    const name = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
-    for (const id of name ? [name, ...name.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])] : []) out.add(id.text);
+  for (const { specifier, binder } of moduleReferences(root, source)) {
+    if (!MODEL_MODULE.test(specifier) || binder.type === 'call_expression') continue;
+    if (binder.type === 'identifier') out.add(binder.text);
+    for (const id of binder.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) out.add(id.text);
   }
   return out;
 }
@@ -44,17 +53,25 @@ function enclosingScope(node: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-/** The initial value of the `const`/`let` that `id` names, searched from its scope outwards. */
-export function declaredValue(id: SyntaxNode): SyntaxNode | undefined {
-  for (let scope = enclosingScope(id); scope; scope = enclosingScope(scope)) {
-    let found: SyntaxNode | undefined;
-    for (const d of scope.descendantsOfType('variable_declarator')) {
-      if (d.startIndex > id.startIndex || enclosingScope(d)?.id !== scope.id) continue;
-      if (d.childForFieldName('name')?.text === id.text) found = d.childForFieldName('value') ?? undefined;
-    }
-    if (found) return found;
+/** The initial value of the nearest earlier `const`/`let` that `id` names, in its scope or an enclosing one. */
+export function declaredValue(id: SyntaxNode, source: string): SyntaxNode | undefined {
+  const scopes: number[] = [];
+  for (let scope = enclosingScope(id); scope; scope = enclosingScope(scope)) scopes.push(scope.id);
+  let best: { depth: number; value: SyntaxNode } | undefined;
+  for (const name of occurrencesOf(enclosingRoot(id), source, id.text, IDENTIFIER)) {
+    const d = name.parent;
+    if (d?.type !== 'variable_declarator' || d.childForFieldName('name')?.id !== name.id || d.startIndex > id.startIndex) continue;
+    const depth = scopes.indexOf(enclosingScope(d)?.id ?? -1);
+    const value = d.childForFieldName('value');
+    if (depth >= 0 && value && (!best || depth <= best.depth)) best = { depth, value };
   }
-  return undefined;
+  return best?.value;
+}
+
+function enclosingRoot(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
 }
 
 /** The function body (or program) holding `node`: where mutations of a builder are looked for. */
@@ -65,10 +82,10 @@ export function scopeText(node: SyntaxNode): string {
 export type KeyPresence = 'present' | 'absent' | 'unknown';
 
 /** Whether an options argument sets `key` (a value held in a variable counts as a bound). */
-export function optionKey(arg: SyntaxNode | undefined, keys: readonly string[]): KeyPresence {
+export function optionKey(arg: SyntaxNode | undefined, keys: readonly string[], source: string): KeyPresence {
   if (!arg) return 'absent';
   let obj: SyntaxNode | undefined = arg;
-  if (obj.type === 'identifier') obj = declaredValue(obj);
+  if (obj.type === 'identifier') obj = declaredValue(obj, source);
   while (obj && (obj.type === 'as_expression' || obj.type === 'satisfies_expression' || obj.type === 'parenthesized_expression')) {
     obj = obj.namedChildren[0];
   }
