@@ -97,8 +97,8 @@ export class DocumentAnalyzer implements vscode.Disposable {
     };
     const imports: readonly StartupImport[] = analysis.startupImports;
     publish(build(await Promise.all(imports.map((imp) => resolver.quick(imp, dir)))));
-    const measured = await Promise.all(imports.map((imp) => resolver.resolve(imp, dir)));
-    if (measured.some((m) => m.cost?.source === 'measured')) publish(build(measured));
+    // Second pass: measured figures where allowed, and the reason where not ("not installed").
+    if (imports.length > 0) publish(build(await Promise.all(imports.map((imp) => resolver.resolve(imp, dir)))));
   }
 
   dispose(): void {
