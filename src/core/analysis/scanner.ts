@@ -63,6 +63,7 @@ export async function scanTree(root: string, opts: ScanOptions): Promise<ScanRes
     if (i % 64 === 0) {
       opts.onProgress?.(i, tree.files.length);
       await new Promise((r) => setImmediate(r));
+      if (cancelled()) break;
     }
     try {
       if (statSync(file).size > maxBytes) continue;

@@ -33,8 +33,8 @@ export class DocumentAnalyzer implements vscode.Disposable {
     this.parser = new SourceParser(findGrammars([join(extensionPath, 'dist', 'grammars')]));
   }
 
-  get sourceParser(): SourceParser {
-    return this.parser;
+  get costCacheFile(): string {
+    return join(this.storage.fsPath, 'import-costs.json');
   }
 
   findingsFor(uri: vscode.Uri): DocumentFindings | undefined {
@@ -59,7 +59,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
       r = new ImportCostResolver({
         measure,
         measurer: measure ? new ImportCostMeasurer({ nodePath: settings.nodePath, pythonPath: settings.pythonPath }) : undefined,
-        cache: new CostCache(join(this.storage.fsPath, 'import-costs.json')),
+        cache: new CostCache(this.costCacheFile),
         workspaceRoot: folder,
       });
       this.resolvers.set(key, r);

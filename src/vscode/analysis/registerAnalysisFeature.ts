@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
 import { AnalysisCodeActions } from './analysisCodeActions';
 import { AnalysisDiagnostics } from './diagnostics';
 import { DocumentAnalyzer } from './documentAnalyzer';
@@ -24,6 +26,7 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
   const diagnostics = new AnalysisDiagnostics();
   const lenses = new ImportCostLensProvider(analyzer);
   const timers = new Map<string, NodeJS.Timeout>();
+  const worker = new AnalysisWorkerClient(join(context.extensionPath, 'dist', 'workers', 'analysisWorker.js'));
 
   const analyse = (document: vscode.TextDocument): void => {
     if (vscode.languages.match(SELECTOR, document) === 0) return;
@@ -53,7 +56,7 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AnalysisCodeActions(analyzer), { providedCodeActionKinds: AnalysisCodeActions.kinds }),
     vscode.commands.registerCommand(SHOW_IMPORT_COST_COMMAND, (uri: vscode.Uri, line: number) => lenses.showDetails(uri, line)),
-    vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanWorkspace(analyzer, diagnostics)),
+    vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanWorkspace(analyzer, diagnostics, worker)),
     vscode.workspace.onDidOpenTextDocument(analyse),
     vscode.workspace.onDidChangeTextDocument((e) => analyseSoon(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => {
@@ -65,6 +68,7 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
       if (e.affectsConfiguration('memoryBudget')) reanalyseAll();
     }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
+    { dispose: () => worker.dispose() },
   );
   vscode.workspace.textDocuments.forEach(analyse);
 }

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { scanTree } from '../../core/analysis/scanner';
+import type { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
+import type { RuleId } from '../../core/analysis/model';
 import type { AnalysisDiagnostics } from './diagnostics';
 import type { DocumentAnalyzer } from './documentAnalyzer';
 import { toDiagnostic } from './convert';
-import { readSettings } from './settings';
+import { RULE_SETTINGS, readSettings } from './settings';
 
 export const SCAN_WORKSPACE_COMMAND = 'memoryBudget.scanWorkspace';
 
 /** "Memory Budget: Scan Workspace for Memory Risks": every folder, with progress and cancel. */
-export async function scanWorkspace(analyzer: DocumentAnalyzer, diagnostics: AnalysisDiagnostics): Promise<void> {
+export async function scanWorkspace(analyzer: DocumentAnalyzer, diagnostics: AnalysisDiagnostics, worker: AnalysisWorkerClient): Promise<void> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
     void vscode.window.showInformationMessage('Memory Budget: open a folder to scan it.');
@@ -25,13 +26,19 @@ export async function scanWorkspace(analyzer: DocumentAnalyzer, diagnostics: Ana
         const settings = readSettings(folder.uri.fsPath);
         const excludes = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {};
         let reported = 0;
-        const scan = await scanTree(folder.uri.fsPath, {
-          parser: analyzer.sourceParser,
-          resolver: analyzer.resolverFor(folder.uri.fsPath),
-          thresholds: settings.thresholds,
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        const scan = await worker.scan({
+          root: folder.uri.fsPath,
           excludeGlobs: Object.entries(excludes).filter(([, on]) => on).map(([glob]) => glob),
-          isRuleEnabled: settings.isRuleEnabled,
-          isCancelled: () => token.isCancellationRequested,
+          thresholds: settings.thresholds,
+          disabledRules: (Object.keys(RULE_SETTINGS) as RuleId[]).filter((r) => !settings.isRuleEnabled(r)),
+          measure: settings.measureImports && vscode.workspace.isTrusted,
+          nodePath: settings.nodePath,
+          pythonPath: settings.pythonPath,
+          cacheFile: analyzer.costCacheFile,
+        }, {
+          signal: abort.signal,
           onProgress: (done, total) => {
             const pct = total ? Math.floor((done / total) * 100) : 0;
             if (pct > reported) {
@@ -39,7 +46,7 @@ export async function scanWorkspace(analyzer: DocumentAnalyzer, diagnostics: Ana
               reported = pct;
             }
           },
-        });
+        }).finally(() => cancel.dispose());
         files += scan.files;
         const byFile = new Map<string, vscode.Diagnostic[]>();
         for (const { file, finding } of scan.findings) {

@@ -38,5 +38,7 @@ export function findingKey(f: { file: string; line: number; kind: string }): str
 
 /** The CLI is tested as shipped: build it when a bare `vitest run` comes before `npm run build`. */
 export function ensureCliBuilt(): void {
-  if (!existsSync(CLI)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'ignore' });
+  if (!existsSync(CLI) || !existsSync(WORKER)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'ignore' });
 }
+
+export const WORKER = join(REPO, 'dist', 'workers', 'analysisWorker.js');
