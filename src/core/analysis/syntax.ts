@@ -70,8 +70,10 @@ export class IgnoreComments {
   constructor(source: string) {
     this.lines = source.split('\n');
   }
+  /** Marked on the line itself, or by a comment-only line just above (not a trailing comment there). */
   isIgnored(line: number): boolean {
-    return IGNORE_MARKER.test(this.lines[line] ?? '') || IGNORE_MARKER.test(this.lines[line - 1] ?? '');
+    const above = (this.lines[line - 1] ?? '').trim();
+    return IGNORE_MARKER.test(this.lines[line] ?? '') || (/^(#|\/\/|\/\*)/.test(above) && IGNORE_MARKER.test(above));
   }
 }
 
