@@ -25,18 +25,20 @@ export async function analyzeSource(
   language: SourceLanguage,
   ctx: AnalysisContext = {},
 ): Promise<FileAnalysis> {
+  return parser.withTree(source, language, (tree) => analyzeTree(tree.rootNode, source, language, ctx));
+}
+
+/** Runs every rule on an already parsed file (the editor keeps trees for incremental parsing). */
+export function analyzeTree(root: SyntaxNode, source: string, language: SourceLanguage, ctx: AnalysisContext = {}): FileAnalysis {
   const enabled = ctx.isRuleEnabled ?? (() => true);
   const ignores = new IgnoreComments(source);
-  return parser.withTree(source, language, (tree) => {
-    const root = tree.rootNode;
-    const startupImports = enabled('heavy-import') ? importsOf(root, source, language, ctx) : [];
-    const queries = queriesOf(root, source, language, ctx).filter((q) => enabled(q.rule));
-    return {
-      language,
-      startupImports: startupImports.filter((i) => !ignores.isIgnored(i.range.start.line)),
-      queries: queries.filter((q) => !ignores.isIgnored(q.statementStart.line) && !ignores.isIgnored(q.range.start.line)),
-    };
-  });
+  const startupImports = enabled('heavy-import') ? importsOf(root, source, language, ctx) : [];
+  const queries = queriesOf(root, source, language, ctx).filter((q) => enabled(q.rule));
+  return {
+    language,
+    startupImports: startupImports.filter((i) => !ignores.isIgnored(i.range.start.line)),
+    queries: queries.filter((q) => !ignores.isIgnored(q.statementStart.line) && !ignores.isIgnored(q.range.start.line)),
+  };
 }
 
 function importsOf(root: SyntaxNode, source: string, language: SourceLanguage, ctx: AnalysisContext): StartupImport[] {

@@ -55,6 +55,17 @@ export class SourceParser {
     }
   }
 
+  /** Parses `source`, reusing `oldTree` (already `edit()`ed) when given. The caller owns the tree. */
+  async parse(source: string, language: SourceLanguage, oldTree?: Tree): Promise<Tree> {
+    return (await this.parserFor(language)).parse(source, oldTree);
+  }
+
+  /** A synchronous parse function for `language`, once its grammar is loaded. */
+  async parserFunction(language: SourceLanguage): Promise<(source: string, oldTree?: Tree) => Tree> {
+    const parser = await this.parserFor(language);
+    return (source, oldTree) => parser.parse(source, oldTree);
+  }
+
   /** Parses and reports whether the source has syntax errors (used to check quick fixes). */
   async hasSyntaxErrors(source: string, language: SourceLanguage): Promise<boolean> {
     return this.withTree(source, language, (t) => t.rootNode.hasError);

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { type AnalysisContext, analyzeSource } from '../../core/analysis/analyzer';
+import { type AnalysisContext, analyzeTree } from '../../core/analysis/analyzer';
 import { CostCache } from '../../core/analysis/costs/costCache';
 import { ImportCostResolver, type ResolvedCost } from '../../core/analysis/costs/importCostResolver';
 import { ImportCostMeasurer } from '../../core/analysis/costs/measure';
 import { heavyImportFinding } from '../../core/analysis/heavyImports';
+import { DocumentTrees } from '../../core/analysis/incremental';
 import { type Finding, type HeavyImportFinding, type StartupImport, languageForPath } from '../../core/analysis/model';
 import { SourceParser, findGrammars } from '../../core/analysis/parsers';
 import { readSettings } from './settings';
@@ -23,14 +24,14 @@ export interface DocumentFindings {
  * background (trusted workspaces only), publishing each result through `onDidAnalyse`.
  */
 export class DocumentAnalyzer implements vscode.Disposable {
-  private readonly parser: SourceParser;
+  private readonly trees: DocumentTrees;
   private readonly results = new Map<string, DocumentFindings>();
   private readonly emitter = new vscode.EventEmitter<DocumentFindings>();
   private resolvers = new Map<string, ImportCostResolver>();
   readonly onDidAnalyse = this.emitter.event;
 
   constructor(private readonly storage: vscode.Uri, extensionPath: string) {
-    this.parser = new SourceParser(findGrammars([join(extensionPath, 'dist', 'grammars')]));
+    this.trees = new DocumentTrees(new SourceParser(findGrammars([join(extensionPath, 'dist', 'grammars')])));
   }
 
   get costCacheFile(): string {
@@ -48,6 +49,12 @@ export class DocumentAnalyzer implements vscode.Disposable {
 
   forget(uri: vscode.Uri): void {
     this.results.delete(uri.toString());
+    this.trees.forget(uri.toString());
+  }
+
+  /** Tells the remembered syntax tree about edits, so the next analysis re-parses only what changed. */
+  recordChanges(e: vscode.TextDocumentChangeEvent): void {
+    for (const c of e.contentChanges) this.trees.edit(e.document.uri.toString(), { offset: c.rangeOffset, length: c.rangeLength, text: c.text });
   }
 
   resolverFor(folder: string | undefined): ImportCostResolver {
@@ -73,10 +80,9 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
     const settings = readSettings(folder);
     const version = document.version;
-    const analysis = await analyzeSource(this.parser, document.getText(), language, {
-      ...fileContext(document.fileName, folder),
-      isRuleEnabled: settings.isRuleEnabled,
-    });
+    const text = document.getText();
+    const ctx = { ...fileContext(document.fileName, folder), isRuleEnabled: settings.isRuleEnabled };
+    const analysis = await this.trees.withTree(document.uri.toString(), text, language, (tree) => analyzeTree(tree.rootNode, text, language, ctx));
     const resolver = this.resolverFor(folder);
     const dir = dirname(document.fileName);
     const build = (costs: ResolvedCost[]): DocumentFindings => {
@@ -102,6 +108,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.trees.dispose();
     this.emitter.dispose();
   }
 }

@@ -58,7 +58,11 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
     vscode.commands.registerCommand(SHOW_IMPORT_COST_COMMAND, (uri: vscode.Uri, line: number) => lenses.showDetails(uri, line)),
     vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanWorkspace(analyzer, diagnostics, worker)),
     vscode.workspace.onDidOpenTextDocument(analyse),
-    vscode.workspace.onDidChangeTextDocument((e) => analyseSoon(e.document)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0) return;
+      analyzer.recordChanges(e);
+      analyseSoon(e.document);
+    }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       analyzer.forget(d.uri);
       diagnostics.clear(d.uri);
