@@ -28,6 +28,10 @@ function unboundedQueryset(chain: Chain): string | undefined {
   if (chain.sliced) return undefined;
   const manager = chain.links.findIndex((l) => l.name === 'objects' && !l.call);
   if (manager < 0 || manager === chain.links.length - 1) return undefined;
+  // `.objects` of a model class (`Story.objects`, `self.model.objects`, `apps.get_model(…).objects`),
+  // not of any object that happens to have such an attribute (`registry.objects.values()`).
+  const owner = manager === 0 ? chain.root.text : chain.links[manager - 1]!.name;
+  if (!/^[A-Z]/.test(owner) && owner !== 'model' && owner !== 'get_model') return undefined;
   const after = chain.links.slice(manager + 1);
   for (const link of after) {
     if (!link.call || !QUERYSET_METHODS.has(link.name)) return undefined;
