@@ -59,7 +59,7 @@ export class JsOrmQueryRules {
         return;
       case 'findAll':
       case 'findAndCountAll':
-        this.checkOptions(m, 'sequelize', 0, 'limit');
+        if (this.isSequelizeModel(m.receiver)) this.checkOptions(m, 'sequelize', 0, 'limit');
         return;
       case 'find':
       case 'findAndCount':
@@ -86,6 +86,11 @@ export class JsOrmQueryRules {
       return new RegExp(`\\b${name}\\s*[?!]?:\\s*(Repository|MongoRepository|TreeRepository)<`).test(this.source);
     }
     return this.packages.has('typeorm') && receiver.type === 'identifier' && /^[A-Z]/.test(name);
+  }
+
+  /** `Order.findAll`, `db.Order.findAll`, or any receiver in a file that imports Sequelize — not `adapter.findAll(selector)`. */
+  private isSequelizeModel(receiver: SyntaxNode): boolean {
+    return /^[A-Z]/.test(lastSegment(receiver)) || this.packages.has('sequelize') || this.packages.has('sequelize-typescript');
   }
 
   private isMongooseModel(receiver: SyntaxNode, firstArg: SyntaxNode | undefined): boolean {
