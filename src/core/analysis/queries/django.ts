@@ -57,7 +57,7 @@ const HOW: Record<Materialisation, string> = {
   comprehension: 'iterated by this comprehension',
   builtin: 'loaded whole here',
   len: 'loaded whole by len() (use .count())',
-  serializer: 'serialised whole with many=True',
+  serializer: 'serialised whole',
   response: 'put whole into the response',
   template: 'iterated whole by the template',
 };

@@ -112,6 +112,8 @@ export function directMaterialisation(expr: SyntaxNode): Materialisation | undef
     }
     const many = parent.namedChildren.some((k) => k.type === 'keyword_argument' && k.childForFieldName('name')?.text === 'many' && k.childForFieldName('value')?.text === 'True');
     if (isFirst && many) return 'serializer';
+    // django.core.serializers.serialize('json', queryset)
+    if (name === 'serialize' && parent.namedChildren[1]?.id === expr.id && parent.namedChildren[0]?.type === 'string') return 'serializer';
   }
   if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.text === 'instance') {
     const args = parent.parent;
