@@ -18,6 +18,28 @@ export class PythonScopes {
     }
   }
 
+  /**
+   * What a call to a module-level function of this file returns, when the function has exactly
+   * one `return` with a value: `def published(): return Story.objects.filter(…)`.
+   */
+  returnedBy(call: SyntaxNode): SyntaxNode | undefined {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier') return undefined;
+    this.functions ??= new Map(
+      this.root.namedChildren
+        .map((n) => (n.type === 'decorated_definition' ? n.childForFieldName('definition') : n))
+        .filter((n): n is SyntaxNode => n?.type === 'function_definition')
+        .map((n) => [n.childForFieldName('name')?.text ?? '', n]),
+    );
+    const def = this.functions.get(fn.text);
+    if (!def) return undefined;
+    const returns = def.descendantsOfType('return_statement').filter((r) => scopeOf(r).id === def.id);
+    const value = returns.length === 1 ? returns[0]!.namedChildren[0] : undefined;
+    return value ?? undefined;
+  }
+
+  private functions: Map<string, SyntaxNode> | undefined;
+
   /** The value last assigned to identifier `id` before it is read, in its function or the module. */
   valueOf(id: SyntaxNode): SyntaxNode | undefined {
     const scope = scopeOf(id);
@@ -74,8 +96,8 @@ export function unrollChain(expr: SyntaxNode, scopes: PythonScopes, depth = 0): 
     } else if (node.type === 'subscript') {
       sliced = true;
       node = node.childForFieldName('value')!;
-    } else if (node.type === 'identifier' && depth < 8) {
-      const value = scopes.valueOf(node);
+    } else if ((node.type === 'identifier' || node.type === 'call') && depth < 8) {
+      const value = node.type === 'identifier' ? scopes.valueOf(node) : scopes.returnedBy(node);
       if (!value) break;
       const inner = unrollChain(value, scopes, depth + 1);
       return { root: inner.root, links: [...inner.links, ...links.reverse()], sliced: sliced || inner.sliced };
