@@ -24,14 +24,17 @@ export class PythonScopes {
    */
   returnedBy(call: SyntaxNode): SyntaxNode | undefined {
     const fn = call.childForFieldName('function');
-    if (fn?.type !== 'identifier') return undefined;
-    this.functions ??= new Map(
-      this.root.namedChildren
-        .map((n) => (n.type === 'decorated_definition' ? n.childForFieldName('definition') : n))
-        .filter((n): n is SyntaxNode => n?.type === 'function_definition')
-        .map((n) => [n.childForFieldName('name')?.text ?? '', n]),
-    );
-    const def = this.functions.get(fn.text);
+    let def: SyntaxNode | undefined;
+    if (fn?.type === 'identifier') {
+      this.functions ??= functionsIn(this.root);
+      def = this.functions.get(fn.text);
+    } else if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self') {
+      // `self.get_queryset()`: a method of the class the call sits in.
+      let cls = call.parent;
+      while (cls && cls.type !== 'class_definition') cls = cls.parent;
+      const body = cls?.childForFieldName('body');
+      def = body ? functionsIn(body).get(fn.childForFieldName('attribute')?.text ?? '') : undefined;
+    }
     if (!def) return undefined;
     const returns = def.descendantsOfType('return_statement').filter((r) => scopeOf(r).id === def.id);
     const value = returns.length === 1 ? returns[0]!.namedChildren[0] : undefined;
@@ -55,6 +58,15 @@ export class PythonScopes {
     }
     return found?.childForFieldName('right') ?? undefined;
   }
+}
+
+function functionsIn(block: SyntaxNode): Map<string, SyntaxNode> {
+  return new Map(
+    block.namedChildren
+      .map((n) => (n.type === 'decorated_definition' ? n.childForFieldName('definition') : n))
+      .filter((n): n is SyntaxNode => n?.type === 'function_definition')
+      .map((n) => [n.childForFieldName('name')?.text ?? '', n]),
+  );
 }
 
 export function scopeOf(node: SyntaxNode): SyntaxNode {
@@ -86,6 +98,9 @@ export function unrollChain(expr: SyntaxNode, scopes: PythonScopes, depth = 0): 
   for (;;) {
     if (node.type === 'parenthesized_expression' && node.namedChildren[0]) {
       node = node.namedChildren[0];
+    } else if (node.type === 'call' && depth < 8 && node.childForFieldName('function')?.childForFieldName('object')?.text === 'self' && scopes.returnedBy(node)) {
+      const inner = unrollChain(scopes.returnedBy(node)!, scopes, depth + 1);
+      return { root: inner.root, links: [...inner.links, ...links.reverse()], sliced: sliced || inner.sliced };
     } else if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute') {
       const fn = node.childForFieldName('function')!;
       links.push({ name: fn.childForFieldName('attribute')?.text ?? '', call: node });
