@@ -1,7 +1,7 @@
 import type { MemorySample } from '../inspector/memorySample';
 import type { BudgetEvent } from './budgetEvents';
 import type { ResolvedBudget } from './presets';
-import { classify, severity, type BudgetLevel } from './thresholds';
+import { classifyWithHysteresis, severity, type BudgetLevel } from './thresholds';
 import { DEFAULT_TREND_OPTIONS, TrendWindow, type Trend, type TrendOptions } from './trend';
 
 const MB = 1024 * 1024;
@@ -15,6 +15,8 @@ export interface TrackerOptions {
   leakBytesPerHour: number;
   /** …sustained over at least this span. */
   leakMinSpanMs: number;
+  /** How far (percent of the budget) RSS must fall below a line to leave its level. */
+  hysteresisPercent: number;
   trend: TrendOptions;
 }
 
@@ -23,6 +25,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   gcMinFreedBytes: 5 * MB,
   leakBytesPerHour: 10 * MB,
   leakMinSpanMs: 10 * 60_000,
+  hysteresisPercent: 2,
   trend: DEFAULT_TREND_OPTIONS,
 };
 
@@ -95,7 +98,7 @@ export class BudgetTracker {
       }
     }
 
-    const level = classify(sample.rssBytes, this.budget);
+    const level = classifyWithHysteresis(sample.rssBytes, this.budget, this.level, (this.budget.bytes * this.options.hysteresisPercent) / 100);
     if (this.level !== undefined && level !== this.level) {
       events.push({ type: 'level', time: sample.time, from: this.level, to: level, rssBytes: sample.rssBytes, budgetBytes: this.budget.bytes });
     } else if (this.level === undefined && level !== 'ok') {
