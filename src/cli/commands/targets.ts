@@ -1,4 +1,4 @@
-import { describeTarget, discoverTargets } from '../../core/inspector/discovery';
+import { describeTarget, discoverTargets, parsePorts } from '../../core/inspector/discovery';
 import type { CliCommand } from '../command';
 import { parse } from '../options';
 
@@ -23,13 +23,3 @@ SIGUSR1), and other services (Python, Ruby, Java…) that can be watched RSS-onl
     return 0;
   },
 };
-
-export function parsePorts(text: string): number[] {
-  const ports: number[] = [];
-  for (const part of text.split(',')) {
-    const [a, b] = part.split('-').map((x) => Number(x.trim()));
-    if (!Number.isInteger(a) || (b !== undefined && !Number.isInteger(b))) continue;
-    for (let p = a; p <= (b ?? a) && ports.length < 1000; p++) if (p > 0 && p < 65536) ports.push(p);
-  }
-  return ports;
-}

@@ -112,3 +112,14 @@ export function describeTarget(t: DiscoveredTarget): string {
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
+
+/** "9229-9239,9300" → the ports it names (at most 1,000). */
+export function parsePorts(text: string): number[] {
+  const ports: number[] = [];
+  for (const part of text.split(',')) {
+    const [a, b] = part.split('-').map((x) => Number(x.trim()));
+    if (!Number.isInteger(a) || (b !== undefined && !Number.isInteger(b))) continue;
+    for (let p = a; p <= (b ?? a) && ports.length < 1000; p++) if (p > 0 && p < 65536) ports.push(p);
+  }
+  return ports;
+}

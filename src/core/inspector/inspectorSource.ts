@@ -56,9 +56,11 @@ export class InspectorSource implements MemorySource {
     private readonly options: SourceOptions,
   ) {}
 
-  static async open(endpoint: Endpoint, options: SourceOptions, requestTimeoutMs = 5000): Promise<InspectorSource> {
+  static async open(endpoint: Endpoint, options: SourceOptions & { viaJsDebug?: boolean }, requestTimeoutMs = 5000): Promise<InspectorSource> {
     const session = await CdpSession.connect(endpoint, requestTimeoutMs);
     try {
+      // Heap snapshot chunks are events; js-debug's proxy forwards none without this.
+      if (options.viaJsDebug) await session.sendUntyped('JsDebug.subscribe', { events: ['HeapProfiler.*'] });
       const remote = await evaluate<RemoteFacts>(session, FACTS_EXPRESSION, requestTimeoutMs);
       const facts = await describe(remote, endpoint);
       return new InspectorSource(session, facts, options);

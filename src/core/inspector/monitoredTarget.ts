@@ -154,6 +154,8 @@ export class MonitoredTarget extends EventEmitter<MonitoredTargetEvents> {
   private async openAgain(): Promise<MemorySource> {
     const spec = this.spec;
     if (spec.kind === 'websocket') {
+      const same = await openSource(spec, this.options).catch(() => undefined);
+      if (same) return same;
       // Node gives every run a new WebSocket path: after a restart, ask the port what it serves now.
       const url = new URL(spec.url);
       const list = await fetchInspectorList(url.hostname, Number(url.port || 80));

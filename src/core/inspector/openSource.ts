@@ -24,7 +24,7 @@ export async function openSource(spec: TargetSpec, options: OpenOptions): Promis
     const { host, port } = await enableInspector(spec.pid);
     return InspectorSource.open({ host, port }, options);
   }
-  return InspectorSource.open(endpointOf(spec), options);
+  return InspectorSource.open(endpointOf(spec), { ...options, viaJsDebug: spec.kind === 'websocket' && spec.viaJsDebug });
 }
 
 export function endpointOf(spec: Exclude<TargetSpec, { kind: 'pid' }>): Endpoint {

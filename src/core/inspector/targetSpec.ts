@@ -1,7 +1,8 @@
 /** What the user names as a target: `host:port`, a `ws://` URL, or `pid:<N>`. */
 export type TargetSpec =
   | { kind: 'inspector'; host: string; port: number }
-  | { kind: 'websocket'; url: string }
+  /** `viaJsDebug`: the CDP proxy of a VS Code JavaScript debug session (events need JsDebug.subscribe). */
+  | { kind: 'websocket'; url: string; viaJsDebug?: boolean }
   | { kind: 'pid'; pid: number };
 
 export class TargetSpecError extends Error {}
