@@ -11,6 +11,10 @@ declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; getSta
 
 const vscode = acquireVsCodeApi();
 const MB = 1024 * 1024;
+/** Round MB steps for the y axis (uPlot would otherwise pick steps of raw bytes). */
+const MB_STEPS = [1, 2, 5, 10, 16, 25, 32, 50, 64, 100, 128, 256, 512, 1024, 2048, 4096].map((m) => m * MB);
+/** Room under the plot for uPlot's legend. */
+const LEGEND_PX = 36;
 const WINDOWS: Record<string, number> = { '1m': 60_000, '15m': 15 * 60_000, '1h': 3_600_000, all: Infinity };
 
 interface ViewState {
@@ -66,7 +70,7 @@ function buildPlot(): uPlot {
   const axis = { stroke: c.foreground, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid, width: 1 } };
   const opts: uPlot.Options = {
     width: chartHost.clientWidth || 600,
-    height: Math.max(220, chartHost.clientHeight || 320),
+    height: plotHeight(),
     scales: {
       x: { time: true },
       y: {
@@ -77,7 +81,7 @@ function buildPlot(): uPlot {
         },
       },
     },
-    axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => `${Math.round(v / MB)} MB`) }],
+    axes: [axis, { ...axis, size: 70, incrs: MB_STEPS, values: (_u, splits) => splits.map((v) => `${Math.round(v / MB)} MB`) }],
     series: [
       {},
       { label: 'RSS', stroke: c.rss, width: 2, value: (_u, v) => fmt(v) },
@@ -103,6 +107,10 @@ function buildPlot(): uPlot {
 }
 
 let plot = buildPlot();
+
+function plotHeight(): number {
+  return Math.max(200, (chartHost.clientHeight || 360) - LEGEND_PX);
+}
 
 function fmt(v: number | null): string {
   return v === null || Number.isNaN(v) ? '—' : `${(v / MB).toFixed(1)} MB`;
@@ -152,7 +160,7 @@ targetSelect.addEventListener('change', () => {
   vscode.postMessage({ type: 'selectTarget', targetId: targetSelect.value });
 });
 
-new ResizeObserver(() => plot.setSize({ width: chartHost.clientWidth, height: Math.max(220, chartHost.clientHeight) })).observe(chartHost);
+new ResizeObserver(() => plot.setSize({ width: chartHost.clientWidth, height: plotHeight() })).observe(chartHost);
 // A theme change swaps the CSS variables; rebuild so series and axes take the new colours.
 new MutationObserver(() => {
   plot.destroy();
