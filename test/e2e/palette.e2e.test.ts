@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startCodeServer, type CodeServer } from './support/codeServer';
 import { makeWorkspace, packageExtension, type Workspace } from './support/extension';
 import { openWorkbench, runCommand, screenshot, waitForNotification, type Workbench } from './support/workbench';
@@ -23,6 +23,7 @@ describe('command palette in a real VS Code (code-server)', () => {
 
   it('runs "Attach Memory Budget Monitor" and shows its message', async () => {
     const page = workbench!.page;
+    onTestFailed(async () => void (await screenshot(page, 'palette-attach-failed')));
     await runCommand(page, 'Memory Budget: Attach Memory Budget Monitor');
     const toast = await waitForNotification(page, 'Memory Budget');
     await screenshot(page, 'palette-attach');

@@ -37,6 +37,11 @@ export function parseLaunchArgs(argv: string[]): TestLaunch {
   return { extensionDevelopmentPaths: developmentPaths, extensionTestsPath: testsPath, folder };
 }
 
+/** Workbench start-up messages that reach the same console as the suite's output. */
+const workbenchChatter =
+  /^(Resolv(ing|ed) connection token|Creating a socket|\[(reconnection-grace-time|Service Worker|AgentHost|AccountPolicyGate)\]|Ignoring fetching additional builtin|Updating additional builtin|No search provider registered)/;
+const verbose = process.env.MEMORY_BUDGET_VSCODE_VERBOSE === '1';
+
 /** The extension host wants the suite's file; runTests may pass a folder holding index.js. */
 function testsModule(path: string): string {
   return /\.[cm]?js$/.test(path) ? path : resolve(path, 'index.js');
@@ -61,6 +66,7 @@ async function runSuite(launch: TestLaunch, timeoutMs: number): Promise<number> 
       beforeLoad: async (page) => {
         await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
           const text = format(...args);
+          if (type !== 'error' && !verbose && workbenchChatter.test(text)) return;
           (type === 'error' ? process.stderr : process.stdout).write(`${text}\n`);
         });
         await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));

@@ -3,6 +3,7 @@
 // default here and in CI) it hands runTests scripts/code-server-as-vscode.mjs as the "VS Code"
 // executable, which runs the same suites inside code-server.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { build } from 'esbuild';
@@ -14,7 +15,8 @@ const suitesDir = join(repoRoot, 'out', 'test', 'vscode');
 
 /** The extension host loads CommonJS: bundle index.ts and each *.test.ts beside it to out/. */
 async function buildSuites(): Promise<void> {
-  const { readdirSync } = await import('node:fs');
+  // A suite deleted from test/vscode must not keep running from an old bundle.
+  rmSync(suitesDir, { recursive: true, force: true });
   const sources = readdirSync(join(repoRoot, 'test', 'vscode')).filter((name) => name === 'index.ts' || name.endsWith('.test.ts'));
   await build({
     entryPoints: sources.map((name) => join(repoRoot, 'test', 'vscode', name)),

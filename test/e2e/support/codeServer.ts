@@ -20,6 +20,8 @@ export interface CodeServerOptions {
    * hides notification toasts, so UI tests must run on a server without it.
    */
   smokeTestDriver?: boolean;
+  /** Port on 127.0.0.1; a free one when not given. */
+  port?: number;
   /** Called with each line code-server prints (stdout and stderr). */
   onOutput?: (line: string) => void;
 }
@@ -99,6 +101,8 @@ function makeDirs(): ServerDirs {
     XDG_CONFIG_HOME: join(root, 'xdg-config'),
     XDG_DATA_HOME: join(root, 'xdg-data'),
     XDG_CACHE_HOME: join(root, 'xdg-cache'),
+    // No gallery: offline, its lookups only fill the logs with ENOTFOUND errors.
+    EXTENSIONS_GALLERY: '{}',
   };
   return { ...dirs, env };
 }
@@ -142,7 +146,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   writeFileSync(dirs.settingsFile, JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
   if (options.vsix) installExtension(dirs, options.vsix);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const args = [
     ...baseArgs(dirs),

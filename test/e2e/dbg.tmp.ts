@@ -1,0 +1,13 @@
+import { startCodeServer } from '/work/wt-e2e/test/e2e/support/codeServer';
+import { makeWorkspace } from '/work/wt-e2e/test/e2e/support/extension';
+import { openWorkbench, setUserSettings } from '/work/wt-e2e/test/e2e/support/workbench';
+const ws = makeWorkspace({ 'a.js': 'x\n' });
+const server = await startCodeServer({});
+const wb = await openWorkbench(server, ws.path);
+const page = wb.page;
+const bar = page.locator('.part.statusbar');
+console.log('visible before', await bar.isVisible());
+const t0 = Date.now();
+setUserSettings(server, { 'workbench.statusBar.visible': false });
+await bar.waitFor({ state: 'hidden', timeout: 15000 }).then(() => console.log('hidden after', Date.now() - t0, 'ms'), (e) => console.log('NOT hidden', String(e).slice(0, 100)));
+await wb.close(); await server.stop(); ws.dispose();
