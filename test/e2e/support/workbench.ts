@@ -107,6 +107,11 @@ export function statusBarItem(page: Page, itemId: string, extensionId = 'memory-
   return page.locator(`[id="${extensionId}.${itemId}"]`);
 }
 
+/** The visible text of a status bar item (codicons such as $(pulse) render as icons, not text). */
+export async function statusBarText(page: Page, itemId: string): Promise<string> {
+  return (await statusBarItem(page, itemId).innerText()).trim();
+}
+
 /** Message of every notification toast currently shown. */
 export function notificationMessages(page: Page): Locator {
   return page.locator('.notifications-toasts .notification-list-item-message');
