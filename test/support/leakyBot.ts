@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { repoRoot } from '../../scripts/toolchain.mjs';
 
-export const LEAKY_BOT = path.resolve(__dirname, '../../examples/leaky-bot/server.js');
+const BOT_DIR = path.join(repoRoot, 'examples', 'leaky-bot');
+export const LEAKY_BOT = path.join(BOT_DIR, 'server.js');
 
 export interface RunningBot {
   child: ChildProcess;
@@ -62,6 +64,14 @@ export async function startLeakyBot(options: { inspect?: 'none' | 'random' | num
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Starts examples/leaky-bot/load.js against `bot`; the returned function stops it. */
+export function startLoad(bot: RunningBot, options: { rps?: number; kb?: number; durationSeconds?: number } = {}): () => Promise<void> {
+  const args = ['--url', bot.url, '--rps', String(options.rps ?? 5), '--kb', String(options.kb ?? 64)];
+  if (options.durationSeconds !== undefined) args.push('--duration', String(options.durationSeconds));
+  const child = spawn(process.execPath, [path.join(BOT_DIR, 'load.js'), ...args], { stdio: 'ignore' });
+  return () => killAndWait(child, 'SIGTERM');
 }
 
 export function killAndWait(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
