@@ -52,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): MemoryBudgetApi {
     registerForceGcCommand(watches),
     onSettingsChanged((next) => {
       settings = next;
+      output.info(`settings changed: budget ${JSON.stringify(next.budget)}, interval ${next.sampleIntervalMs} ms`);
       watches.applyOptions(watchOptions(next));
       autoAttach.configure(next);
     }),

@@ -84,10 +84,10 @@ function buildPlot(): uPlot {
     axes: [axis, { ...axis, size: 70, incrs: MB_STEPS, values: (_u, splits) => splits.map((v) => `${Math.round(v / MB)} MB`) }],
     series: [
       {},
-      { label: 'RSS', stroke: c.rss, width: 2, value: (_u, v) => fmt(v) },
-      { label: 'Heap used', stroke: c.heapUsed, width: 1.5, value: (_u, v) => fmt(v) },
-      { label: 'Heap total', stroke: c.heapTotal, width: 1, dash: [4, 3], value: (_u, v) => fmt(v) },
-      { label: 'External', stroke: c.external, width: 1, value: (_u, v) => fmt(v) },
+      { label: 'RSS', stroke: c.rss, width: 2, points: { show: false }, value: (_u, v) => fmt(v) },
+      { label: 'Heap used', stroke: c.heapUsed, width: 1.5, points: { show: false }, value: (_u, v) => fmt(v) },
+      { label: 'Heap total', stroke: c.heapTotal, width: 1, dash: [4, 3], points: { show: false }, value: (_u, v) => fmt(v) },
+      { label: 'External', stroke: c.external, width: 1, points: { show: false }, value: (_u, v) => fmt(v) },
     ],
     cursor: { drag: { x: false, y: false } },
     hooks: {

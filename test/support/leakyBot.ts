@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { repoRoot } from '../../scripts/toolchain.mjs';
+import { existsSync } from 'node:fs';
 
-const BOT_DIR = path.join(repoRoot, 'examples', 'leaky-bot');
+// This helper runs from vitest, from an ESM bundle (the demo) and from a CommonJS bundle in
+// the extension host, so it finds the example by walking up from wherever it was loaded.
+const BOT_DIR = findUp(typeof __dirname === 'string' ? __dirname : process.cwd(), path.join('examples', 'leaky-bot', 'server.js'));
 export const LEAKY_BOT = path.join(BOT_DIR, 'server.js');
 
 export interface RunningBot {
@@ -101,5 +103,12 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
     if (value !== undefined && value !== false) return value as T;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function findUp(start: string, relative: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, path.dirname(relative));
+    if (path.dirname(dir) === dir) throw new Error(`${relative} not found above ${start}`);
   }
 }

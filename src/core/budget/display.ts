@@ -16,7 +16,7 @@ export function formatMB1(bytes: number): string {
 
 export function formatRate(bytesPerHour: number): string {
   const mb = bytesPerHour / MB;
-  return `${mb >= 0 ? '+' : '−'}${Math.abs(mb).toFixed(1)} MB/h`;
+  return `${mb >= 0 ? '+' : '−'}${Math.abs(mb).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB/h`;
 }
 
 /** "3 h 20 m", "45 s", "2 d 4 h". */

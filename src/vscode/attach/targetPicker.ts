@@ -42,11 +42,20 @@ export async function pickTargets(options: { many: boolean; ports: number[]; jsD
   );
 
   const chosen = await new Promise<readonly ChoiceItem[] | undefined>((resolve) => {
-    pick.onDidAccept(() => resolve(options.many ? pick.selectedItems : pick.activeItems));
+    pick.onDidAccept(() => {
+      const items = options.many ? pick.selectedItems : pick.activeItems;
+      // An address typed straight into the filter (matching no item) is taken as manual entry.
+      resolve(items.length === 0 && looksLikeTarget(pick.value) ? [{ label: pick.value, manual: true }] : items);
+    });
     pick.onDidHide(() => resolve(undefined));
   });
+  const typed = pick.value;
   pick.dispose();
   if (!chosen || chosen.length === 0) return [];
+  if (chosen.length === 1 && chosen[0].manual && chosen[0].label === typed) {
+    const spec = parseTargetSpec(typed);
+    return (await confirmRemote(spec)) ? [{ spec, name: formatTargetSpec(spec) }] : [];
+  }
   if (chosen.some((c) => c.manual)) {
     const entered = await promptForTarget();
     return entered ? [entered] : [];
@@ -93,6 +102,15 @@ export async function confirmRemote(spec: TargetSpec): Promise<boolean> {
 
 export async function resolveChoice(choice: AttachChoice): Promise<TargetSpec> {
   return 'spec' in choice ? choice.spec : cdpProxyFor(choice.session);
+}
+
+function looksLikeTarget(text: string): boolean {
+  try {
+    parseTargetSpec(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function debugSessionItems(jsDebug: JsDebugSessions): ChoiceItem[] {

@@ -134,18 +134,27 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
-/**
- * Changes user settings while the workbench runs. code-server watches the settings.json in its
- * user-data-dir, so the extension sees an onDidChangeConfiguration as if the user had edited it.
- */
-export function setUserSettings(server: CodeServer, patch: Record<string, unknown>): void {
-  server.updateSettings(patch);
-}
-
 /** Saves a full-page PNG to test-results/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * Changes one user setting the way a user does: "Preferences: Open User Settings (JSON)",
+ * a line typed after the opening brace, Ctrl+S. (VS Code 1.139 opens it in a modal editor.)
+ */
+export async function editUserSetting(page: Page, key: string, value: unknown): Promise<void> {
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  const editor = page.locator('.monaco-editor .view-lines', { hasText: '"workbench.startupEditor"' }).first();
+  await editor.waitFor();
+  await editor.click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('End');
+  await page.keyboard.insertText(`\n  ${JSON.stringify(key)}: ${JSON.stringify(value)},`);
+  await page.keyboard.press('Control+S');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Escape');
 }
