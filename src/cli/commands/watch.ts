@@ -47,8 +47,11 @@ export const watchCommand: CliCommand = {
     const watch = new MemoryWatch(target, settings, log);
     const tty = !values.json && io.stdout.isTTY === true;
 
+    let printed = 0;
     const done = new Promise<number>((resolve) => {
       watch.on('update', ({ status, facts: current }) => {
+        // --once: the scheduled first sample and the immediate one may both land; print one.
+        if (values.once && printed++ > 0) return;
         if (values.json) io.stdout.write(JSON.stringify(sampleRecord(label, status, current)) + '\n');
         else if (tty) io.stdout.write(`\r\x1b[K${readoutLine(current.name, status)}`);
         else io.stdout.write(`${new Date(status.sample.time).toISOString()} ${readoutLine(current.name, status)}\n`);
