@@ -87,4 +87,16 @@ describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
     await expect.poll(() => item.getAttribute('class'), { timeout: 10_000 }).toMatch(/error-kind/);
     await screenshot(page, 'monitor-over-budget');
   });
+
+  it('hides the status bar item after "Detach", and restores the chart panel after a reload', async () => {
+    const page = workbench!.page;
+    onTestFailed(async () => void (await screenshot(page, 'monitor-detach-reload-failed')));
+    await runCommand(page, 'Memory Budget: Detach');
+    await expect.poll(() => statusBarItem(page, STATUS).count(), { timeout: 15_000 }).toBe(0);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Memory Budget' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => webviewFrame(page).locator('#summary').textContent(), { timeout: 30_000 }).toContain('Nothing attached');
+    await expect.poll(() => webviewFrame(page).locator('.budget-label').count(), { timeout: 10_000 }).toBe(1);
+  });
 });
