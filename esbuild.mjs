@@ -13,7 +13,7 @@ const nodeEntries = [
 ].filter((e) => existsSync(e.in));
 
 /** Browser-side (webview) entry points. */
-const webEntries = [].filter((e) => existsSync(e.in));
+const webEntries = [{ in: 'media/chart/main.ts', out: 'chart' }].filter((e) => existsSync(e.in));
 
 const builds = [
   {
