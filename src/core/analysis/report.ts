@@ -44,6 +44,10 @@ export function formatText(findings: readonly ReportedFinding[], scan: ScanResul
   });
   const imports = findings.filter((f) => f.kind === 'heavy-import').length;
   lines.push('', `${scan.files} files scanned: ${imports} heavy startup import(s), ${findings.length - imports} unbounded query(ies).`);
+  const typical = [...new Set(findings.filter((f) => f.costSource === 'table').map((f) => f.module!))];
+  if (typical.length > 0) {
+    lines.push(`Typical (table) figures, not measured: ${typical.map((m) => `${m}${scan.costNotes.get(m) ? ` (${scan.costNotes.get(m)})` : ''}`).join(', ')}.`);
+  }
   for (const e of scan.errors) lines.push(`could not analyse ${e.file}: ${e.error}`);
   return lines.join('\n');
 }
