@@ -102,9 +102,14 @@ export class DocumentAnalyzer implements vscode.Disposable {
       this.emitter.fire(r);
     };
     const imports: readonly StartupImport[] = analysis.startupImports;
-    publish(build(await Promise.all(imports.map((imp) => resolver.quick(imp, dir)))));
-    // Second pass: measured figures where allowed, and the reason where not ("not installed").
-    if (imports.length > 0) publish(build(await Promise.all(imports.map((imp) => resolver.resolve(imp, dir)))));
+    const costs = await Promise.all(imports.map((imp) => resolver.quick(imp, dir)));
+    publish(build(costs));
+    // Then each measured figure as it arrives (one package may take seconds), or the reason
+    // there is none ("not installed here").
+    await Promise.all(imports.map(async (imp, i) => {
+      costs[i] = await resolver.resolve(imp, dir);
+      publish(build(costs));
+    }));
   }
 
   dispose(): void {
