@@ -185,6 +185,7 @@ function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
 
 function lazyFixFor(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, source: string): { lazyFix?: Fix; notLazyReason?: string } {
   const pkg = nodePackageName(raw.specifier) ?? '';
+  if (stmt.type === 'export_statement') return { notLazyReason: 're-exported: whoever imports this module loads it' };
   if (raw.bindings.length === 0) return { notLazyReason: 'imported for its side effects' };
   if (SIDE_EFFECT_PACKAGES.test(pkg) || SIDE_EFFECT_PACKAGES.test(raw.specifier)) return { notLazyReason: `${pkg} sets the process up when it loads` };
   if (stmt.parent?.type !== 'program') return { notLazyReason: 'the import is inside a top-level block' };
