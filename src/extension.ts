@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BudgetStatus } from './core/budget/budgetTracker';
 import { WatchSet, type WatchEntry } from './core/watch/watchSet';
+import { registerAnalysisFeature } from './vscode/analysis/registerAnalysisFeature';
 import { AttachService } from './vscode/attach/attachService';
 import { AutoAttach } from './vscode/attach/autoAttach';
 import { JsDebugSessions } from './vscode/attach/jsDebugSessions';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): MemoryBudgetApi {
   const attachedContext = () => void vscode.commands.executeCommand('setContext', 'memoryBudget.attached', watches.all.length > 0);
   watches.on('added', attachedContext);
   watches.on('removed', attachedContext);
+  registerAnalysisFeature(context);
   watches.on('sampleError', (entry, err) => output.warn(`${entry.label}: sample failed: ${err.message}`));
   watches.on('event', (entry, event) => output.info(`${entry.label}: ${event.type}`));
 
