@@ -4,7 +4,7 @@ import { WatchSet, type WatchEntry } from './core/watch/watchSet';
 import { registerAnalysisFeature } from './vscode/analysis/registerAnalysisFeature';
 import { AttachService } from './vscode/attach/attachService';
 import { AutoAttach } from './vscode/attach/autoAttach';
-import { JsDebugSessions } from './vscode/attach/jsDebugSessions';
+import { cdpProxyFor, JsDebugSessions } from './vscode/attach/jsDebugSessions';
 import { ChartPanels } from './vscode/chart/chartPanel';
 import { registerAttachCommands } from './vscode/commands/attach';
 import { registerDetachCommand } from './vscode/commands/detach';
@@ -19,6 +19,8 @@ import { MemoryStatusBar } from './vscode/statusBar/memoryStatusBar';
 /** What other extensions and the extension-host tests can call. */
 export interface MemoryBudgetApi {
   attach(target: string): Promise<{ id: string; name: string } | undefined>;
+  /** Attaches through js-debug's CDP proxy to a running JavaScript debug session. */
+  attachDebugSession(session: vscode.DebugSession): Promise<{ id: string; name: string } | undefined>;
   detach(id: string): Promise<void>;
   status(id: string): BudgetStatus | undefined;
   targets(): Array<{ id: string; label: string; name: string }>;
@@ -70,6 +72,10 @@ export function activate(context: vscode.ExtensionContext): MemoryBudgetApi {
   return {
     attach: async (target) => {
       const entry = await attachService.attachText(target);
+      return entry ? { id: entry.id, name: entry.watch.name } : undefined;
+    },
+    attachDebugSession: async (session) => {
+      const entry = await attachService.attach(await cdpProxyFor(session));
       return entry ? { id: entry.id, name: entry.watch.name } : undefined;
     },
     detach: (id) => watches.detach(id),
