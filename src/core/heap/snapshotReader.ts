@@ -1,0 +1,570 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
+
+/**
+ * Streams a `.heapsnapshot` file into typed arrays without ever holding the text: V8 strings stop
+ * at ~512 MB and real snapshots are bigger, so `JSON.parse` of the whole file is not an option.
+ * Only the header goes through `JSON.parse`; the node, edge and location arrays are tokenized
+ * byte by byte, and of the string table only the strings something refers to (class names,
+ * property names) are decoded.
+ */
+export interface ReadOptions {
+  /** Called now and then with bytes read so far and the file size. */
+  onProgress?(bytesRead: number, totalBytes: number): void;
+  /** Refuse snapshots whose typed arrays would need more than this (bytes). */
+  maxArrayBytes?: number;
+}
+
+const CHUNK = 4 << 20;
+const HEADER_LIMIT = 1 << 20;
+
+const enum Section {
+  SeekKey,
+  Key,
+  SeekArray,
+  Nodes,
+  Edges,
+  Locations,
+  Strings,
+  Skip,
+  Done,
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const OPEN = 91;
+const CLOSE = 93;
+
+export function readSnapshot(file: string, options: ReadOptions = {}): RawSnapshot {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new HeapSnapshotError(`cannot open ${file}: ${(err as Error).message}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) throw new HeapSnapshotError(`${file} is empty, not a heap snapshot`);
+    return new SnapshotTokenizer(file, fd, size, options).run();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Estimated bytes of typed arrays for a snapshot of this shape (reader + graph analysis). */
+export function estimateAnalysisBytes(nodeCount: number, edgeCount: number): number {
+  return nodeCount * 70 + edgeCount * 18;
+}
+
+class SnapshotTokenizer {
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private position = 0;
+  private section = Section.SeekKey;
+  private key = '';
+  private meta!: SnapshotMeta;
+  // Number tokenizer state, kept across chunk boundaries.
+  private value = 0;
+  private inNumber = false;
+  private field = 0;
+  private count = 0;
+  private skipDepth = 0;
+  private skipInString = false;
+  private skipEscape = false;
+  // Node arrays.
+  private nodeType!: Uint8Array;
+  private nodeName!: Uint32Array;
+  private nodeId!: Uint32Array;
+  private nodeSelfSize!: Uint32Array;
+  private firstEdge!: Uint32Array;
+  private edgeType!: Uint8Array;
+  private edgeName!: Uint32Array;
+  private edgeTo!: Uint32Array;
+  private locations: number[] = [];
+  private sawNodes = false;
+  private sawEdges = false;
+  private sawStrings = false;
+  // String table state.
+  private wanted!: Uint8Array;
+  private strings: string[] = [];
+  private stringIndex = 0;
+  private inString = false;
+  private stringEscape = false;
+  private stringParts: Buffer[] = [];
+  private stringHasEscape = false;
+  private nextBackslash = -1;
+
+  constructor(
+    private readonly file: string,
+    private readonly fd: number,
+    private readonly size: number,
+    private readonly options: ReadOptions,
+  ) {}
+
+  run(): RawSnapshot {
+    let start = this.readHeader();
+    let lastReport = 0;
+    for (;;) {
+      const end = this.fill(start);
+      if (end === 0) break;
+      this.consume(start, end);
+      start = 0;
+      if (this.options.onProgress && this.position - lastReport > 32 * CHUNK) {
+        lastReport = this.position;
+        this.options.onProgress(this.position, this.size);
+      }
+      if (this.section === Section.Done) break;
+    }
+    return this.finish();
+  }
+
+  /** Reads into `buf` from `start`; returns the end of valid data (0 at end of file). */
+  private fill(start: number): number {
+    if (start > 0) return this.bufferedEnd;
+    const n = readSync(this.fd, this.buf, 0, CHUNK, this.position);
+    this.position += n;
+    this.bufferedEnd = n;
+    this.nextBackslash = -1;
+    return n;
+  }
+  private bufferedEnd = 0;
+
+  /** Parses the `{"snapshot":{…},` header with JSON.parse; returns where the body starts in buf. */
+  private readHeader(): number {
+    const first = readSync(this.fd, this.buf, 0, Math.min(CHUNK, this.size), 0);
+    this.position = first;
+    this.bufferedEnd = first;
+    const text = this.buf.toString('latin1', 0, Math.min(first, HEADER_LIMIT));
+    if (!/^\s*\{\s*"snapshot"\s*:/.test(text)) {
+      throw new HeapSnapshotError(`${this.file} is not a V8 heap snapshot (it does not start with {"snapshot":…})`);
+    }
+    const at = text.indexOf('"nodes"');
+    if (at < 0) throw new HeapSnapshotError(`${this.file} is truncated or malformed: no "nodes" array after the header`);
+    const header = text.slice(0, at).trimEnd().replace(/,$/, '') + '}';
+    let parsed: { snapshot?: { meta?: SnapshotMeta['raw']; node_count?: number; edge_count?: number } };
+    try {
+      parsed = JSON.parse(header);
+    } catch (err) {
+      throw new HeapSnapshotError(`${this.file} has a malformed snapshot header: ${(err as Error).message}`);
+    }
+    this.meta = checkMeta(this.file, parsed.snapshot);
+    const { nodeCount, edgeCount } = this.meta;
+    const need = estimateAnalysisBytes(nodeCount, edgeCount);
+    if (this.options.maxArrayBytes !== undefined && need > this.options.maxArrayBytes) {
+      throw new HeapSnapshotError(
+        `${this.file} has ${nodeCount.toLocaleString('en-US')} nodes and ${edgeCount.toLocaleString('en-US')} edges; analysing it needs ` +
+          `about ${Math.ceil(need / 2 ** 20)} MB, over the ${Math.floor(this.options.maxArrayBytes / 2 ** 20)} MB cap`,
+      );
+    }
+    this.nodeType = new Uint8Array(nodeCount);
+    this.nodeName = new Uint32Array(nodeCount);
+    this.nodeId = new Uint32Array(nodeCount);
+    this.nodeSelfSize = new Uint32Array(nodeCount);
+    this.firstEdge = new Uint32Array(nodeCount + 1);
+    this.edgeType = new Uint8Array(edgeCount);
+    this.edgeName = new Uint32Array(edgeCount);
+    this.edgeTo = new Uint32Array(edgeCount);
+    return Buffer.byteLength(text.slice(0, at), 'latin1');
+  }
+
+  private consume(start: number, end: number): void {
+    let i = start;
+    while (i < end) {
+      switch (this.section) {
+        case Section.SeekKey: {
+          const q = this.buf.indexOf(QUOTE, i);
+          if (q < 0 || q >= end) return;
+          this.key = '';
+          this.section = Section.Key;
+          i = q + 1;
+          break;
+        }
+        case Section.Key: {
+          const q = this.buf.indexOf(QUOTE, i);
+          if (q < 0 || q >= end) {
+            this.key += this.buf.toString('latin1', i, end);
+            return;
+          }
+          this.key += this.buf.toString('latin1', i, q);
+          this.section = Section.SeekArray;
+          i = q + 1;
+          break;
+        }
+        case Section.SeekArray: {
+          const c = this.buf[i++]!;
+          if (c === OPEN) this.enterArray();
+          else if (c === 125 /* } */) this.section = Section.Done;
+          else if (c !== 58 /* : */ && c !== 32 && c !== 10 && c !== 13 && c !== 9) {
+            throw new HeapSnapshotError(`${this.file} is malformed: expected an array after "${this.key}"`);
+          }
+          break;
+        }
+        case Section.Nodes:
+          i = this.nodes(i, end);
+          break;
+        case Section.Edges:
+          i = this.edges(i, end);
+          break;
+        case Section.Locations:
+          i = this.locationNumbers(i, end);
+          break;
+        case Section.Strings:
+          i = this.stringTable(i, end);
+          break;
+        case Section.Skip:
+          i = this.skip(i, end);
+          break;
+        case Section.Done:
+          return;
+      }
+    }
+  }
+
+  private enterArray(): void {
+    this.value = 0;
+    this.inNumber = false;
+    this.field = 0;
+    this.count = 0;
+    switch (this.key) {
+      case 'nodes':
+        this.section = Section.Nodes;
+        this.sawNodes = true;
+        break;
+      case 'edges':
+        this.section = Section.Edges;
+        this.sawEdges = true;
+        break;
+      case 'locations':
+        this.section = Section.Locations;
+        break;
+      case 'strings':
+        this.section = Section.Strings;
+        this.sawStrings = true;
+        this.prepareStrings();
+        break;
+      default:
+        this.section = Section.Skip;
+        this.skipDepth = 1;
+    }
+  }
+
+  private malformed(what: string): never {
+    throw new HeapSnapshotError(`${this.file} is malformed: ${what}`);
+  }
+
+  private nodes(from: number, end: number): number {
+    const buf = this.buf;
+    const m = this.meta;
+    const fieldCount = m.nodeFieldCount;
+    const { nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = this;
+    const maxValues = m.nodeCount * fieldCount;
+    let value = this.value;
+    let inNumber = this.inNumber;
+    let field = this.field;
+    let n = this.count;
+    let i = from;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 48 && c <= 57) {
+        value = value * 10 + (c - 48);
+        inNumber = true;
+        continue;
+      }
+      if (inNumber) {
+        if (n >= m.nodeCount) this.malformed(`more nodes than node_count (${m.nodeCount})`);
+        if (field === m.nodeTypeOffset) nodeType[n] = value;
+        else if (field === m.nodeNameOffset) nodeName[n] = value;
+        else if (field === m.nodeIdOffset) nodeId[n] = value;
+        else if (field === m.nodeSelfSizeOffset) nodeSelfSize[n] = value;
+        else if (field === m.nodeEdgeCountOffset) firstEdge[n + 1] = value;
+        if (++field === fieldCount) {
+          field = 0;
+          n++;
+        }
+        value = 0;
+        inNumber = false;
+      }
+      if (c === CLOSE) {
+        if (n * fieldCount + field !== maxValues) this.malformed(`node_count is ${m.nodeCount} but the nodes array holds ${n}`);
+        this.section = Section.SeekKey;
+        i++;
+        break;
+      }
+      if (c > 57 || c === 45 || c === 46) this.malformed(`unexpected character "${String.fromCharCode(c)}" in the nodes array`);
+    }
+    this.value = value;
+    this.inNumber = inNumber;
+    this.field = field;
+    this.count = n;
+    return i;
+  }
+
+  private edges(from: number, end: number): number {
+    const buf = this.buf;
+    const m = this.meta;
+    const fieldCount = m.edgeFieldCount;
+    const nodeFieldCount = m.nodeFieldCount;
+    const { edgeType, edgeName, edgeTo } = this;
+    let value = this.value;
+    let inNumber = this.inNumber;
+    let field = this.field;
+    let n = this.count;
+    let i = from;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 48 && c <= 57) {
+        value = value * 10 + (c - 48);
+        inNumber = true;
+        continue;
+      }
+      if (inNumber) {
+        if (n >= m.edgeCount) this.malformed(`more edges than edge_count (${m.edgeCount})`);
+        if (field === m.edgeTypeOffset) edgeType[n] = value;
+        else if (field === m.edgeNameOffset) edgeName[n] = value;
+        else if (field === m.edgeToNodeOffset) {
+          if (value % nodeFieldCount !== 0 || value / nodeFieldCount >= m.nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
+          edgeTo[n] = value / nodeFieldCount;
+        }
+        if (++field === fieldCount) {
+          field = 0;
+          n++;
+        }
+        value = 0;
+        inNumber = false;
+      }
+      if (c === CLOSE) {
+        if (n !== m.edgeCount || field !== 0) this.malformed(`edge_count is ${m.edgeCount} but the edges array holds ${n}`);
+        this.section = Section.SeekKey;
+        i++;
+        break;
+      }
+      if (c > 57 || c === 45 || c === 46) this.malformed(`unexpected character "${String.fromCharCode(c)}" in the edges array`);
+    }
+    this.value = value;
+    this.inNumber = inNumber;
+    this.field = field;
+    this.count = n;
+    return i;
+  }
+
+  private locationNumbers(from: number, end: number): number {
+    const buf = this.buf;
+    let i = from;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 48 && c <= 57) {
+        this.value = this.value * 10 + (c - 48);
+        this.inNumber = true;
+        continue;
+      }
+      if (this.inNumber) {
+        this.locations.push(this.value);
+        this.value = 0;
+        this.inNumber = false;
+      }
+      if (c === CLOSE) {
+        this.section = Section.SeekKey;
+        return i + 1;
+      }
+    }
+    return i;
+  }
+
+  /** Skips an array we do not use (trace tree, samples), nested arrays and strings included. */
+  private skip(from: number, end: number): number {
+    const buf = this.buf;
+    let i = from;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (this.skipInString) {
+        if (this.skipEscape) this.skipEscape = false;
+        else if (c === BACKSLASH) this.skipEscape = true;
+        else if (c === QUOTE) this.skipInString = false;
+        continue;
+      }
+      if (c === QUOTE) this.skipInString = true;
+      else if (c === OPEN) this.skipDepth++;
+      else if (c === CLOSE && --this.skipDepth === 0) {
+        this.section = Section.SeekKey;
+        return i + 1;
+      }
+    }
+    return i;
+  }
+
+  /** Marks the string indices something will read: names of nodes that have classes, edge names. */
+  private prepareStrings(): void {
+    const m = this.meta;
+    if (this.count === 0 && !this.sawNodes) this.malformed('the strings come before the nodes');
+    let max = 0;
+    const { nodeType, nodeName, edgeType, edgeName } = this;
+    const nodeWants = namedNodeTypes(m);
+    const edgeWants = namedEdgeTypes(m);
+    for (let i = 0; i < m.nodeCount; i++) if (nodeWants[nodeType[i]!] && nodeName[i]! > max) max = nodeName[i]!;
+    for (let i = 0; i < m.edgeCount; i++) if (edgeWants[edgeType[i]!] && edgeName[i]! > max) max = edgeName[i]!;
+    const wanted = new Uint8Array(max + 1);
+    for (let i = 0; i < m.nodeCount; i++) if (nodeWants[nodeType[i]!]) wanted[nodeName[i]!] = 1;
+    for (let i = 0; i < m.edgeCount; i++) if (edgeWants[edgeType[i]!]) wanted[edgeName[i]!] = 1;
+    this.wanted = wanted;
+    this.strings = new Array<string>(max + 1);
+  }
+
+  private stringTable(from: number, end: number): number {
+    const buf = this.buf;
+    let i = from;
+    while (i < end) {
+      if (!this.inString) {
+        const c = buf[i++]!;
+        if (c === QUOTE) {
+          this.inString = true;
+          this.stringEscape = false;
+          this.stringHasEscape = false;
+          this.stringParts.length = 0;
+        } else if (c === CLOSE) {
+          this.section = Section.SeekKey;
+          return i;
+        }
+        continue;
+      }
+      const want = this.stringIndex < this.wanted.length && this.wanted[this.stringIndex] === 1;
+      // Find the closing quote; backslashes escape the next byte.
+      let j = i;
+      let escape = this.stringEscape;
+      let closed = -1;
+      while (j < end) {
+        if (escape) {
+          escape = false;
+          j++;
+          continue;
+        }
+        const q = buf.indexOf(QUOTE, j);
+        // Backslashes are rare: remember where the next one is instead of searching per string.
+        if (this.nextBackslash < j) {
+          const b = buf.indexOf(BACKSLASH, j);
+          this.nextBackslash = b < 0 || b >= end ? end : b;
+        }
+        const qq = q < 0 || q >= end ? end : q;
+        const bb = this.nextBackslash;
+        if (bb < qq) {
+          this.stringHasEscape = true;
+          escape = true;
+          j = bb + 1;
+        } else {
+          if (qq < end) closed = qq;
+          j = qq;
+          break;
+        }
+      }
+      this.stringEscape = escape;
+      if (closed < 0) {
+        if (want) this.stringParts.push(Buffer.from(buf.subarray(i, end)));
+        return end;
+      }
+      if (want) {
+        let text: string;
+        if (this.stringParts.length === 0 && !this.stringHasEscape) text = buf.toString('utf8', i, closed);
+        else {
+          this.stringParts.push(Buffer.from(buf.subarray(i, closed)));
+          const raw = Buffer.concat(this.stringParts).toString('utf8');
+          text = this.stringHasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
+        }
+        this.strings[this.stringIndex] = text;
+      }
+      this.stringParts.length = 0;
+      this.stringIndex++;
+      this.inString = false;
+      i = closed + 1;
+    }
+    return i;
+  }
+
+  private finish(): RawSnapshot {
+    const m = this.meta;
+    if (!this.sawNodes || !this.sawEdges || !this.sawStrings || this.section === Section.Strings || this.inString) {
+      const where = !this.sawNodes ? 'before the nodes' : !this.sawEdges ? 'inside the nodes or before the edges' : !this.sawStrings ? 'before the strings' : 'inside the strings';
+      throw new HeapSnapshotError(`${this.file} is truncated: it ends ${where} (${this.position.toLocaleString('en-US')} bytes read)`);
+    }
+    if (this.stringIndex < this.wanted.length) {
+      throw new HeapSnapshotError(`${this.file} is malformed: names refer to string ${this.wanted.length - 1} but the table has ${this.stringIndex}`);
+    }
+    const firstEdge = this.firstEdge;
+    for (let i = 0; i < m.nodeCount; i++) firstEdge[i + 1]! += firstEdge[i]!;
+    if (firstEdge[m.nodeCount] !== m.edgeCount) {
+      this.malformed(`the nodes' edge counts add up to ${firstEdge[m.nodeCount]}, not edge_count ${m.edgeCount}`);
+    }
+    const strings = this.strings;
+    for (let i = 0; i < strings.length; i++) if (strings[i] === undefined) strings[i] = '';
+    return {
+      file: this.file,
+      fileBytes: this.size,
+      meta: m,
+      nodeCount: m.nodeCount,
+      edgeCount: m.edgeCount,
+      nodeType: this.nodeType,
+      nodeName: this.nodeName,
+      nodeId: this.nodeId,
+      nodeSelfSize: this.nodeSelfSize,
+      firstEdge,
+      edgeType: this.edgeType,
+      edgeName: this.edgeName,
+      edgeTo: this.edgeTo,
+      locations: Uint32Array.from(this.locations),
+      strings,
+    };
+  }
+}
+
+function namedNodeTypes(m: SnapshotMeta): Uint8Array {
+  const wants = new Uint8Array(256);
+  for (const t of ['hidden', 'array', 'object', 'native', 'closure', 'synthetic', 'regexp']) {
+    const i = m.nodeTypes.indexOf(t);
+    if (i >= 0) wants[i] = 1;
+  }
+  return wants;
+}
+
+function namedEdgeTypes(m: SnapshotMeta): Uint8Array {
+  const wants = new Uint8Array(256);
+  for (const t of ['context', 'property', 'internal', 'shortcut']) {
+    const i = m.edgeTypes.indexOf(t);
+    if (i >= 0) wants[i] = 1;
+  }
+  return wants;
+}
+
+function checkMeta(file: string, snapshot: { meta?: SnapshotMeta['raw']; node_count?: number; edge_count?: number } | undefined): SnapshotMeta {
+  const raw = snapshot?.meta;
+  const bad = (what: string): never => {
+    throw new HeapSnapshotError(`${file} has an unusable snapshot header: ${what}`);
+  };
+  if (!raw || !Array.isArray(raw.node_fields) || !Array.isArray(raw.edge_fields)) return bad('no node_fields/edge_fields');
+  const nodeCount = snapshot?.node_count;
+  const edgeCount = snapshot?.edge_count;
+  if (!Number.isSafeInteger(nodeCount) || !Number.isSafeInteger(edgeCount)) return bad('no node_count/edge_count');
+  const nf = raw.node_fields;
+  const ef = raw.edge_fields;
+  const offsets = {
+    nodeTypeOffset: nf.indexOf('type'),
+    nodeNameOffset: nf.indexOf('name'),
+    nodeIdOffset: nf.indexOf('id'),
+    nodeSelfSizeOffset: nf.indexOf('self_size'),
+    nodeEdgeCountOffset: nf.indexOf('edge_count'),
+    edgeTypeOffset: ef.indexOf('type'),
+    edgeNameOffset: ef.indexOf('name_or_index'),
+    edgeToNodeOffset: ef.indexOf('to_node'),
+  };
+  for (const [name, at] of Object.entries(offsets)) if (at < 0) bad(`missing field for ${name}`);
+  const nodeTypes = raw.node_types?.[offsets.nodeTypeOffset];
+  const edgeTypes = raw.edge_types?.[offsets.edgeTypeOffset];
+  if (!Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) return bad('no node_types/edge_types');
+  return {
+    raw,
+    nodeCount: nodeCount as number,
+    edgeCount: edgeCount as number,
+    nodeFieldCount: nf.length,
+    edgeFieldCount: ef.length,
+    ...offsets,
+    nodeTypes: nodeTypes as string[],
+    edgeTypes: edgeTypes as string[],
+    locationFieldCount: raw.location_fields?.length ?? 4,
+  };
+}
