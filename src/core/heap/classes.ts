@@ -17,6 +17,8 @@ export interface ClassTable {
   /** Class id per node ordinal. */
   readonly classOf: Uint32Array;
   readonly names: string[];
+  /** Identity of a class across snapshots of one process: name, plus location when there is one. */
+  readonly keys: string[];
   readonly locations: (SourceLocation | undefined)[];
   /** Interface definitions in force, so a compared snapshot can be classified the same way. */
   readonly interfaces: InterfaceDefinition[];
@@ -50,6 +52,7 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
   const matcher = new InterfaceMatcher(interfaces);
 
   const names: string[] = [];
+  const keys: string[] = [];
   const locations: (SourceLocation | undefined)[] = [];
   const byKey = new Map<string, number>();
   const byString = new Int32Array(s.strings.length).fill(-1);
@@ -59,6 +62,7 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
     if (id === undefined) {
       id = names.length;
       names.push(name);
+      keys.push(key);
       locations.push(location);
       byKey.set(key, id);
     }
@@ -99,7 +103,7 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
       classOf[v] = classFor(name, name);
     }
   }
-  return { classOf, names, locations, interfaces, locationOf };
+  return { classOf, names, keys, locations, interfaces, locationOf };
 }
 
 export function formatPropertyName(name: string): string {

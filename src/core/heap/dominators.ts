@@ -7,7 +7,7 @@ import type { TypeIds } from './typeIds';
  * - "page-owned" flags: everything reachable without weak edges from the root's shortcut edges;
  * - essential edges: not weak, not a self edge, not a shortcut except at the root, not the table's
  *   half of a WeakMap ephemeron pair, not from a non-page-owned node into a page-owned one;
- * - shallow sizes: hidden/array internals with a single owner are charged to that owner;
+ * - shallow sizes (attributeShallowSizes): hidden/array internals with a single owner are charged to it;
  * - Lengauer–Tarjan dominators over essential edges from the root, then nodes with only weak
  *   retainers, then whatever is still unreached, each as a child of the root.
  */
@@ -27,7 +27,6 @@ const WEAKMAP_EDGE = /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> valu
 export function computeDominance(s: RawSnapshot, t: TypeIds): Dominance {
   const flags = markPageOwnedNodes(s, t);
   const essential = essentialEdges(s, t, flags);
-  attributeShallowSizes(s, t);
   const { firstRetainer, retainingNode } = buildRetainers(s, essential);
   const { dominator, order, reached } = lengauerTarjan(s, essential, firstRetainer, retainingNode);
   const retainedSize = new Float64Array(s.nodeCount);
@@ -98,8 +97,8 @@ function essentialEdges(s: RawSnapshot, t: TypeIds, flags: Uint8Array): Uint8Arr
   return essential;
 }
 
-/** DevTools' calculateShallowSizes: internals (hidden, arrays, external string data) owned by one object count as that object's size. */
-function attributeShallowSizes(s: RawSnapshot, t: TypeIds): void {
+/** DevTools' calculateShallowSizes (run it before computeDominance, as DevTools does): internals (hidden, arrays, external string data) owned by one object count as that object's size. */
+export function attributeShallowSizes(s: RawSnapshot, t: TypeIds): void {
   if (!hasUserRoots(s, t)) return;
   const n = s.nodeCount;
   const UNVISITED = 0xffffffff;

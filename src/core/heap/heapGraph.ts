@@ -1,5 +1,5 @@
 import { classify, type ClassTable, type InterfaceDefinition } from './classes';
-import { computeDominance, ROOT, type Dominance } from './dominators';
+import { attributeShallowSizes, computeDominance, ROOT, type Dominance } from './dominators';
 import type { HeapObjectInfo, SnapshotInfo } from './model';
 import type { RawSnapshot } from './rawSnapshot';
 import { readSnapshot, type ReadOptions } from './snapshotReader';
@@ -13,8 +13,27 @@ export interface LoadOptions extends ReadOptions {
 
 const NONE = 0xffffffff;
 
+export interface ClassifiedSnapshot {
+  readonly raw: RawSnapshot;
+  readonly types: TypeIds;
+  readonly classes: ClassTable;
+}
+
+/**
+ * Reads a snapshot with DevTools' shallow sizes and (unless `classes` is false) its classes, without
+ * dominators: all a snapshot needs to be the older side of a comparison.
+ */
+export function loadClassified(file: string, options: LoadOptions, classes: false): Omit<ClassifiedSnapshot, 'classes'>;
+export function loadClassified(file: string, options: LoadOptions, classes?: true): ClassifiedSnapshot;
+export function loadClassified(file: string, options: LoadOptions, withClasses = true): Omit<ClassifiedSnapshot, 'classes'> & { classes?: ClassTable } {
+  const raw = readSnapshot(file, options);
+  const types = typeIds(raw.meta);
+  attributeShallowSizes(raw, types);
+  return withClasses ? { raw, types, classes: classify(raw, types, options.interfaces) } : { raw, types };
+}
+
 /** One snapshot, parsed, with dominators, retained sizes, classes and (lazily) shortest retainer paths. */
-export class HeapGraph {
+export class HeapGraph implements ClassifiedSnapshot {
   private parentNode?: Uint32Array;
   private parentEdge?: Uint32Array;
 
@@ -26,8 +45,7 @@ export class HeapGraph {
   ) {}
 
   static load(file: string, options: LoadOptions = {}): HeapGraph {
-    const raw = readSnapshot(file, options);
-    const types = typeIds(raw.meta);
+    const { raw, types } = loadClassified(file, options, false);
     options.onPhase?.('dominators');
     const dominance = computeDominance(raw, types);
     options.onPhase?.('summarising');

@@ -12,8 +12,9 @@ export interface ClassAggregates {
  * Count, self size and retained size per class. As in DevTools (buildAggregates,
  * calculateClassesRetainedSize), nodes of zero self size are not counted, and a class's retained
  * size adds up only its outermost members in the dominator tree, so nested ones are not counted twice.
+ * `accept` restricts both to some nodes (DevTools' node filter), e.g. leak candidates.
  */
-export function classAggregates(g: HeapGraph): ClassAggregates {
+export function classAggregates(g: HeapGraph, accept?: (v: number) => boolean): ClassAggregates {
   const classCount = g.classes.names.length;
   const count = new Float64Array(classCount);
   const selfSize = new Float64Array(classCount);
@@ -22,7 +23,7 @@ export function classAggregates(g: HeapGraph): ClassAggregates {
   const self = g.raw.nodeSelfSize;
   for (let v = 0; v < g.nodeCount; v++) {
     const s = self[v]!;
-    if (s === 0) continue;
+    if (s === 0 || (accept && !accept(v))) continue;
     const c = classOf[v]!;
     count[c]!++;
     selfSize[c]! += s;
@@ -41,7 +42,7 @@ export function classAggregates(g: HeapGraph): ClassAggregates {
     const c = classOf[v]!;
     const from = firstDominated[v]!;
     const to = firstDominated[v + 1]!;
-    if (!seen[c] && self[v]!) {
+    if (!seen[c] && self[v]! && (!accept || accept(v))) {
       retainedSize[c]! += retained[v]!;
       if (from !== to) {
         seen[c] = 1;

@@ -1,0 +1,150 @@
+import type { ClassifiedSnapshot } from './heapGraph';
+import type { SnapshotInfo } from './model';
+
+/**
+ * What a comparison keeps of an older snapshot once its arrays are dropped: the ids of its counted
+ * objects (self size > 0, as DevTools counts them) sorted for binary search, their class and size,
+ * and the element counts of its collections.
+ */
+export interface SnapshotDigest {
+  readonly info: SnapshotInfo;
+  readonly ids: Uint32Array;
+  readonly classOf: Uint32Array;
+  readonly selfSize: Uint32Array;
+  readonly keys: string[];
+  readonly names: string[];
+  readonly collectionIds: Uint32Array;
+  readonly collectionCounts: Uint32Array;
+}
+
+export function digest(s: ClassifiedSnapshot, info: SnapshotInfo): SnapshotDigest {
+  const { raw, classes } = s;
+  let counted = 0;
+  for (let v = 0; v < raw.nodeCount; v++) if (raw.nodeSelfSize[v]! > 0) counted++;
+  const ordinals = new Uint32Array(counted);
+  const rawIds = new Uint32Array(counted);
+  for (let v = 0, i = 0; v < raw.nodeCount; v++) {
+    if (raw.nodeSelfSize[v]! > 0) {
+      ordinals[i] = v;
+      rawIds[i++] = raw.nodeId[v]!;
+    }
+  }
+  const order = sortPermutation(rawIds);
+  const ids = new Uint32Array(counted);
+  const classOf = new Uint32Array(counted);
+  const selfSize = new Uint32Array(counted);
+  for (let i = 0; i < counted; i++) {
+    const v = ordinals[order[i]!]!;
+    ids[i] = raw.nodeId[v]!;
+    classOf[i] = classes.classOf[v]!;
+    selfSize[i] = raw.nodeSelfSize[v]!;
+  }
+  const collections = new CollectionCounter(s);
+  const cIds: number[] = [];
+  const cCounts: number[] = [];
+  for (let v = 0; v < raw.nodeCount; v++) {
+    const kind = collections.kind(v);
+    if (kind === undefined) continue;
+    cIds.push(raw.nodeId[v]!);
+    cCounts.push(collections.count(v, kind));
+  }
+  const cOrder = sortPermutation(Uint32Array.from(cIds));
+  const collectionIds = new Uint32Array(cIds.length);
+  const collectionCounts = new Uint32Array(cIds.length);
+  for (let i = 0; i < cIds.length; i++) {
+    collectionIds[i] = cIds[cOrder[i]!]!;
+    collectionCounts[i] = cCounts[cOrder[i]!]!;
+  }
+  return { info, ids, classOf, selfSize, keys: classes.keys, names: classes.names, collectionIds, collectionCounts };
+}
+
+/** Position of `id` in the sorted `ids`, or -1. */
+export function findId(ids: Uint32Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = ids[mid]!;
+    if (x < id) lo = mid + 1;
+    else if (x > id) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Indices of `keys` in ascending key order: LSD radix sort, two 16-bit passes (no comparator calls). */
+export function sortPermutation(keys: Uint32Array): Uint32Array {
+  const n = keys.length;
+  let from = new Uint32Array(n);
+  let to = new Uint32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  for (const shift of [0, 16]) {
+    const counts = new Uint32Array(65537);
+    for (let i = 0; i < n; i++) counts[((keys[i]! >>> shift) & 0xffff) + 1]!++;
+    for (let b = 0; b < 65536; b++) counts[b + 1]! += counts[b]!;
+    for (let i = 0; i < n; i++) {
+      const index = from[i]!;
+      to[counts[(keys[index]! >>> shift) & 0xffff]!++] = index;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+export type CollectionKind = 'Map' | 'Set' | 'Array' | 'Object';
+
+/** Element counts of Maps and Sets (entries of their hash table), Arrays (elements) and plain objects (properties). */
+export class CollectionCounter {
+  private readonly mapName: number;
+  private readonly setName: number;
+  private readonly arrayName: number;
+  private readonly objectName: number;
+  private readonly tableName: number;
+  private readonly mapEdgeName: number;
+  private readonly protoName: number;
+
+  constructor(private readonly s: Omit<ClassifiedSnapshot, 'classes'>) {
+    const strings = s.raw.strings;
+    this.mapName = strings.indexOf('Map');
+    this.setName = strings.indexOf('Set');
+    this.arrayName = strings.indexOf('Array');
+    this.objectName = strings.indexOf('Object');
+    this.tableName = strings.indexOf('table');
+    this.mapEdgeName = strings.indexOf('map');
+    this.protoName = strings.indexOf('__proto__');
+  }
+
+  kind(v: number): CollectionKind | undefined {
+    const { raw, types } = this.s;
+    if (raw.nodeType[v] !== types.object) return undefined;
+    const name = raw.nodeName[v];
+    if (name === this.mapName) return 'Map';
+    if (name === this.setName) return 'Set';
+    if (name === this.arrayName) return 'Array';
+    if (name === this.objectName) return 'Object';
+    return undefined;
+  }
+
+  count(v: number, kind: CollectionKind): number {
+    const { raw, types: t } = this.s;
+    if (kind === 'Map' || kind === 'Set') {
+      for (let e = raw.firstEdge[v]!; e < raw.firstEdge[v + 1]!; e++) {
+        if (raw.edgeType[e] !== t.edgeInternal || raw.edgeName[e] !== this.tableName) continue;
+        const table = raw.edgeTo[e]!;
+        let slots = 0;
+        for (let f = raw.firstEdge[table]!; f < raw.firstEdge[table + 1]!; f++) {
+          if (!(raw.edgeType[f] === t.edgeInternal && raw.edgeName[f] === this.mapEdgeName) && raw.edgeType[f] !== t.edgeWeak) slots++;
+        }
+        // A Map entry holds a key and a value; a Set entry only the key.
+        return kind === 'Map' ? Math.ceil(slots / 2) : slots;
+      }
+      return 0;
+    }
+    let count = 0;
+    for (let e = raw.firstEdge[v]!; e < raw.firstEdge[v + 1]!; e++) {
+      const type = raw.edgeType[e];
+      if (type === t.edgeElement || (kind === 'Object' && type === t.edgeProperty && raw.edgeName[e] !== this.protoName)) count++;
+    }
+    return count;
+  }
+}
