@@ -25,11 +25,12 @@ export function compareSnapshots(files: string[], options: CompareOptions = {}):
   const lastFile = files[files.length - 1]!;
   const phase = (file: string) => (p: 'dominators' | 'summarising') => options.onPhase?.(file, p);
   options.onPhase?.(lastFile, 'reading');
-  const last = HeapGraph.load(lastFile, { ...options, onPhase: phase(lastFile) });
+  const read = { onProgress: options.onProgress, maxArrayBytes: options.maxArrayBytes };
+  const last = HeapGraph.load(lastFile, { ...read, onPhase: phase(lastFile) });
   const digests: SnapshotDigest[] = [];
   for (const file of files.slice(0, -1)) {
     options.onPhase?.(file, 'reading');
-    const older = loadClassified(file, { ...options, interfaces: last.classes.interfaces });
+    const older = loadClassified(file, { ...read, interfaces: last.classes.interfaces });
     let totalSize = 0;
     for (let v = 0; v < older.raw.nodeCount; v++) totalSize += older.raw.nodeSelfSize[v]!;
     digests.push(digest(older, { file, fileBytes: older.raw.fileBytes, nodeCount: older.raw.nodeCount, edgeCount: older.raw.edgeCount, totalSize }));
