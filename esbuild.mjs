@@ -9,6 +9,7 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalCommen
 const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/core/heap/worker.ts', out: 'workers/heapWorker' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser-side (webview) entry points. */
