@@ -135,7 +135,7 @@ function leakGroups(last: HeapGraph, baseline: SnapshotDigest, target: SnapshotD
   const chosen = ids.slice(0, top);
   const detailed = chosen.slice(0, detailRows);
   const objects = largestPerClass(last, detailed, perClass, accept);
-  const paths = new Map<number, Map<string, number>>(detailed.map((c) => [c, new Map()]));
+  const paths = new Map<number, Map<string, number>>(chosen.map((c) => [c, new Map()]));
   const sampled = new Map<number, number>();
   for (let v = 0; v < raw.nodeCount; v++) {
     if (!candidate[v]) continue;

@@ -100,7 +100,6 @@ export class CollectionCounter {
   private readonly arrayName: number;
   private readonly objectName: number;
   private readonly tableName: number;
-  private readonly mapEdgeName: number;
   private readonly protoName: number;
 
   constructor(private readonly s: Omit<ClassifiedSnapshot, 'classes'>) {
@@ -110,7 +109,6 @@ export class CollectionCounter {
     this.arrayName = strings.indexOf('Array');
     this.objectName = strings.indexOf('Object');
     this.tableName = strings.indexOf('table');
-    this.mapEdgeName = strings.indexOf('map');
     this.protoName = strings.indexOf('__proto__');
   }
 
@@ -129,14 +127,7 @@ export class CollectionCounter {
     const { raw, types: t } = this.s;
     if (kind === 'Map' || kind === 'Set') {
       for (let e = raw.firstEdge[v]!; e < raw.firstEdge[v + 1]!; e++) {
-        if (raw.edgeType[e] !== t.edgeInternal || raw.edgeName[e] !== this.tableName) continue;
-        const table = raw.edgeTo[e]!;
-        let slots = 0;
-        for (let f = raw.firstEdge[table]!; f < raw.firstEdge[table + 1]!; f++) {
-          if (!(raw.edgeType[f] === t.edgeInternal && raw.edgeName[f] === this.mapEdgeName) && raw.edgeType[f] !== t.edgeWeak) slots++;
-        }
-        // A Map entry holds a key and a value; a Set entry only the key.
-        return kind === 'Map' ? Math.ceil(slots / 2) : slots;
+        if (raw.edgeType[e] === t.edgeInternal && raw.edgeName[e] === this.tableName) return this.tableEntries(raw.edgeTo[e]!, kind === 'Map' ? 3 : 2);
       }
       return 0;
     }
@@ -146,5 +137,32 @@ export class CollectionCounter {
       if (type === t.edgeElement || (kind === 'Object' && type === t.edgeProperty && raw.edgeName[e] !== this.protoName)) count++;
     }
     return count;
+  }
+
+  /**
+   * Live entries of an OrderedHashMap/Set backing store. The snapshot shows its slots as edges named
+   * by slot index, only for slots holding heap objects (Smi keys or values have no edge). The layout
+   * is 3 header slots, `buckets` Smi slots, then entries of (key, value, chain) or (key, chain), with
+   * `buckets` a power of two and room for 2×buckets entries; the bucket count is the one under which
+   * no edge lands on a (Smi) chain slot, and entries are counted by distinct entry index.
+   */
+  private tableEntries(table: number, entrySize: number): number {
+    const { raw, types: t } = this.s;
+    const slots: number[] = [];
+    for (let e = raw.firstEdge[table]!; e < raw.firstEdge[table + 1]!; e++) {
+      const type = raw.edgeType[e];
+      const slot = type === t.edgeElement || type === t.edgeHidden ? raw.edgeName[e]! : type === t.edgeInternal ? Number(raw.strings[raw.edgeName[e]!]) : NaN;
+      if (Number.isInteger(slot)) slots.push(slot);
+    }
+    if (slots.length === 0) return 0;
+    const max = Math.max(...slots);
+    const chain = entrySize - 1;
+    for (let buckets = 1; buckets <= max; buckets *= 2) {
+      const base = 3 + buckets;
+      if (3 + buckets + 2 * buckets * entrySize <= max) continue;
+      if (slots.some((i) => i < base || (i - base) % entrySize === chain)) continue;
+      return new Set(slots.map((i) => Math.floor((i - base) / entrySize))).size;
+    }
+    return Math.ceil(slots.length / (entrySize - 1));
   }
 }
