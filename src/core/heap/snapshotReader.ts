@@ -251,6 +251,13 @@ class SnapshotTokenizer {
     const fieldCount = m.nodeFieldCount;
     const { nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = this;
     const maxValues = m.nodeCount * fieldCount;
+    const nodeCount = m.nodeCount;
+    // Offsets as locals: this loop runs once per byte of the largest section.
+    const typeAt = m.nodeTypeOffset;
+    const nameAt = m.nodeNameOffset;
+    const idAt = m.nodeIdOffset;
+    const sizeAt = m.nodeSelfSizeOffset;
+    const edgesAt = m.nodeEdgeCountOffset;
     let value = this.value;
     let inNumber = this.inNumber;
     let field = this.field;
@@ -264,12 +271,12 @@ class SnapshotTokenizer {
         continue;
       }
       if (inNumber) {
-        if (n >= m.nodeCount) this.malformed(`more nodes than node_count (${m.nodeCount})`);
-        if (field === m.nodeTypeOffset) nodeType[n] = value;
-        else if (field === m.nodeNameOffset) nodeName[n] = value;
-        else if (field === m.nodeIdOffset) nodeId[n] = value;
-        else if (field === m.nodeSelfSizeOffset) nodeSelfSize[n] = value;
-        else if (field === m.nodeEdgeCountOffset) firstEdge[n + 1] = value;
+        if (n >= nodeCount) this.malformed(`more nodes than node_count (${nodeCount})`);
+        if (field === typeAt) nodeType[n] = value;
+        else if (field === nameAt) nodeName[n] = value;
+        else if (field === idAt) nodeId[n] = value;
+        else if (field === sizeAt) nodeSelfSize[n] = value;
+        else if (field === edgesAt) firstEdge[n + 1] = value;
         if (++field === fieldCount) {
           field = 0;
           n++;
@@ -298,6 +305,11 @@ class SnapshotTokenizer {
     const fieldCount = m.edgeFieldCount;
     const nodeFieldCount = m.nodeFieldCount;
     const { edgeType, edgeName, edgeTo } = this;
+    const edgeCount = m.edgeCount;
+    const nodeCount = m.nodeCount;
+    const typeAt = m.edgeTypeOffset;
+    const nameAt = m.edgeNameOffset;
+    const toAt = m.edgeToNodeOffset;
     let value = this.value;
     let inNumber = this.inNumber;
     let field = this.field;
@@ -311,12 +323,13 @@ class SnapshotTokenizer {
         continue;
       }
       if (inNumber) {
-        if (n >= m.edgeCount) this.malformed(`more edges than edge_count (${m.edgeCount})`);
-        if (field === m.edgeTypeOffset) edgeType[n] = value;
-        else if (field === m.edgeNameOffset) edgeName[n] = value;
-        else if (field === m.edgeToNodeOffset) {
-          if (value % nodeFieldCount !== 0 || value / nodeFieldCount >= m.nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
-          edgeTo[n] = value / nodeFieldCount;
+        if (n >= edgeCount) this.malformed(`more edges than edge_count (${edgeCount})`);
+        if (field === typeAt) edgeType[n] = value;
+        else if (field === nameAt) edgeName[n] = value;
+        else if (field === toAt) {
+          const to = value / nodeFieldCount;
+          if (to !== Math.floor(to) || to >= nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
+          edgeTo[n] = to;
         }
         if (++field === fieldCount) {
           field = 0;
