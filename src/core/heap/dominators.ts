@@ -73,17 +73,20 @@ function markPageOwnedNodes(s: RawSnapshot, t: TypeIds): Uint8Array {
 function essentialEdges(s: RawSnapshot, t: TypeIds, flags: Uint8Array): Uint8Array {
   const essential = new Uint8Array(s.edgeCount);
   const { firstEdge, edgeType, edgeTo, edgeName, nodeId, strings } = s;
+  // Which strings could name an ephemeron edge, decided once per string instead of once per edge.
+  const maybeEphemeron = new Uint8Array(strings.length);
+  for (let i = 0; i < strings.length; i++) {
+    const name = strings[i]!;
+    if (name.length > 30 && name.endsWith(')') && name.includes('pair in WeakMap')) maybeEphemeron[i] = 1;
+  }
   for (let v = 0; v < s.nodeCount; v++) {
     const vFlag = flags[v]! & PAGE_OBJECT;
     for (let e = firstEdge[v]!; e < firstEdge[v + 1]!; e++) {
       const type = edgeType[e]!;
       if (type === t.edgeWeak) continue;
-      if (type === t.edgeInternal) {
-        const name = strings[edgeName[e]!]!;
-        if (name.endsWith(')') && name.includes('pair in WeakMap')) {
-          const match = WEAKMAP_EDGE.exec(name);
-          if (match && nodeId[v] === Number(match.groups!.tableId)) continue;
-        }
+      if (type === t.edgeInternal && maybeEphemeron[edgeName[e]!]) {
+        const match = WEAKMAP_EDGE.exec(strings[edgeName[e]!]!);
+        if (match && nodeId[v] === Number(match.groups!.tableId)) continue;
       }
       const to = edgeTo[e]!;
       if (to === v) continue;

@@ -81,7 +81,8 @@ class SnapshotTokenizer {
   private edgeType!: Uint8Array;
   private edgeName!: Uint32Array;
   private edgeTo!: Uint32Array;
-  private locations: number[] = [];
+  private locations = new Uint32Array(0);
+  private locationCount = 0;
   private sawNodes = false;
   private sawEdges = false;
   private sawStrings = false;
@@ -327,8 +328,8 @@ class SnapshotTokenizer {
         if (field === typeAt) edgeType[n] = value;
         else if (field === nameAt) edgeName[n] = value;
         else if (field === toAt) {
-          const to = value / nodeFieldCount;
-          if (to !== Math.floor(to) || to >= nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
+          const to = (value / nodeFieldCount) | 0;
+          if (to * nodeFieldCount !== value || to >= nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
           edgeTo[n] = to;
         }
         if (++field === fieldCount) {
@@ -355,24 +356,37 @@ class SnapshotTokenizer {
 
   private locationNumbers(from: number, end: number): number {
     const buf = this.buf;
+    let value = this.value;
+    let inNumber = this.inNumber;
+    let locations = this.locations;
+    let n = this.locationCount;
     let i = from;
     for (; i < end; i++) {
       const c = buf[i]!;
       if (c >= 48 && c <= 57) {
-        this.value = this.value * 10 + (c - 48);
-        this.inNumber = true;
+        value = value * 10 + (c - 48);
+        inNumber = true;
         continue;
       }
-      if (this.inNumber) {
-        this.locations.push(this.value);
-        this.value = 0;
-        this.inNumber = false;
+      if (inNumber) {
+        if (n === locations.length) {
+          const grown = new Uint32Array(Math.max(1024, locations.length * 2));
+          grown.set(locations);
+          locations = this.locations = grown;
+        }
+        locations[n++] = value;
+        value = 0;
+        inNumber = false;
       }
       if (c === CLOSE) {
         this.section = Section.SeekKey;
-        return i + 1;
+        i++;
+        break;
       }
     }
+    this.value = value;
+    this.inNumber = inNumber;
+    this.locationCount = n;
     return i;
   }
 
@@ -406,11 +420,20 @@ class SnapshotTokenizer {
     const { nodeType, nodeName, edgeType, edgeName } = this;
     const nodeWants = namedNodeTypes(m);
     const edgeWants = namedEdgeTypes(m);
-    for (let i = 0; i < m.nodeCount; i++) if (nodeWants[nodeType[i]!] && nodeName[i]! > max) max = nodeName[i]!;
-    for (let i = 0; i < m.edgeCount; i++) if (edgeWants[edgeType[i]!] && edgeName[i]! > max) max = edgeName[i]!;
-    const wanted = new Uint8Array(max + 1);
-    for (let i = 0; i < m.nodeCount; i++) if (nodeWants[nodeType[i]!]) wanted[nodeName[i]!] = 1;
-    for (let i = 0; i < m.edgeCount; i++) if (edgeWants[edgeType[i]!]) wanted[edgeName[i]!] = 1;
+    // Marks grow as needed: the string count is not known until the table is read.
+    let wanted = new Uint8Array(1 << 16);
+    const mark = (index: number) => {
+      if (index >= wanted.length) {
+        const grown = new Uint8Array(Math.max(index + 1, wanted.length * 2));
+        grown.set(wanted);
+        wanted = grown;
+      }
+      wanted[index] = 1;
+      if (index > max) max = index;
+    };
+    for (let i = 0; i < m.nodeCount; i++) if (nodeWants[nodeType[i]!]) mark(nodeName[i]!);
+    for (let i = 0; i < m.edgeCount; i++) if (edgeWants[edgeType[i]!]) mark(edgeName[i]!);
+    wanted = wanted.subarray(0, max + 1);
     this.wanted = wanted;
     this.strings = new Array<string>(max + 1);
   }
@@ -514,7 +537,7 @@ class SnapshotTokenizer {
       edgeType: this.edgeType,
       edgeName: this.edgeName,
       edgeTo: this.edgeTo,
-      locations: Uint32Array.from(this.locations),
+      locations: this.locations.slice(0, this.locationCount),
       strings,
     };
   }
