@@ -36,7 +36,9 @@ function measure(args) {
     // 8 GB old space for peers that need it; the machine's RAM is the real limit.
     const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, '--max-old-space-size=12000', ...args], { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * 2 ** 20 });
     const lines = r.stderr.trim().split('\n');
-    const [secs, kb] = lines[lines.length - 1].split(' ').map(Number);
+    // Progress output without a newline (memlab) can share the last line with time's figures.
+    const tail = /(\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr) ?? [];
+    const [secs, kb] = [Number(tail[1]), Number(tail[2])];
     if (r.status !== 0 || !Number.isFinite(secs)) {
       const why = /Invalid string length|Cannot create a string longer/.test(r.stderr) ? 'string limit' : /memory access out of bounds|RangeError: WebAssembly|out of memory|Out of memory/i.test(r.stderr) ? 'out of memory' : r.signal ? `killed (${r.signal})` : 'error';
       return { failed: why, detail: lines.slice(-3).join(' ').slice(0, 200) };

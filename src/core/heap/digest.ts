@@ -155,7 +155,8 @@ export class CollectionCounter {
       if (Number.isInteger(slot)) slots.push(slot);
     }
     if (slots.length === 0) return 0;
-    const max = Math.max(...slots);
+    let max = 0;
+    for (const slot of slots) if (slot > max) max = slot;
     const chain = entrySize - 1;
     for (let buckets = 1; buckets <= max; buckets *= 2) {
       const base = 3 + buckets;

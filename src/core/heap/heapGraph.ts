@@ -1,4 +1,4 @@
-import { classify, type ClassTable, type InterfaceDefinition } from './classes';
+import { classify, type ClassTable, type InterfaceDefinition, type SourceLocation } from './classes';
 import { attributeShallowSizes, computeDominance, ROOT, type Dominance } from './dominators';
 import type { HeapObjectInfo, SnapshotInfo } from './model';
 import type { RawSnapshot } from './rawSnapshot';
@@ -35,6 +35,7 @@ export function loadClassified(file: string, options: LoadOptions, withClasses =
 /** One snapshot, parsed, with dominators, retained sizes, classes and (lazily) shortest retainer paths. */
 export class HeapGraph implements ClassifiedSnapshot {
   private parentNode?: Uint32Array;
+  private scriptUrls?: Map<number, string>;
   private parentEdge?: Uint32Array;
 
   private constructor(
@@ -85,8 +86,43 @@ export class HeapGraph implements ClassifiedSnapshot {
       selfSize: this.raw.nodeSelfSize[v]!,
       retainedSize: this.dominance.retainedSize[v]!,
       retainerPath: this.retainerPath(v),
-      ...(at >= 0 ? { location: { scriptId: l[at + 1]!, line: l[at + 2]!, column: l[at + 3]! } } : {}),
+      ...(at >= 0 ? { location: this.withUrl({ scriptId: l[at + 1]!, line: l[at + 2]!, column: l[at + 3]! }) } : {}),
     };
+  }
+
+  /** Adds the script's URL to a location when the snapshot records it. */
+  withUrl(location: SourceLocation): SourceLocation & { url?: string } {
+    const url = this.scriptUrl(location.scriptId);
+    return url ? { ...location, url } : location;
+  }
+
+  /**
+   * The URL of a script id. Locations only carry ids; the URL is the name V8 gives the Script node,
+   * reached from any located function through shared → script_or_debug_info (script in older V8).
+   */
+  scriptUrl(scriptId: number): string | undefined {
+    if (!this.scriptUrls) {
+      const urls = new Map<number, string>();
+      const { raw, types: t } = this;
+      const strings = raw.strings;
+      const edgeTo = (v: number, names: string[]) => {
+        for (let e = raw.firstEdge[v]!; e < raw.firstEdge[v + 1]!; e++) if (raw.edgeType[e] === t.edgeInternal && names.includes(strings[raw.edgeName[e]!]!)) return raw.edgeTo[e]!;
+        return -1;
+      };
+      const l = raw.locations;
+      const fieldCount = raw.meta.nodeFieldCount;
+      for (let i = 0; i + 3 < l.length; i += raw.meta.locationFieldCount) {
+        const id = l[i + 1]!;
+        const v = l[i]! / fieldCount;
+        if (urls.has(id) || raw.nodeType[v] !== t.closure) continue;
+        const shared = edgeTo(v, ['shared']);
+        const script = shared < 0 ? -1 : edgeTo(shared, ['script_or_debug_info', 'script']);
+        const url = script < 0 ? '' : this.nodeName(script);
+        if (url) urls.set(id, url);
+      }
+      this.scriptUrls = urls;
+    }
+    return this.scriptUrls.get(scriptId);
   }
 
   /**

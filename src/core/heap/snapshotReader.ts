@@ -545,7 +545,8 @@ class SnapshotTokenizer {
 
 function namedNodeTypes(m: SnapshotMeta): Uint8Array {
   const wants = new Uint8Array(256);
-  for (const t of ['hidden', 'array', 'object', 'native', 'closure', 'synthetic', 'regexp']) {
+  // `code` for Script nodes, which V8 names by their URL (see HeapGraph.scriptUrl).
+  for (const t of ['hidden', 'array', 'object', 'native', 'closure', 'synthetic', 'regexp', 'code']) {
     const i = m.nodeTypes.indexOf(t);
     if (i >= 0) wants[i] = 1;
   }

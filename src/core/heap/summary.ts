@@ -77,7 +77,7 @@ export function summarize(g: HeapGraph, options: SummaryOptions = {}): HeapSumma
     count: agg.count[c]!,
     selfSize: agg.selfSize[c]!,
     retainedSize: agg.retainedSize[c]!,
-    ...(g.classes.locations[c] ? { location: g.classes.locations[c] } : {}),
+    ...(g.classes.locations[c] ? { location: g.withUrl(g.classes.locations[c]!) } : {}),
     ...(objects.has(c) ? { objects: objects.get(c)! } : {}),
   }));
   return { snapshot: g.info(), rows };
