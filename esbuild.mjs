@@ -13,7 +13,10 @@ const nodeEntries = [
 ].filter((e) => existsSync(e.in));
 
 /** Browser-side (webview) entry points. */
-const webEntries = [].filter((e) => existsSync(e.in));
+const webEntries = [
+  { in: 'media/snapshots/snapshotView.ts', out: 'snapshots/snapshotView' },
+  { in: 'media/snapshots/snapshotView.css', out: 'snapshots/snapshotView' },
+].filter((e) => existsSync(e.in));
 
 const builds = [
   {
