@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureHeapSnapshot } from '../../../src/core/heap/capture';
@@ -54,6 +55,13 @@ describe('comparing snapshots of the leaky bot across a leak the test drives', (
     expect(sessions.count).toBe(FIRST_LEAK);
     expect(sessions.retainerPaths[0]!.path).toMatch(/^UserSession ← Map ← sessions ← BroadcasterService ← broadcaster\b/);
     expect(sessions.retainerPaths[0]!.count).toBe(FIRST_LEAK);
+    // The class's source location, with the script's URL, so the editor can open it.
+    const location = sessions.objects![0]!.location!;
+    expect(location.url).toMatch(/examples\/leaky-bot\/server\.js$/);
+    // V8 records the constructor's position: the line after `class UserSession {`.
+    const lines = readFileSync(location.url!, 'utf8').split('\n');
+    expect(lines[location.line]).toMatch(/^\s*constructor\(/);
+    expect(lines[location.line - 1]).toContain('class UserSession');
     // The sessions leaked after the target snapshot are not leak candidates of this window.
     expect(triple.rows.find((r) => r.name === 'UserSession')!.countDelta).toBe(FIRST_LEAK + SECOND_LEAK);
   });
