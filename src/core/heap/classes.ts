@@ -36,6 +36,8 @@ const MIN_INTERFACE_PROPERTY_COUNT = 1;
 const MAX_INTERFACE_NAME_LENGTH = 120;
 const MIN_OBJECT_COUNT_PER_INTERFACE = 2;
 const MIN_OBJECT_PROPORTION_PER_INTERFACE = 1000;
+/** JS Maps stop at 2^24 entries; the property-set caches start over well before. */
+const CACHE_LIMIT = 1 << 20;
 
 export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition[]): ClassTable {
   const n = s.nodeCount;
@@ -72,7 +74,8 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
     type === t.hidden ? '(system)' : type === t.code ? '(compiled code)' : type === t.closure ? 'Function' : type === t.regexp ? 'RegExp' : `(${s.meta.nodeTypes[type]})`;
 
   const classOf = new Uint32Array(n);
-  const properties: string[] = [];
+  // Plain objects with the same property names get the same interface: match each set once.
+  const matched = new Map<string, string>();
   for (let v = 0; v < n; v++) {
     const type = s.nodeType[v]!;
     if (type !== t.object && type !== t.native) {
@@ -84,9 +87,16 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
     const nameIndex = s.nodeName[v]!;
     let name = s.strings[nameIndex]!;
     if (isPlain(v) && interfaces.length > 0) {
-      properties.length = 0;
-      for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) if (s.edgeType[e] === t.edgeProperty) properties.push(s.strings[s.edgeName[e]!]!);
-      name = matcher.match(properties) ?? name;
+      const key = propertyKey(s, t, v, -1);
+      let match = matched.get(key);
+      if (match === undefined) {
+        const properties: string[] = [];
+        for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) if (s.edgeType[e] === t.edgeProperty) properties.push(s.strings[s.edgeName[e]!]!);
+        match = matcher.match(properties) ?? name;
+        if (matched.size >= CACHE_LIMIT) matched.clear();
+        matched.set(key, match);
+      }
+      name = match;
     } else if (name.startsWith('<') || name.startsWith('Detached <')) {
       const space = name.indexOf(' ', name.startsWith('<') ? 0 : 10);
       if (space !== -1) name = name.substring(0, space) + '>';
@@ -114,26 +124,24 @@ export function formatPropertyName(name: string): string {
 
 function inferInterfaces(s: RawSnapshot, t: TypeIds, isPlain: (v: number) => boolean): InterfaceDefinition[] {
   const candidates = new Map<string, { name: string; properties: string[]; count: number }>();
+  // The candidate name depends only on the property names in order: build it once per sequence.
+  const byKey = new Map<string, { name: string; properties: string[] } | null>();
+  const proto = s.strings.indexOf('__proto__');
   let total = 0;
   for (let v = 0; v < s.nodeCount; v++) {
     if (!isPlain(v)) continue;
     total++;
-    let name = '{';
-    const properties: string[] = [];
-    for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
-      const edgeName = s.strings[s.edgeName[e]!]!;
-      if (s.edgeType[e] !== t.edgeProperty || edgeName === '__proto__') continue;
-      const formatted = formatPropertyName(edgeName);
-      if (name.length > MIN_INTERFACE_PROPERTY_COUNT && name.length + formatted.length > MAX_INTERFACE_NAME_LENGTH) break;
-      if (name.length !== 1) name += ', ';
-      name += formatted;
-      properties.push(edgeName);
+    const key = propertyKey(s, t, v, proto);
+    let candidate = byKey.get(key);
+    if (candidate === undefined) {
+      candidate = interfaceCandidate(s, t, v);
+      if (byKey.size >= CACHE_LIMIT) byKey.clear();
+      byKey.set(key, candidate);
     }
-    if (properties.length === 0) continue;
-    name += '}';
-    const candidate = candidates.get(name);
-    if (candidate) candidate.count++;
-    else candidates.set(name, { name, properties, count: 1 });
+    if (!candidate) continue;
+    const existing = candidates.get(candidate.name);
+    if (existing) existing.count++;
+    else candidates.set(candidate.name, { ...candidate, count: 1 });
   }
   const sorted = [...candidates.values()].sort((a, b) => b.count - a.count);
   const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, total / MIN_OBJECT_PROPORTION_PER_INTERFACE);
@@ -143,6 +151,33 @@ function inferInterfaces(s: RawSnapshot, t: TypeIds, isPlain: (v: number) => boo
     result.push(c);
   }
   return result;
+}
+
+/** DevTools' interface name for one plain object: `{a, b, c}` from its property names, length-capped. */
+function interfaceCandidate(s: RawSnapshot, t: TypeIds, v: number): { name: string; properties: string[] } | null {
+  let name = '{';
+  const properties: string[] = [];
+  for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
+    const edgeName = s.strings[s.edgeName[e]!]!;
+    if (s.edgeType[e] !== t.edgeProperty || edgeName === '__proto__') continue;
+    const formatted = formatPropertyName(edgeName);
+    if (name.length > MIN_INTERFACE_PROPERTY_COUNT && name.length + formatted.length > MAX_INTERFACE_NAME_LENGTH) break;
+    if (name.length !== 1) name += ', ';
+    name += formatted;
+    properties.push(edgeName);
+  }
+  return properties.length === 0 ? null : { name: name + '}', properties };
+}
+
+/** The property-name string indices of a node's property edges, in order, as a map key. */
+function propertyKey(s: RawSnapshot, t: TypeIds, v: number, skip: number): string {
+  let key = '';
+  for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
+    if (s.edgeType[e] !== t.edgeProperty) continue;
+    const name = s.edgeName[e]!;
+    if (name !== skip) key += name + ',';
+  }
+  return key;
 }
 
 interface MatchInfo {

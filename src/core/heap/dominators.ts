@@ -25,10 +25,7 @@ const PAGE_OBJECT = 1;
 const WEAKMAP_EDGE = /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
 
 export function computeDominance(s: RawSnapshot, t: TypeIds): Dominance {
-  const flags = markPageOwnedNodes(s, t);
-  const essential = essentialEdges(s, t, flags);
-  const { firstRetainer, retainingNode } = buildRetainers(s, essential);
-  const { dominator, order, reached } = lengauerTarjan(s, essential, firstRetainer, retainingNode);
+  const { dominator, order, reached } = dominatorTree(s, t);
   const retainedSize = new Float64Array(s.nodeCount);
   for (let i = 0; i < s.nodeCount; i++) retainedSize[i] = s.nodeSelfSize[i]!;
   for (let i = reached - 1; i > 0; i--) {
@@ -37,6 +34,13 @@ export function computeDominance(s: RawSnapshot, t: TypeIds): Dominance {
   }
   const { firstDominated, dominated } = buildDominatedNodes(dominator);
   return { dominator, retainedSize, firstDominated, dominated };
+}
+
+/** Flags, essential edges and retainers live only as long as this call, so they can be freed early. */
+function dominatorTree(s: RawSnapshot, t: TypeIds): { dominator: Uint32Array; order: Uint32Array; reached: number } {
+  const essential = essentialEdges(s, t, markPageOwnedNodes(s, t));
+  const { firstRetainer, retainingNode } = buildRetainers(s, essential);
+  return lengauerTarjan(s, essential, firstRetainer, retainingNode);
 }
 
 /** True when the root has edges to non-synthetic nodes ("user roots"), as in normal snapshots. */
@@ -281,11 +285,12 @@ function lengauerTarjan(
     if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
   }
 
-  const dominator = new Uint32Array(nodeCount);
+  // Results go into arrays the algorithm no longer needs, to keep peak memory down.
+  const dominator = parent.subarray(0, nodeCount);
   for (let v = 0; v < nodeCount; v++) dominator[v] = dom[v + 1]! - 1;
   // The DFS order as ordinals; parents always precede children in it.
-  const order = new Uint32Array(n);
-  for (let i = 1; i <= n; i++) order[i - 1] = vertex[i]! - 1;
+  const order = vertex.subarray(1, n + 1);
+  for (let i = 0; i < n; i++) order[i]!--;
   return { dominator, order, reached: n };
 }
 
