@@ -158,6 +158,7 @@ class SnapshotTokenizer {
     this.edgeType = new Uint8Array(edgeCount);
     this.edgeName = new Uint32Array(edgeCount);
     this.edgeTo = new Uint32Array(edgeCount);
+    this.makeStores();
     return Buffer.byteLength(text.slice(0, at), 'latin1');
   }
 
@@ -247,70 +248,44 @@ class SnapshotTokenizer {
   }
 
   private nodes(from: number, end: number): number {
-    const buf = this.buf;
-    const m = this.meta;
-    const fieldCount = m.nodeFieldCount;
-    const { nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = this;
-    const maxValues = m.nodeCount * fieldCount;
-    const nodeCount = m.nodeCount;
-    // Offsets as locals: this loop runs once per byte of the largest section.
-    const typeAt = m.nodeTypeOffset;
-    const nameAt = m.nodeNameOffset;
-    const idAt = m.nodeIdOffset;
-    const sizeAt = m.nodeSelfSizeOffset;
-    const edgesAt = m.nodeEdgeCountOffset;
-    let value = this.value;
-    let inNumber = this.inNumber;
-    let field = this.field;
-    let n = this.count;
-    let i = from;
-    for (; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 48 && c <= 57) {
-        value = value * 10 + (c - 48);
-        inNumber = true;
-        continue;
-      }
-      if (inNumber) {
-        if (n >= nodeCount) this.malformed(`more nodes than node_count (${nodeCount})`);
-        if (field === typeAt) nodeType[n] = value;
-        else if (field === nameAt) nodeName[n] = value;
-        else if (field === idAt) nodeId[n] = value;
-        else if (field === sizeAt) nodeSelfSize[n] = value;
-        else if (field === edgesAt) firstEdge[n + 1] = value;
-        if (++field === fieldCount) {
-          field = 0;
-          n++;
-        }
-        value = 0;
-        inNumber = false;
-      }
-      if (c === CLOSE) {
-        if (n * fieldCount + field !== maxValues) this.malformed(`node_count is ${m.nodeCount} but the nodes array holds ${n}`);
-        this.section = Section.SeekKey;
-        i++;
-        break;
-      }
-      if (c > 57 || c === 45 || c === 46) this.malformed(`unexpected character "${String.fromCharCode(c)}" in the nodes array`);
-    }
-    this.value = value;
-    this.inNumber = inNumber;
-    this.field = field;
-    this.count = n;
-    return i;
+    return this.tuples(from, end, 'nodes', this.meta.nodeFieldCount, this.meta.nodeCount, this.storeNode);
   }
 
   private edges(from: number, end: number): number {
-    const buf = this.buf;
+    return this.tuples(from, end, 'edges', this.meta.edgeFieldCount, this.meta.edgeCount, this.storeEdge);
+  }
+
+  /** Stores one value of node `n`; offsets are compared as locals, this runs once per number. */
+  private storeNode!: (n: number, field: number, value: number) => void;
+  private storeEdge!: (n: number, field: number, value: number) => void;
+
+  private makeStores(): void {
     const m = this.meta;
-    const fieldCount = m.edgeFieldCount;
-    const nodeFieldCount = m.nodeFieldCount;
-    const { edgeType, edgeName, edgeTo } = this;
-    const edgeCount = m.edgeCount;
-    const nodeCount = m.nodeCount;
-    const typeAt = m.edgeTypeOffset;
-    const nameAt = m.edgeNameOffset;
-    const toAt = m.edgeToNodeOffset;
+    const { nodeType, nodeName, nodeId, nodeSelfSize, firstEdge, edgeType, edgeName, edgeTo } = this;
+    const [typeAt, nameAt, idAt, sizeAt, edgesAt] = [m.nodeTypeOffset, m.nodeNameOffset, m.nodeIdOffset, m.nodeSelfSizeOffset, m.nodeEdgeCountOffset];
+    this.storeNode = (n, field, value) => {
+      if (field === typeAt) nodeType[n] = value;
+      else if (field === nameAt) nodeName[n] = value;
+      else if (field === idAt) nodeId[n] = value;
+      else if (field === sizeAt) nodeSelfSize[n] = value;
+      else if (field === edgesAt) firstEdge[n + 1] = value;
+    };
+    const [eTypeAt, eNameAt, toAt] = [m.edgeTypeOffset, m.edgeNameOffset, m.edgeToNodeOffset];
+    const { nodeFieldCount, nodeCount } = m;
+    this.storeEdge = (n, field, value) => {
+      if (field === eTypeAt) edgeType[n] = value;
+      else if (field === eNameAt) edgeName[n] = value;
+      else if (field === toAt) {
+        const to = (value / nodeFieldCount) | 0;
+        if (to * nodeFieldCount !== value || to >= nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
+        edgeTo[n] = to;
+      }
+    };
+  }
+
+  /** Tokenizes a flat array of unsigned integers, `fieldCount` per record, `records` records in all. */
+  private tuples(from: number, end: number, what: string, fieldCount: number, records: number, store: (n: number, field: number, value: number) => void): number {
+    const buf = this.buf;
     let value = this.value;
     let inNumber = this.inNumber;
     let field = this.field;
@@ -324,14 +299,8 @@ class SnapshotTokenizer {
         continue;
       }
       if (inNumber) {
-        if (n >= edgeCount) this.malformed(`more edges than edge_count (${edgeCount})`);
-        if (field === typeAt) edgeType[n] = value;
-        else if (field === nameAt) edgeName[n] = value;
-        else if (field === toAt) {
-          const to = (value / nodeFieldCount) | 0;
-          if (to * nodeFieldCount !== value || to >= nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
-          edgeTo[n] = to;
-        }
+        if (n >= records) this.malformed(`more ${what} than ${what.slice(0, -1)}_count (${records})`);
+        store(n, field, value);
         if (++field === fieldCount) {
           field = 0;
           n++;
@@ -340,12 +309,12 @@ class SnapshotTokenizer {
         inNumber = false;
       }
       if (c === CLOSE) {
-        if (n !== m.edgeCount || field !== 0) this.malformed(`edge_count is ${m.edgeCount} but the edges array holds ${n}`);
+        if (n !== records || field !== 0) this.malformed(`${what.slice(0, -1)}_count is ${records} but the ${what} array holds ${n}`);
         this.section = Section.SeekKey;
         i++;
         break;
       }
-      if (c > 57 || c === 45 || c === 46) this.malformed(`unexpected character "${String.fromCharCode(c)}" in the edges array`);
+      if (c > 57 || c === 45 || c === 46) this.malformed(`unexpected character "${String.fromCharCode(c)}" in the ${what} array`);
     }
     this.value = value;
     this.inNumber = inNumber;
