@@ -309,7 +309,7 @@ class SnapshotTokenizer {
         inNumber = false;
       }
       if (c === CLOSE) {
-        if (n !== records || field !== 0) this.malformed(`${what.slice(0, -1)}_count is ${records} but the ${what} array holds ${n}`);
+        if ((n !== records && records !== Infinity) || field !== 0) this.malformed(`${what.slice(0, -1)}_count is ${records} but the ${what} array holds ${n}`);
         this.section = Section.SeekKey;
         i++;
         break;
@@ -323,40 +323,19 @@ class SnapshotTokenizer {
     return i;
   }
 
+  /** Locations have no count in the header: the buffer grows as tuples arrive. */
   private locationNumbers(from: number, end: number): number {
-    const buf = this.buf;
-    let value = this.value;
-    let inNumber = this.inNumber;
-    let locations = this.locations;
-    let n = this.locationCount;
-    let i = from;
-    for (; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 48 && c <= 57) {
-        value = value * 10 + (c - 48);
-        inNumber = true;
-        continue;
+    const fieldCount = this.meta.locationFieldCount;
+    return this.tuples(from, end, 'locations', fieldCount, Infinity, (n, field, value) => {
+      const at = n * fieldCount + field;
+      if (at === this.locations.length) {
+        const grown = new Uint32Array(Math.max(1024, this.locations.length * 2));
+        grown.set(this.locations);
+        this.locations = grown;
       }
-      if (inNumber) {
-        if (n === locations.length) {
-          const grown = new Uint32Array(Math.max(1024, locations.length * 2));
-          grown.set(locations);
-          locations = this.locations = grown;
-        }
-        locations[n++] = value;
-        value = 0;
-        inNumber = false;
-      }
-      if (c === CLOSE) {
-        this.section = Section.SeekKey;
-        i++;
-        break;
-      }
-    }
-    this.value = value;
-    this.inNumber = inNumber;
-    this.locationCount = n;
-    return i;
+      this.locations[at] = value;
+      this.locationCount = at + 1;
+    });
   }
 
   /** Skips an array we do not use (trace tree, samples), nested arrays and strings included. */
