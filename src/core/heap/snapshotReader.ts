@@ -158,7 +158,6 @@ class SnapshotTokenizer {
     this.edgeType = new Uint8Array(edgeCount);
     this.edgeName = new Uint32Array(edgeCount);
     this.edgeTo = new Uint32Array(edgeCount);
-    this.makeStores();
     return Buffer.byteLength(text.slice(0, at), 'latin1');
   }
 
@@ -248,49 +247,31 @@ class SnapshotTokenizer {
   }
 
   private nodes(from: number, end: number): number {
-    return this.tuples(from, end, 'nodes', this.meta.nodeFieldCount, this.meta.nodeCount, this.storeNode);
+    return this.numbers(from, end, 'nodes', this.meta.nodeFieldCount, this.meta.nodeCount, this.storeNodes);
   }
 
   private edges(from: number, end: number): number {
-    return this.tuples(from, end, 'edges', this.meta.edgeFieldCount, this.meta.edgeCount, this.storeEdge);
+    return this.numbers(from, end, 'edges', this.meta.edgeFieldCount, this.meta.edgeCount, this.storeEdges);
   }
 
-  /** Stores one value of node `n`; offsets are compared as locals, this runs once per number. */
-  private storeNode!: (n: number, field: number, value: number) => void;
-  private storeEdge!: (n: number, field: number, value: number) => void;
-
-  private makeStores(): void {
-    const m = this.meta;
-    const { nodeType, nodeName, nodeId, nodeSelfSize, firstEdge, edgeType, edgeName, edgeTo } = this;
-    const [typeAt, nameAt, idAt, sizeAt, edgesAt] = [m.nodeTypeOffset, m.nodeNameOffset, m.nodeIdOffset, m.nodeSelfSizeOffset, m.nodeEdgeCountOffset];
-    this.storeNode = (n, field, value) => {
-      if (field === typeAt) nodeType[n] = value;
-      else if (field === nameAt) nodeName[n] = value;
-      else if (field === idAt) nodeId[n] = value;
-      else if (field === sizeAt) nodeSelfSize[n] = value;
-      else if (field === edgesAt) firstEdge[n + 1] = value;
-    };
-    const [eTypeAt, eNameAt, toAt] = [m.edgeTypeOffset, m.edgeNameOffset, m.edgeToNodeOffset];
-    const { nodeFieldCount, nodeCount } = m;
-    this.storeEdge = (n, field, value) => {
-      if (field === eTypeAt) edgeType[n] = value;
-      else if (field === eNameAt) edgeName[n] = value;
-      else if (field === toAt) {
-        const to = (value / nodeFieldCount) | 0;
-        if (to * nodeFieldCount !== value || to >= nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
-        edgeTo[n] = to;
-      }
-    };
+  /** Locations have no count in the header: the buffer grows as they arrive. */
+  private locationNumbers(from: number, end: number): number {
+    return this.numbers(from, end, 'locations', this.meta.locationFieldCount, Infinity, this.storeLocations);
   }
 
-  /** Tokenizes a flat array of unsigned integers, `fieldCount` per record, `records` records in all. */
-  private tuples(from: number, end: number, what: string, fieldCount: number, records: number, store: (n: number, field: number, value: number) => void): number {
+  /**
+   * Tokenizes a flat array of unsigned integers into `staged`, handing each full batch (and the
+   * last) to the section's `store`: the byte loop stays one tight loop for every section, and each
+   * store is a tight loop over numbers with the section's field offsets in locals.
+   */
+  private numbers(from: number, end: number, what: string, fieldCount: number, records: number, store: (count: number) => void): number {
     const buf = this.buf;
+    const staged = this.staged;
     let value = this.value;
     let inNumber = this.inNumber;
-    let field = this.field;
-    let n = this.count;
+    let k = 0;
     let i = from;
+    let closed = false;
     for (; i < end; i++) {
       const c = buf[i]!;
       if (c >= 48 && c <= 57) {
@@ -299,44 +280,94 @@ class SnapshotTokenizer {
         continue;
       }
       if (inNumber) {
-        if (n >= records) this.malformed(`more ${what} than ${what.slice(0, -1)}_count (${records})`);
-        store(n, field, value);
-        if (++field === fieldCount) {
-          field = 0;
-          n++;
+        staged[k++] = value;
+        if (k === staged.length) {
+          store(k);
+          k = 0;
         }
         value = 0;
         inNumber = false;
       }
       if (c === CLOSE) {
-        if ((n !== records && records !== Infinity) || field !== 0) this.malformed(`${what.slice(0, -1)}_count is ${records} but the ${what} array holds ${n}`);
-        this.section = Section.SeekKey;
+        closed = true;
         i++;
         break;
       }
       if (c > 57 || c === 45 || c === 46) this.malformed(`unexpected character "${String.fromCharCode(c)}" in the ${what} array`);
     }
+    store(k);
     this.value = value;
     this.inNumber = inNumber;
-    this.field = field;
-    this.count = n;
+    if (closed) {
+      this.section = Section.SeekKey;
+      if ((this.count !== records && records !== Infinity) || this.field !== 0) {
+        this.malformed(`${what.slice(0, -1)}_count is ${records} but the ${what} array holds ${this.count}`);
+      }
+    }
     return i;
   }
 
-  /** Locations have no count in the header: the buffer grows as tuples arrive. */
-  private locationNumbers(from: number, end: number): number {
-    const fieldCount = this.meta.locationFieldCount;
-    return this.tuples(from, end, 'locations', fieldCount, Infinity, (n, field, value) => {
-      const at = n * fieldCount + field;
-      if (at === this.locations.length) {
-        const grown = new Uint32Array(Math.max(1024, this.locations.length * 2));
-        grown.set(this.locations);
-        this.locations = grown;
+  private readonly staged = new Float64Array(1 << 16);
+
+  private readonly storeNodes = (count: number): void => {
+    const m = this.meta;
+    const { staged, nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = this;
+    const [fieldCount, typeAt, nameAt, idAt, sizeAt, edgesAt] = [m.nodeFieldCount, m.nodeTypeOffset, m.nodeNameOffset, m.nodeIdOffset, m.nodeSelfSizeOffset, m.nodeEdgeCountOffset];
+    let field = this.field;
+    let n = this.count;
+    if (n + (field + count) / fieldCount > m.nodeCount) this.malformed(`more nodes than node_count (${m.nodeCount})`);
+    for (let k = 0; k < count; k++) {
+      const value = staged[k]!;
+      if (field === typeAt) nodeType[n] = value;
+      else if (field === nameAt) nodeName[n] = value;
+      else if (field === idAt) nodeId[n] = value;
+      else if (field === sizeAt) nodeSelfSize[n] = value;
+      else if (field === edgesAt) firstEdge[n + 1] = value;
+      if (++field === fieldCount) {
+        field = 0;
+        n++;
       }
-      this.locations[at] = value;
-      this.locationCount = at + 1;
-    });
-  }
+    }
+    this.field = field;
+    this.count = n;
+  };
+
+  private readonly storeEdges = (count: number): void => {
+    const m = this.meta;
+    const { staged, edgeType, edgeName, edgeTo } = this;
+    const [fieldCount, typeAt, nameAt, toAt, nodeFieldCount, nodeCount] = [m.edgeFieldCount, m.edgeTypeOffset, m.edgeNameOffset, m.edgeToNodeOffset, m.nodeFieldCount, m.nodeCount];
+    let field = this.field;
+    let n = this.count;
+    if (n + (field + count) / fieldCount > m.edgeCount) this.malformed(`more edges than edge_count (${m.edgeCount})`);
+    for (let k = 0; k < count; k++) {
+      const value = staged[k]!;
+      if (field === typeAt) edgeType[n] = value;
+      else if (field === nameAt) edgeName[n] = value;
+      else if (field === toAt) {
+        const to = (value / nodeFieldCount) | 0;
+        if (to * nodeFieldCount !== value || to >= nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
+        edgeTo[n] = to;
+      }
+      if (++field === fieldCount) {
+        field = 0;
+        n++;
+      }
+    }
+    this.field = field;
+    this.count = n;
+  };
+
+  private readonly storeLocations = (count: number): void => {
+    const at = this.locationCount;
+    if (at + count > this.locations.length) {
+      const grown = new Uint32Array(Math.max(1024, (at + count) * 2));
+      grown.set(this.locations.subarray(0, at));
+      this.locations = grown;
+    }
+    this.locations.set(this.staged.subarray(0, count), at);
+    this.locationCount = at + count;
+    this.field = 0;
+  };
 
   /** Skips an array we do not use (trace tree, samples), nested arrays and strings included. */
   private skip(from: number, end: number): number {
