@@ -162,7 +162,17 @@ export class CollectionCounter {
       const base = 3 + buckets;
       if (3 + buckets + 2 * buckets * entrySize <= max) continue;
       if (slots.some((i) => i < base || (i - base) % entrySize === chain)) continue;
-      return new Set(slots.map((i) => Math.floor((i - base) / entrySize))).size;
+      // Distinct entries through a bitmap: a Set would stop at 2^24 entries.
+      const seen = new Uint8Array(Math.floor((max - base) / entrySize) + 1);
+      let entries = 0;
+      for (const i of slots) {
+        const entry = Math.floor((i - base) / entrySize);
+        if (!seen[entry]) {
+          seen[entry] = 1;
+          entries++;
+        }
+      }
+      return entries;
     }
     return Math.ceil(slots.length / (entrySize - 1));
   }
