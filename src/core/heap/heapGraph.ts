@@ -209,21 +209,4 @@ export class HeapGraph implements ClassifiedSnapshot {
     this.parentNode = parentNode;
     this.parentEdge = parentEdge;
   }
-
-  /** Ordinals of the k nodes with the largest retained size among those `accept` picks. */
-  largest(k: number, accept: (v: number) => boolean): number[] {
-    const best: number[] = [];
-    const size = this.dominance.retainedSize;
-    for (let v = 0; v < this.raw.nodeCount; v++) {
-      if (!accept(v)) continue;
-      if (best.length < k) {
-        best.push(v);
-        best.sort((a, b) => size[b]! - size[a]!);
-      } else if (size[v]! > size[best[k - 1]!]!) {
-        best[k - 1] = v;
-        best.sort((a, b) => size[b]! - size[a]!);
-      }
-    }
-    return best;
-  }
 }

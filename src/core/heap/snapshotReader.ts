@@ -1,5 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
+import { checkMeta } from './snapshotMeta';
+import { StringTableReader } from './stringTable';
 
 /**
  * Streams a `.heapsnapshot` file into typed arrays without ever holding the text: V8 strings stop
@@ -85,16 +87,7 @@ class SnapshotTokenizer {
   private locationCount = 0;
   private sawNodes = false;
   private sawEdges = false;
-  private sawStrings = false;
-  // String table state.
-  private wanted!: Uint8Array;
-  private strings: string[] = [];
-  private stringIndex = 0;
-  private inString = false;
-  private stringEscape = false;
-  private stringParts: Buffer[] = [];
-  private stringHasEscape = false;
-  private nextBackslash = -1;
+  private stringTable?: StringTableReader;
 
   constructor(
     private readonly file: string,
@@ -113,7 +106,7 @@ class SnapshotTokenizer {
       const end = readSync(this.fd, this.buf, 0, chunk, this.position);
       if (end === 0) break;
       this.position += end;
-      this.nextBackslash = -1;
+      this.stringTable?.newChunk();
       this.consume(0, end);
       if (this.options.onProgress && this.position - lastReport > 64 * 2 ** 20) {
         lastReport = this.position;
@@ -202,9 +195,12 @@ class SnapshotTokenizer {
         case Section.Locations:
           i = this.locationNumbers(i, end);
           break;
-        case Section.Strings:
-          i = this.stringTable(i, end);
+        case Section.Strings: {
+          const { at, closed } = this.stringTable!.consume(this.buf, i, end);
+          if (closed) this.section = Section.SeekKey;
+          i = at;
           break;
+        }
         case Section.Skip:
           i = this.skip(i, end);
           break;
@@ -233,8 +229,8 @@ class SnapshotTokenizer {
         break;
       case 'strings':
         this.section = Section.Strings;
-        this.sawStrings = true;
-        this.prepareStrings();
+        if (!this.sawNodes || !this.sawEdges) this.malformed('the strings come before the nodes and edges');
+        this.stringTable = new StringTableReader(this.meta, this.nodeType, this.nodeName, this.edgeType, this.edgeName);
         break;
       default:
         this.section = Section.Skip;
@@ -391,117 +387,20 @@ class SnapshotTokenizer {
     return i;
   }
 
-  /** Marks the string indices something will read: names of nodes that have classes, edge names. */
-  private prepareStrings(): void {
-    const m = this.meta;
-    if (this.count === 0 && !this.sawNodes) this.malformed('the strings come before the nodes');
-    let max = 0;
-    const { nodeType, nodeName, edgeType, edgeName } = this;
-    const nodeWants = namedNodeTypes(m);
-    const edgeWants = namedEdgeTypes(m);
-    // Marks grow as needed: the string count is not known until the table is read.
-    let wanted = new Uint8Array(1 << 16);
-    const mark = (index: number) => {
-      if (index >= wanted.length) {
-        const grown = new Uint8Array(Math.max(index + 1, wanted.length * 2));
-        grown.set(wanted);
-        wanted = grown;
-      }
-      wanted[index] = 1;
-      if (index > max) max = index;
-    };
-    for (let i = 0; i < m.nodeCount; i++) if (nodeWants[nodeType[i]!]) mark(nodeName[i]!);
-    for (let i = 0; i < m.edgeCount; i++) if (edgeWants[edgeType[i]!]) mark(edgeName[i]!);
-    wanted = wanted.subarray(0, max + 1);
-    this.wanted = wanted;
-    this.strings = new Array<string>(max + 1);
-  }
-
-  private stringTable(from: number, end: number): number {
-    const buf = this.buf;
-    let i = from;
-    while (i < end) {
-      if (!this.inString) {
-        const c = buf[i++]!;
-        if (c === QUOTE) {
-          this.inString = true;
-          this.stringEscape = false;
-          this.stringHasEscape = false;
-          this.stringParts.length = 0;
-        } else if (c === CLOSE) {
-          this.section = Section.SeekKey;
-          return i;
-        }
-        continue;
-      }
-      const want = this.stringIndex < this.wanted.length && this.wanted[this.stringIndex] === 1;
-      // Find the closing quote; backslashes escape the next byte.
-      let j = i;
-      let escape = this.stringEscape;
-      let closed = -1;
-      while (j < end) {
-        if (escape) {
-          escape = false;
-          j++;
-          continue;
-        }
-        const q = buf.indexOf(QUOTE, j);
-        // Backslashes are rare: remember where the next one is instead of searching per string.
-        if (this.nextBackslash < j) {
-          const b = buf.indexOf(BACKSLASH, j);
-          this.nextBackslash = b < 0 || b >= end ? end : b;
-        }
-        const qq = q < 0 || q >= end ? end : q;
-        const bb = this.nextBackslash;
-        if (bb < qq) {
-          this.stringHasEscape = true;
-          escape = true;
-          j = bb + 1;
-        } else {
-          if (qq < end) closed = qq;
-          j = qq;
-          break;
-        }
-      }
-      this.stringEscape = escape;
-      if (closed < 0) {
-        if (want) this.stringParts.push(Buffer.from(buf.subarray(i, end)));
-        return end;
-      }
-      if (want) {
-        let text: string;
-        if (this.stringParts.length === 0 && !this.stringHasEscape) text = buf.toString('utf8', i, closed);
-        else {
-          this.stringParts.push(Buffer.from(buf.subarray(i, closed)));
-          const raw = Buffer.concat(this.stringParts).toString('utf8');
-          text = this.stringHasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
-        }
-        this.strings[this.stringIndex] = text;
-      }
-      this.stringParts.length = 0;
-      this.stringIndex++;
-      this.inString = false;
-      i = closed + 1;
-    }
-    return i;
-  }
-
   private finish(): RawSnapshot {
     const m = this.meta;
-    if (!this.sawNodes || !this.sawEdges || !this.sawStrings || this.section === Section.Strings || this.inString) {
-      const where = !this.sawNodes ? 'before the nodes' : !this.sawEdges ? 'inside the nodes or before the edges' : !this.sawStrings ? 'before the strings' : 'inside the strings';
+    if (!this.sawNodes || !this.sawEdges || !this.stringTable || this.section === Section.Strings || this.stringTable.midString) {
+      const where = !this.sawNodes ? 'before the nodes' : !this.sawEdges ? 'inside the nodes or before the edges' : !this.stringTable ? 'before the strings' : 'inside the strings';
       throw new HeapSnapshotError(`${this.file} is truncated: it ends ${where} (${this.position.toLocaleString('en-US')} bytes read)`);
     }
-    if (this.stringIndex < this.wanted.length) {
-      throw new HeapSnapshotError(`${this.file} is malformed: names refer to string ${this.wanted.length - 1} but the table has ${this.stringIndex}`);
-    }
+    const { read, needed } = this.stringTable.counts;
+    if (read < needed) throw new HeapSnapshotError(`${this.file} is malformed: names refer to string ${needed - 1} but the table has ${read}`);
     const firstEdge = this.firstEdge;
     for (let i = 0; i < m.nodeCount; i++) firstEdge[i + 1]! += firstEdge[i]!;
     if (firstEdge[m.nodeCount] !== m.edgeCount) {
       this.malformed(`the nodes' edge counts add up to ${firstEdge[m.nodeCount]}, not edge_count ${m.edgeCount}`);
     }
-    const strings = this.strings;
-    for (let i = 0; i < strings.length; i++) if (strings[i] === undefined) strings[i] = '';
+    const strings = this.stringTable.finish();
     return {
       file: this.file,
       fileBytes: this.size,
@@ -520,61 +419,4 @@ class SnapshotTokenizer {
       strings,
     };
   }
-}
-
-function namedNodeTypes(m: SnapshotMeta): Uint8Array {
-  const wants = new Uint8Array(256);
-  // `code` for Script nodes, which V8 names by their URL (see HeapGraph.scriptUrl).
-  for (const t of ['hidden', 'array', 'object', 'native', 'closure', 'synthetic', 'regexp', 'code']) {
-    const i = m.nodeTypes.indexOf(t);
-    if (i >= 0) wants[i] = 1;
-  }
-  return wants;
-}
-
-function namedEdgeTypes(m: SnapshotMeta): Uint8Array {
-  const wants = new Uint8Array(256);
-  for (const t of ['context', 'property', 'internal', 'shortcut']) {
-    const i = m.edgeTypes.indexOf(t);
-    if (i >= 0) wants[i] = 1;
-  }
-  return wants;
-}
-
-function checkMeta(file: string, snapshot: { meta?: SnapshotMeta['raw']; node_count?: number; edge_count?: number } | undefined): SnapshotMeta {
-  const raw = snapshot?.meta;
-  const bad = (what: string): never => {
-    throw new HeapSnapshotError(`${file} has an unusable snapshot header: ${what}`);
-  };
-  if (!raw || !Array.isArray(raw.node_fields) || !Array.isArray(raw.edge_fields)) return bad('no node_fields/edge_fields');
-  const nodeCount = snapshot?.node_count;
-  const edgeCount = snapshot?.edge_count;
-  if (!Number.isSafeInteger(nodeCount) || !Number.isSafeInteger(edgeCount)) return bad('no node_count/edge_count');
-  const nf = raw.node_fields;
-  const ef = raw.edge_fields;
-  const offsets = {
-    nodeTypeOffset: nf.indexOf('type'),
-    nodeNameOffset: nf.indexOf('name'),
-    nodeIdOffset: nf.indexOf('id'),
-    nodeSelfSizeOffset: nf.indexOf('self_size'),
-    nodeEdgeCountOffset: nf.indexOf('edge_count'),
-    edgeTypeOffset: ef.indexOf('type'),
-    edgeNameOffset: ef.indexOf('name_or_index'),
-    edgeToNodeOffset: ef.indexOf('to_node'),
-  };
-  for (const [name, at] of Object.entries(offsets)) if (at < 0) bad(`missing field for ${name}`);
-  const nodeTypes = raw.node_types?.[offsets.nodeTypeOffset];
-  const edgeTypes = raw.edge_types?.[offsets.edgeTypeOffset];
-  if (!Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) return bad('no node_types/edge_types');
-  return {
-    raw,
-    nodeCount: nodeCount as number,
-    edgeCount: edgeCount as number,
-    nodeFieldCount: nf.length,
-    edgeFieldCount: ef.length,
-    ...offsets,
-    nodeTypes: nodeTypes as string[],
-    edgeTypes: edgeTypes as string[],
-    locationFieldCount: raw.location_fields?.length ?? 4,
-  };
 }
