@@ -19,7 +19,10 @@ await new Promise((resolve) => createInterface({ input: target.stdout }).on('lin
 const timed = (args) => {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 2 ** 26 });
   const m = /(\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr);
-  return r.status === 0 && m ? { secs: Number(m[1]), mb: Number(m[2]) / 1024 } : { failed: r.stderr.slice(-300) };
+  const measured = m ? { secs: Number(m[1]), mb: Number(m[2]) / 1024 } : { secs: NaN, mb: NaN };
+  if (r.status === 0) return measured;
+  const why = /Invalid string length/.test(r.stderr) ? 'string limit' : /out of memory/i.test(r.stderr) ? 'out of memory' : 'error';
+  return { ...measured, failed: `${why} after ${Math.round(measured.mb)} MB peak RSS` };
 };
 try {
   const resting = timed([join(root, 'dist/cli.js'), '--help']);
@@ -28,7 +31,7 @@ try {
   rmSync(file, { force: true });
   const naive = timed([join(here, 'peers/naiveCapture.mjs'), ws, file]);
   rmSync(file, { force: true });
-  const mb = (x) => (x.failed ? `fails: ${x.failed}` : `${Math.round(x.mb)} MB peak RSS, ${x.secs.toFixed(1)} s`);
+  const mb = (x) => (x.failed ? `fails (${x.failed})` : `${Math.round(x.mb)} MB peak RSS, ${x.secs.toFixed(1)} s`);
   console.log(`| capture of a ${(bytes / 2 ** 20).toFixed(0)} MB snapshot | peak RSS of the capturing process |`);
   console.log('|---|---|');
   console.log(`| memory-budget snapshot | ${mb(ours)} (resting CLI: ${Math.round(resting.mb)} MB → +${Math.round(ours.mb - resting.mb)} MB) |`);
