@@ -31,7 +31,8 @@ export function summaryTable(summary: HeapSummary): string {
   const s = summary.snapshot;
   const head = `${s.file}: ${count(s.nodeCount)} nodes, ${count(s.edgeCount)} edges, ${formatBytes(s.totalSize)} reachable`;
   const rows = summary.rows.map((r: SummaryRow) => [clip(r.name), count(r.count), formatBytes(r.selfSize), formatBytes(r.retainedSize)]);
-  const biggest = summary.rows.find((r) => r.objects?.length)?.objects?.[0];
+  // The first class of the program's own (not V8's "(…)" or "system / …" groups) with objects listed.
+  const biggest = summary.rows.find((r) => r.objects?.length && !/^\(|^system \/ |^global$/.test(r.name))?.objects?.[0];
   const tail = biggest ? `\n\nLargest ${biggest.className}: ${formatBytes(biggest.retainedSize)} retained\n  ${biggest.retainerPath}` : '';
   return `${head}\n\n${table(['Constructor', 'Count', 'Self size', 'Retained size'], rows, 'lrrr')}${tail}`;
 }
