@@ -11,7 +11,7 @@ export interface AnalysisLimits {
 }
 
 export function defaultLimits(): AnalysisLimits {
-  return { maxOldGenerationSizeMb: 1024, maxArrayBytes: Math.floor(totalmem() * 0.5) };
+  return { maxOldGenerationSizeMb: 2048, maxArrayBytes: Math.floor(totalmem() * 0.5) };
 }
 
 /** Why an analysis stopped, in words for the user. `badInput` is true when the file is at fault. */
