@@ -66,7 +66,6 @@ export class StringTableReader {
           this.inString = true;
           this.escape = false;
           this.hasEscape = false;
-          this.parts.length = 0;
         } else if (c === CLOSE) {
           return { at: i, closed: true };
         }
@@ -79,7 +78,8 @@ export class StringTableReader {
         return { at: end, closed: false };
       }
       if (want) this.strings[this.index] = this.decode(buf, i, closing);
-      this.parts.length = 0;
+      // Setting an array's length is a runtime call: only when a string did span chunks.
+      if (this.parts.length > 0) this.parts = [];
       this.index++;
       this.inString = false;
       i = closing + 1;
