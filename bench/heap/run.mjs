@@ -42,7 +42,7 @@ function measure(args) {
     const tail = /(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr) ?? [];
     const [secs, cpu, kb] = [Number(tail[1]), Number(tail[2]) + Number(tail[3]), Number(tail[4])];
     if (r.status !== 0 || !Number.isFinite(secs)) {
-      const why = /Invalid string length|Cannot create a string longer/.test(r.stderr) ? 'string limit' : /memory access out of bounds|RangeError: WebAssembly|out of memory|Out of memory/i.test(r.stderr) ? 'out of memory' : r.signal ? `killed (${r.signal})` : 'error';
+      const why = /Invalid string length|Cannot create a string longer/.test(r.stderr) ? 'string limit' : /RuntimeError: unreachable/.test(r.stderr) && kb > 3.9 * 2 ** 20 ? 'WASM 4 GB cap' : /memory access out of bounds|RangeError: WebAssembly|out of memory|Out of memory/i.test(r.stderr) ? 'out of memory' : r.signal ? `killed (${r.signal})` : 'error';
       return { failed: why, detail: lines.slice(-3).join(' ').slice(0, 200) };
     }
     const result = { secs, cpu, rssMb: kb / 1024 };
