@@ -10,6 +10,7 @@ const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/core/heap/worker.ts', out: 'workers/heapWorker' },
+  { in: 'src/core/heap/digestWorker.ts', out: 'workers/digestWorker' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser-side (webview) entry points. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyse } from '../../core/heap/analyse';
 import { diffTable } from '../../core/heap/display';
@@ -25,7 +26,7 @@ export const diffCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
     if (positionals.length < 2 || positionals.length > 3) throw new UsageError('give 2 or 3 snapshot files');
     const top = parseTop(values.top, 20);
-    const diff = analyse({ method: 'compare', params: { files: positionals, options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 } } }) as HeapDiff;
+    const diff = (await analyse({ method: 'compare', params: { files: positionals, options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 } } }, () => {}, digestWorkerFile())) as HeapDiff;
     if (values.json) {
       const rows = diff.rows.map(({ name, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }) => ({ name, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }));
       io.stdout.write(JSON.stringify({ rows, leaks: diff.leaks, growingCollections: diff.growingCollections }) + '\n');
@@ -35,3 +36,8 @@ export const diffCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The bundled digest worker beside dist/cli.js; absent when running from sources. */
+function digestWorkerFile(): string {
+  return join(__dirname, 'workers', 'digestWorker.js');
+}

@@ -1,4 +1,5 @@
-import { CollectionCounter, digest, findId, type SnapshotDigest } from './digest';
+import { CollectionCounter, digestOf, findId, type SnapshotDigest } from './digest';
+import { DigestWorker } from './digestWorkerClient';
 import { HeapGraph, loadClassified, type LoadOptions } from './heapGraph';
 import type { DiffRow, GrowingCollection, HeapDiff, LeakGroup } from './model';
 import { HeapSnapshotError } from './rawSnapshot';
@@ -21,21 +22,48 @@ export interface CompareOptions extends Omit<LoadOptions, 'interfaces' | 'onPhas
  * ones are reduced to digests, one at a time, classified with the last one's interface names.
  */
 export function compareSnapshots(files: string[], options: CompareOptions = {}): HeapDiff {
-  if (files.length < 2 || files.length > 3) throw new HeapSnapshotError(`compare needs 2 or 3 snapshots, got ${files.length}`);
-  const lastFile = files[files.length - 1]!;
-  const phase = (file: string) => (p: 'dominators' | 'summarising') => options.onPhase?.(file, p);
-  options.onPhase?.(lastFile, 'reading');
-  const read = { onProgress: options.onProgress, maxArrayBytes: options.maxArrayBytes };
-  const last = HeapGraph.load(lastFile, { ...read, onPhase: phase(lastFile) });
-  const digests: SnapshotDigest[] = [];
-  for (const file of files.slice(0, -1)) {
+  checkCount(files);
+  const last = loadLast(files, options);
+  const digests = files.slice(0, -1).map((file) => {
     options.onPhase?.(file, 'reading');
-    const older = loadClassified(file, { ...read, interfaces: last.classes.interfaces });
-    let totalSize = 0;
-    for (let v = 0; v < older.raw.nodeCount; v++) totalSize += older.raw.nodeSelfSize[v]!;
-    digests.push(digest(older, { file, fileBytes: older.raw.fileBytes, nodeCount: older.raw.nodeCount, edgeCount: older.raw.edgeCount, totalSize }));
+    return digestOf(loadClassified(file, { ...readOptions(options), interfaces: last.classes.interfaces }));
+  });
+  return assemble(files, last, digests, options);
+}
+
+/**
+ * The same comparison with the older snapshots read by a worker thread (`digestWorkerFile`, the
+ * bundled `workers/digestWorker.js`) while this thread reads the last one: the two reads overlap.
+ */
+export async function compareSnapshotsInParallel(files: string[], digestWorkerFile: string, options: CompareOptions = {}): Promise<HeapDiff> {
+  checkCount(files);
+  const older = new DigestWorker(digestWorkerFile, files.slice(0, -1), readOptions(options));
+  try {
+    const last = loadLast(files, options);
+    older.provideInterfaces(last.classes.interfaces);
+    const digests = await older.digests;
+    return assemble(files, last, digests, options);
+  } finally {
+    older.dispose();
   }
-  options.onPhase?.(lastFile, 'comparing');
+}
+
+function checkCount(files: string[]): void {
+  if (files.length < 2 || files.length > 3) throw new HeapSnapshotError(`compare needs 2 or 3 snapshots, got ${files.length}`);
+}
+
+function readOptions(options: CompareOptions): { maxArrayBytes?: number; onProgress?: CompareOptions['onProgress'] } {
+  return { onProgress: options.onProgress, maxArrayBytes: options.maxArrayBytes };
+}
+
+function loadLast(files: string[], options: CompareOptions): HeapGraph {
+  const lastFile = files[files.length - 1]!;
+  options.onPhase?.(lastFile, 'reading');
+  return HeapGraph.load(lastFile, { ...readOptions(options), onPhase: (p) => options.onPhase?.(lastFile, p) });
+}
+
+function assemble(files: string[], last: HeapGraph, digests: SnapshotDigest[], options: CompareOptions): HeapDiff {
+  options.onPhase?.(files[files.length - 1]!, 'comparing');
   const top = options.top ?? 50;
   const detailRows = options.detailRows ?? 10;
   const perClass = options.objectsPerClass ?? 5;

@@ -17,6 +17,18 @@ export interface SnapshotDigest {
   readonly collectionCounts: Uint32Array;
 }
 
+/** The digest of a classified snapshot, with its totals. */
+export function digestOf(s: ClassifiedSnapshot): SnapshotDigest {
+  let totalSize = 0;
+  for (let v = 0; v < s.raw.nodeCount; v++) totalSize += s.raw.nodeSelfSize[v]!;
+  return digest(s, { file: s.raw.file, fileBytes: s.raw.fileBytes, nodeCount: s.raw.nodeCount, edgeCount: s.raw.edgeCount, totalSize });
+}
+
+/** Buffers of a digest, to transfer it between threads without copying. */
+export function digestBuffers(d: SnapshotDigest): ArrayBuffer[] {
+  return [d.ids, d.classOf, d.selfSize, d.collectionIds, d.collectionCounts].map((a) => a.buffer as ArrayBuffer);
+}
+
 export function digest(s: ClassifiedSnapshot, info: SnapshotInfo): SnapshotDigest {
   const { raw, classes } = s;
   let counted = 0;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyse } from './analyse';
 import { HeapSnapshotError } from './rawSnapshot';
@@ -8,12 +9,14 @@ import type { WorkerMessage, WorkerRequest } from './rpc';
 const port = parentPort;
 if (port) {
   const post = (message: WorkerMessage) => port.postMessage(message);
-  try {
-    const result = analyse(workerData as WorkerRequest, (progress) => post({ kind: 'progress', progress }));
-    post({ kind: 'result', result });
-  } catch (err) {
-    const badInput = err instanceof HeapSnapshotError;
-    const message = err instanceof RangeError ? `not enough memory to analyse the snapshot (${err.message})` : err instanceof Error ? err.message : String(err);
-    post({ kind: 'error', message, badInput });
-  }
+  // Bundled beside this file in dist/workers/.
+  const digestWorker = join(__dirname, 'digestWorker.js');
+  analyse(workerData as WorkerRequest, (progress) => post({ kind: 'progress', progress }), digestWorker).then(
+    (result) => post({ kind: 'result', result }),
+    (err: unknown) => {
+      const badInput = err instanceof HeapSnapshotError;
+      const message = err instanceof RangeError ? `not enough memory to analyse the snapshot (${err.message})` : err instanceof Error ? err.message : String(err);
+      post({ kind: 'error', message, badInput });
+    },
+  );
 }

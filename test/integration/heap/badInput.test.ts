@@ -56,6 +56,12 @@ describe('bad snapshot files give a clear error and no crash', () => {
     expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/memory-budget summary: .*is truncated/) });
   });
 
+  it('a bad older snapshot in a comparison (read on a second thread) is reported the same way', async () => {
+    const err = await run(process.execPath, [join(repoRoot, 'dist/cli.js'), 'diff', bad.garbage, good]).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/memory-budget diff: .*garbage\.heapsnapshot is not a V8 heap snapshot/) });
+    await expect(client.compare({ files: [bad.truncated, good], options: {} }).result).rejects.toMatchObject({ badInput: true, message: expect.stringMatching(/is truncated/) });
+  });
+
   it('the worker still analyses a good file after the bad ones', async () => {
     const summary = await client.summarize({ file: good, options: { top: 5 } }).result;
     expect(summary.rows).toHaveLength(5);

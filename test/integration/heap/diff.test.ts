@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureHeapSnapshot } from '../../../src/core/heap/capture';
-import { compareSnapshots } from '../../../src/core/heap/compare';
+import { compareSnapshots, compareSnapshotsInParallel } from '../../../src/core/heap/compare';
 import type { HeapDiff } from '../../../src/core/heap/model';
 import { CdpSession } from '../../../src/core/inspector/cdpSession';
-import { startLeakyBot, tempDir, type LeakyBot } from './helpers';
+import { repoRoot, startLeakyBot, tempDir, type LeakyBot } from './helpers';
 
 const FIRST_LEAK = 2000;
 const SECOND_LEAK = 700;
@@ -73,5 +73,11 @@ describe('comparing snapshots of the leaky bot across a leak the test drives', (
     expect(map.retainerPath).toMatch(/^Map ← sessions ← BroadcasterService ← broadcaster\b/);
     const twoSnapshots = pair.growingCollections[0]!;
     expect(twoSnapshots.counts).toEqual([20, 20 + FIRST_LEAK]);
+  });
+
+  it('gives the same result when a worker thread reads the older snapshots', async () => {
+    // Built by `npm test` before vitest runs.
+    const parallel = await compareSnapshotsInParallel(files, join(repoRoot, 'dist/workers/digestWorker.js'), { top: 30 });
+    expect(parallel).toEqual(triple);
   });
 });
