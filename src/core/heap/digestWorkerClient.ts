@@ -16,7 +16,11 @@ export class DigestWorker {
   private readonly worker: Worker;
 
   constructor(workerFile: string, files: string[], options: { maxArrayBytes?: number }) {
-    this.worker = new Worker(workerFile, { workerData: { files, maxArrayBytes: options.maxArrayBytes } satisfies DigestWorkerData });
+    this.worker = new Worker(workerFile, {
+      workerData: { files, maxArrayBytes: options.maxArrayBytes } satisfies DigestWorkerData,
+      // Capped like the analysis worker: decoded names are the only big thing on its JS heap.
+      resourceLimits: { maxOldGenerationSizeMb: 2048 },
+    });
     this.digests = new Promise((resolve, reject) => {
       const digests: SnapshotDigest[] = [];
       this.worker.on('message', (m: DigestWorkerMessage) => {
