@@ -11,6 +11,7 @@ const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/core/heap/worker.ts', out: 'workers/heapWorker' },
   { in: 'src/core/heap/digestWorker.ts', out: 'workers/digestWorker' },
+  { in: 'src/core/heap/edgeWorker.ts', out: 'workers/edgeWorker' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser-side (webview) entry points. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyse } from '../../core/heap/analyse';
+import { analyse, helperWorkersIn } from '../../core/heap/analyse';
 import { diffTable } from '../../core/heap/display';
 import type { HeapDiff } from '../../core/heap/model';
 import { UsageError, type CliCommand } from '../command';
@@ -26,7 +26,7 @@ export const diffCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
     if (positionals.length < 2 || positionals.length > 3) throw new UsageError('give 2 or 3 snapshot files');
     const top = parseTop(values.top, 20);
-    const diff = (await analyse({ method: 'compare', params: { files: positionals, options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 } } }, () => {}, digestWorkerFile())) as HeapDiff;
+    const diff = (await analyse({ method: 'compare', params: { files: positionals, options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 } } }, () => {}, helperWorkersIn(join(__dirname, 'workers')))) as HeapDiff;
     if (values.json) {
       const rows = diff.rows.map(({ name, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }) => ({ name, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }));
       io.stdout.write(JSON.stringify({ rows, leaks: diff.leaks, growingCollections: diff.growingCollections }) + '\n');
@@ -37,7 +37,3 @@ export const diffCommand: CliCommand = {
   },
 };
 
-/** The bundled digest worker beside dist/cli.js; absent when running from sources. */
-function digestWorkerFile(): string {
-  return join(__dirname, 'workers', 'digestWorker.js');
-}

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyse } from '../../core/heap/analyse';
+import { analyse, helperWorkersIn } from '../../core/heap/analyse';
 import { summaryTable } from '../../core/heap/display';
 import type { HeapSummary } from '../../core/heap/model';
 import { UsageError, type CliCommand } from '../command';
@@ -22,7 +23,7 @@ export const summaryCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
     if (positionals.length !== 1) throw new UsageError('give exactly one snapshot file');
     const top = values.top === undefined && values.json ? undefined : parseTop(values.top, 30);
-    const summary = (await analyse({ method: 'summarize', params: { file: positionals[0]!, options: { top, detailRows: values.json ? 0 : 10, objectsPerClass: 1 } } })) as HeapSummary;
+    const summary = (await analyse({ method: 'summarize', params: { file: positionals[0]!, options: { top, detailRows: values.json ? 0 : 10, objectsPerClass: 1 } } }, () => {}, helperWorkersIn(join(__dirname, 'workers')))) as HeapSummary;
     if (values.json) {
       const rows = summary.rows.map(({ name, count, selfSize, retainedSize }) => ({ name, count, selfSize, retainedSize }));
       io.stdout.write(JSON.stringify({ rows }) + '\n');

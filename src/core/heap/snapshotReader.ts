@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
 import { checkMeta } from './snapshotMeta';
 import { StringTableReader } from './stringTable';
@@ -17,7 +18,17 @@ export interface ReadOptions {
   maxArrayBytes?: number;
   /** Read size; tests use odd small sizes to put every token across a chunk boundary. */
   chunkBytes?: number;
+  /**
+   * The bundled `workers/edgeWorker.js`: when given, the edges (the largest section) are tokenized
+   * on a second thread into shared arrays while this thread reads the nodes.
+   */
+  edgeWorkerFile?: string;
+  /** Files smaller than this are read on one thread (default 32 MB; tests lower it). */
+  edgeThreadMinBytes?: number;
 }
+
+/** Below this, starting a thread costs more than it saves. */
+const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
 
 const CHUNK = 4 << 20;
 const HEADER_LIMIT = 1 << 20;
@@ -31,6 +42,7 @@ const enum Section {
   Locations,
   Strings,
   Skip,
+  SkipEdges,
   Done,
 }
 
@@ -90,6 +102,7 @@ class SnapshotTokenizer {
   private sawNodes = false;
   private sawEdges = false;
   private stringTable?: StringTableReader;
+  private edgeThread?: EdgeThread;
 
   constructor(
     private readonly file: string,
@@ -103,6 +116,7 @@ class SnapshotTokenizer {
 
   run(): RawSnapshot {
     this.position = this.readHeader();
+    this.edgeThread = this.startEdgeThread();
     let lastReport = 0;
     const chunk = this.buf.length;
     for (;;) {
@@ -151,9 +165,10 @@ class SnapshotTokenizer {
     this.nodeId = new Uint32Array(nodeCount);
     this.nodeSelfSize = new Uint32Array(nodeCount);
     this.firstEdge = new Uint32Array(nodeCount + 1);
-    this.edgeType = new Uint8Array(edgeCount);
-    this.edgeName = new Uint32Array(edgeCount);
-    this.edgeTo = new Uint32Array(edgeCount);
+    const shared = this.parallel() ? (bytes: number) => new SharedArrayBuffer(bytes) : (bytes: number) => new ArrayBuffer(bytes);
+    this.edgeType = new Uint8Array(shared(edgeCount));
+    this.edgeName = new Uint32Array(shared(edgeCount * 4));
+    this.edgeTo = new Uint32Array(shared(edgeCount * 4));
     return Buffer.byteLength(text.slice(0, at), 'latin1');
   }
 
@@ -207,9 +222,62 @@ class SnapshotTokenizer {
         case Section.Skip:
           i = this.skip(i, end);
           break;
+        case Section.SkipEdges: {
+          // The edge thread reads these; the array holds only numbers, so its end is the next ']'.
+          const close = this.buf.indexOf(CLOSE, i);
+          if (close < 0 || close >= end) return;
+          this.section = Section.SeekKey;
+          i = close + 1;
+          break;
+        }
         case Section.Done:
           return;
       }
+    }
+  }
+
+  private parallel(): boolean {
+    const file = this.options.edgeWorkerFile;
+    return !!file && this.size >= (this.options.edgeThreadMinBytes ?? PARALLEL_MIN_BYTES) && existsSync(file);
+  }
+
+  /** Finds where the edges array starts and hands it to a thread; undefined when reading alone. */
+  private startEdgeThread(): EdgeThread | undefined {
+    if (!this.parallel()) return undefined;
+    const start = findArrayStart(this.fd, this.position, '"edges"');
+    if (start < 0) return undefined;
+    return new EdgeThread(this.options.edgeWorkerFile!, {
+      file: this.file,
+      start,
+      meta: this.meta,
+      chunkBytes: this.buf.length,
+      edgeType: this.edgeType,
+      edgeName: this.edgeName,
+      edgeTo: this.edgeTo,
+    });
+  }
+
+  private joinEdgeThread(): void {
+    const thread = this.edgeThread;
+    if (!thread) return;
+    this.edgeThread = undefined;
+    thread.join();
+  }
+
+  /** Tokenizes only the edges array from `start` (just after its '['): the edge thread's job. */
+  static readEdges(job: EdgeJob, fd: number, size: number): void {
+    const reader = new SnapshotTokenizer(job.file, fd, size, { chunkBytes: job.chunkBytes });
+    reader.meta = job.meta;
+    reader.edgeType = job.edgeType;
+    reader.edgeName = job.edgeName;
+    reader.edgeTo = job.edgeTo;
+    reader.section = Section.Edges;
+    reader.position = job.start;
+    while (reader.section === Section.Edges) {
+      const end = readSync(fd, reader.buf, 0, reader.buf.length, reader.position);
+      if (end === 0) throw new HeapSnapshotError(`${job.file} is truncated: it ends inside the edges`);
+      reader.position += end;
+      reader.edges(0, end);
     }
   }
 
@@ -224,7 +292,7 @@ class SnapshotTokenizer {
         this.sawNodes = true;
         break;
       case 'edges':
-        this.section = Section.Edges;
+        this.section = this.edgeThread ? Section.SkipEdges : Section.Edges;
         this.sawEdges = true;
         break;
       case 'locations':
@@ -233,6 +301,7 @@ class SnapshotTokenizer {
       case 'strings':
         this.section = Section.Strings;
         if (!this.sawNodes || !this.sawEdges) this.malformed('the strings come before the nodes and edges');
+        this.joinEdgeThread();
         this.stringTable = new StringTableReader(this.meta, this.nodeType, this.nodeName, this.edgeType, this.edgeName);
         break;
       default:
@@ -395,6 +464,7 @@ class SnapshotTokenizer {
   }
 
   private finish(): RawSnapshot {
+    this.joinEdgeThread();
     const m = this.meta;
     if (!this.sawNodes || !this.sawEdges || !this.stringTable || this.section === Section.Strings || this.stringTable.midString) {
       const where = !this.sawNodes ? 'before the nodes' : !this.sawEdges ? 'inside the nodes or before the edges' : !this.stringTable ? 'before the strings' : 'inside the strings';
@@ -425,5 +495,79 @@ class SnapshotTokenizer {
       locations: this.locations.slice(0, this.locationCount),
       strings,
     };
+  }
+}
+
+/** What the edge thread needs: where the edges start, the header, and the shared arrays to fill. */
+export interface EdgeJob {
+  readonly file: string;
+  readonly start: number;
+  readonly meta: SnapshotMeta;
+  readonly chunkBytes: number;
+  readonly edgeType: Uint8Array;
+  readonly edgeName: Uint32Array;
+  readonly edgeTo: Uint32Array;
+}
+
+export type EdgeThreadReport = { ok: true } | { ok: false; message: string; badInput: boolean };
+
+/** Runs an edge job in the worker thread: the body of workers/edgeWorker.js. */
+export function runEdgeJob(job: EdgeJob, done: Int32Array, port: MessagePort): void {
+  let report: EdgeThreadReport = { ok: true };
+  let fd: number | undefined;
+  try {
+    fd = openSync(job.file, 'r');
+    SnapshotTokenizer.readEdges(job, fd, fstatSync(fd).size);
+  } catch (err) {
+    report = { ok: false, message: err instanceof Error ? err.message : String(err), badInput: err instanceof HeapSnapshotError };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    port.postMessage(report);
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+  }
+}
+
+/**
+ * The second thread of a parallel read. The API stays synchronous: `join` blocks on a shared flag
+ * (Atomics.wait) and takes the report with receiveMessageOnPort, no event loop needed.
+ */
+class EdgeThread {
+  private readonly worker: Worker;
+  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  private readonly channel = new MessageChannel();
+
+  constructor(workerFile: string, job: EdgeJob) {
+    this.worker = new Worker(workerFile, { workerData: { job, done: this.done, port: this.channel.port2 }, transferList: [this.channel.port2] });
+  }
+
+  join(): void {
+    const started = Date.now();
+    while (Atomics.wait(this.done, 0, 0, 1000) === 'timed-out') {
+      if (Date.now() - started > 30 * 60_000) throw new Error('the edge reader thread did not finish');
+    }
+    const report = receiveMessageOnPort(this.channel.port1)?.message as EdgeThreadReport | undefined;
+    void this.worker.terminate();
+    this.channel.port1.close();
+    if (!report) throw new Error('the edge reader thread ended without a report');
+    if (!report.ok) throw report.badInput ? new HeapSnapshotError(report.message) : new Error(report.message);
+  }
+}
+
+/** Byte offset just after the '[' that opens the array named `key` (searching from `from`), or -1. */
+function findArrayStart(fd: number, from: number, key: string): number {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const overlap = key.length + 8;
+  let position = from;
+  for (;;) {
+    const n = readSync(fd, buf, 0, CHUNK, position);
+    if (n === 0) return -1;
+    const at = buf.subarray(0, n).indexOf(key);
+    if (at >= 0) {
+      const open = buf.subarray(0, n).indexOf(OPEN, at);
+      return open >= 0 ? position + open + 1 : -1;
+    }
+    if (n < CHUNK) return -1;
+    position += n - overlap;
   }
 }

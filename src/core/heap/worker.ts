@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyse } from './analyse';
+import { analyse, helperWorkersIn } from './analyse';
 import { HeapSnapshotError } from './rawSnapshot';
 import type { WorkerMessage, WorkerRequest } from './rpc';
 
@@ -9,9 +8,8 @@ import type { WorkerMessage, WorkerRequest } from './rpc';
 const port = parentPort;
 if (port) {
   const post = (message: WorkerMessage) => port.postMessage(message);
-  // Bundled beside this file in dist/workers/.
-  const digestWorker = join(__dirname, 'digestWorker.js');
-  analyse(workerData as WorkerRequest, (progress) => post({ kind: 'progress', progress }), digestWorker).then(
+  // The helper workers are bundled beside this file in dist/workers/.
+  analyse(workerData as WorkerRequest, (progress) => post({ kind: 'progress', progress }), helperWorkersIn(__dirname)).then(
     (result) => post({ kind: 'result', result }),
     (err: unknown) => {
       const badInput = err instanceof HeapSnapshotError;

@@ -15,12 +15,14 @@ describe('bad snapshot files give a clear error and no crash', () => {
   const good = join(tmp.dir, 'good.heapsnapshot');
   const bad = {
     truncated: join(tmp.dir, 'truncated.heapsnapshot'),
+    truncatedInEdges: join(tmp.dir, 'truncated-in-edges.heapsnapshot'),
     garbage: join(tmp.dir, 'garbage.heapsnapshot'),
     empty: join(tmp.dir, 'empty.heapsnapshot'),
     brokenNodes: join(tmp.dir, 'broken-nodes.heapsnapshot'),
   };
   const expected: Record<keyof typeof bad, RegExp> = {
     truncated: /is truncated/,
+    truncatedInEdges: /is truncated/,
     garbage: /is not a V8 heap snapshot/,
     empty: /is empty/,
     brokenNodes: /is malformed: unexpected character "x" in the nodes array/,
@@ -32,6 +34,7 @@ describe('bad snapshot files give a clear error and no crash', () => {
     writeSnapshotOf('globalThis.kept = [1, 2, 3];', good);
     const bytes = readFileSync(good);
     writeFileSync(bad.truncated, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    writeFileSync(bad.truncatedInEdges, bytes.subarray(0, bytes.indexOf('"edges":[') + 5000));
     writeFileSync(bad.garbage, Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 251)));
     writeFileSync(bad.empty, '');
     const text = bytes.toString('latin1');
@@ -44,6 +47,11 @@ describe('bad snapshot files give a clear error and no crash', () => {
     it(`${kind}: the parser throws a HeapSnapshotError naming the file`, () => {
       expect(() => HeapGraph.load(bad[kind])).toThrowError(HeapSnapshotError);
       expect(() => HeapGraph.load(bad[kind])).toThrowError(expected[kind]);
+    });
+
+    it(`${kind}: the same error when the edges are read on a second thread`, () => {
+      const parallel = { edgeWorkerFile: join(repoRoot, 'dist/workers/edgeWorker.js'), edgeThreadMinBytes: 0 };
+      expect(() => HeapGraph.load(bad[kind], parallel)).toThrowError(expected[kind]);
     });
 
     it(`${kind}: the worker reports it as bad input and the host goes on`, async () => {

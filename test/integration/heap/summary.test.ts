@@ -4,7 +4,7 @@ import { parse } from 'heap-snapshot-toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeapGraph } from '../../../src/core/heap/heapGraph';
 import { summarize } from '../../../src/core/heap/summary';
-import { tempDir, writeSnapshotOf } from './helpers';
+import { repoRoot, tempDir, writeSnapshotOf } from './helpers';
 
 const WIDGETS = 1234;
 
@@ -65,5 +65,13 @@ describe('heap snapshot summary of a real Node process', () => {
     expect(summarize(again, { top: 40, detailRows: 0 }).rows).toEqual(summarize(graph, { top: 40, detailRows: 0 }).rows);
     expect(again.raw.strings).toEqual(graph.raw.strings);
     expect(statSync(file).size).toBe(graph.info().fileBytes);
+  });
+
+  it('gives the same summary when the edges are read on a second thread', () => {
+    // Built by `npm test` before vitest runs.
+    const edgeWorkerFile = join(repoRoot, 'dist/workers/edgeWorker.js');
+    const parallel = HeapGraph.load(file, { edgeWorkerFile, edgeThreadMinBytes: 0, chunkBytes: 4093 });
+    expect(summarize(parallel, { top: 40, detailRows: 0 }).rows).toEqual(summarize(graph, { top: 40, detailRows: 0 }).rows);
+    expect(Array.from(parallel.raw.edgeTo)).toEqual(Array.from(graph.raw.edgeTo));
   });
 });
