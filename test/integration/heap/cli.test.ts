@@ -2,26 +2,17 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tempDir } from './helpers';
+import { repoRoot, tempDir, writeOrderLeakSnapshots } from './helpers';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'dist/cli.js'), ...args], { maxBuffer: 64 * 2 ** 20 });
 
 describe('memory-budget summary and diff (built CLI)', () => {
   const tmp = tempDir();
-  const files = [1, 2, 3].map((i) => join(tmp.dir, `s${i}.heapsnapshot`));
+  let files: string[] = [];
 
-  beforeAll(async () => {
-    // One process writes all three, so object ids are shared: 300 orders leak between s1 and s2, 100 after.
-    const script = `
-      const v8 = require('node:v8');
-      class Order { constructor(i) { this.id = i; this.lines = [i, i + 1]; } }
-      const pending = new Map();
-      const leak = (n) => { for (let i = 0; i < n; i++) pending.set(pending.size, new Order(pending.size)); };
-      leak(10); v8.writeHeapSnapshot(${JSON.stringify(files[0])});
-      leak(300); v8.writeHeapSnapshot(${JSON.stringify(files[1])});
-      leak(100); v8.writeHeapSnapshot(${JSON.stringify(files[2])});`;
-    await run(process.execPath, ['-e', script]);
+  beforeAll(() => {
+    files = writeOrderLeakSnapshots(tmp.dir).files;
   });
   afterAll(() => tmp.dispose());
 

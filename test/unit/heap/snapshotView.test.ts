@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSnapshots } from '../../../src/core/heap/compare';
 import type { HeapDiff } from '../../../src/core/heap/model';
 import type { ViewMessage } from '../../../media/snapshots/protocol';
+import { writeOrderLeakSnapshots } from '../../integration/heap/helpers';
 
 // The results webview's script, run in a DOM against a comparison of real snapshots.
 describe('heap snapshot results view', () => {
@@ -16,18 +16,7 @@ describe('heap snapshot results view', () => {
   const root = () => document.getElementById('root')!;
 
   beforeAll(async () => {
-    const files = [1, 2, 3].map((i) => join(dir, `s${i}.heapsnapshot`));
-    const script = `
-      const v8 = require('node:v8');
-      class Order { constructor(i) { this.id = i; this.lines = [i, i + 1]; } }
-      const pending = new Map();
-      const leak = (n) => { for (let i = 0; i < n; i++) pending.set(pending.size, new Order(pending.size)); };
-      leak(10); v8.writeHeapSnapshot(${JSON.stringify(files[0])});
-      leak(300); v8.writeHeapSnapshot(${JSON.stringify(files[1])});
-      leak(100); v8.writeHeapSnapshot(${JSON.stringify(files[2])});`;
-    const scriptFile = join(dir, 'leak.js');
-    writeFileSync(scriptFile, script);
-    execFileSync(process.execPath, [scriptFile]);
+    const { files } = writeOrderLeakSnapshots(dir);
     diff = compareSnapshots(files, { top: 40, detailRows: 10, objectsPerClass: 3 });
 
     document.body.innerHTML = '<main id="root"></main>';
