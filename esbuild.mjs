@@ -10,10 +10,17 @@ const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/core/analysis/analysisWorker.ts', out: 'workers/analysisWorker' },
+  { in: 'src/core/heap/worker.ts', out: 'workers/heapWorker' },
+  { in: 'src/core/heap/digestWorker.ts', out: 'workers/digestWorker' },
+  { in: 'src/core/heap/edgeWorker.ts', out: 'workers/edgeWorker' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser-side (webview) entry points. */
-const webEntries = [{ in: 'media/chart/main.ts', out: 'chart' }].filter((e) => existsSync(e.in));
+const webEntries = [
+  { in: 'media/chart/main.ts', out: 'chart' },
+  { in: 'media/snapshots/snapshotView.ts', out: 'snapshots/snapshotView' },
+  { in: 'media/snapshots/snapshotView.css', out: 'snapshots/snapshotView' },
+].filter((e) => existsSync(e.in));
 
 const builds = [
   {

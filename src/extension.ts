@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { BudgetStatus } from './core/budget/budgetTracker';
 import { WatchSet, type WatchEntry } from './core/watch/watchSet';
 import { registerAnalysisFeature } from './vscode/analysis/registerAnalysisFeature';
+import { monitorSnapshotDeps } from './vscode/snapshots/monitorSnapshotDeps';
+import { registerSnapshotFeature } from './vscode/snapshots/snapshotFeature';
 import { AttachService } from './vscode/attach/attachService';
 import { AutoAttach } from './vscode/attach/autoAttach';
 import { cdpProxyFor, JsDebugSessions } from './vscode/attach/jsDebugSessions';
@@ -65,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): MemoryBudgetApi {
   watches.on('added', attachedContext);
   watches.on('removed', attachedContext);
   registerAnalysisFeature(context);
+  registerSnapshotFeature(context, monitorSnapshotDeps(watches, logDir));
   watches.on('sampleError', (entry, err) => output.warn(`${entry.label}: sample failed: ${err.message}`));
   watches.on('event', (entry, event) => output.info(`${entry.label}: ${event.type}`));
 

@@ -1,0 +1,117 @@
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { CdpSession } from '../inspector/cdpSession';
+
+export interface CaptureOptions {
+  readonly session: CdpSession;
+  /** Where the finished snapshot goes; it appears there only when complete. */
+  readonly file: string;
+  /** V8's own progress while it walks the heap (objects done / total). */
+  onProgress?(done: number, total: number): void;
+  /** Bytes written so far, as chunks arrive. */
+  onBytes?(bytes: number): void;
+  readonly signal?: AbortSignal;
+}
+
+export interface CapturedSnapshot {
+  readonly file: string;
+  readonly bytes: number;
+}
+
+/** Why a capture stopped; the partial file is gone by the time this is thrown. */
+export class CaptureError extends Error {
+  override name = 'CaptureError';
+  constructor(
+    message: string,
+    readonly reason: 'cancelled' | 'target-gone' | 'write-failed' | 'protocol',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Takes a heap snapshot over CDP and writes every `addHeapSnapshotChunk` to disk as it arrives: the
+ * protocol has no backpressure, so buffering (or an async stream that queues) would hold the whole
+ * snapshot in this process. Writes go to a temporary name beside the target file and are renamed
+ * into place at the end, so a capture that fails (target dies, user cancels, disk full) leaves no
+ * half file behind.
+ */
+export async function captureHeapSnapshot(options: CaptureOptions): Promise<CapturedSnapshot> {
+  const { session, file, signal } = options;
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
+  const fd = openSync(temp, 'w');
+  let bytes = 0;
+  let failure: CaptureError | undefined;
+  let fail: (err: CaptureError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = (err) => {
+      failure ??= err;
+      reject(failure);
+    };
+  });
+  failed.catch(() => {});
+  const offChunk = session.onEvent('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => {
+    if (failure) return;
+    try {
+      bytes += writeSync(fd, chunk);
+      options.onBytes?.(bytes);
+    } catch (err) {
+      fail(new CaptureError(`cannot write the snapshot to ${temp}: ${(err as Error).message}`, 'write-failed'));
+    }
+  });
+  const offProgress = session.onEvent('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => options.onProgress?.(done, total));
+  const onClose = () => fail(new CaptureError(`the target went away during the snapshot (${formatMb(bytes)} received); no file was written`, 'target-gone'));
+  const onAbort = () => fail(new CaptureError('the heap snapshot was cancelled; no file was written', 'cancelled'));
+  session.once('close', onClose);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (signal?.aborted) onAbort();
+    if (session.isClosed) onClose();
+    const taken = session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true }).catch((err: Error) => {
+      if (session.isClosed) onClose();
+      throw new CaptureError(`the target refused the heap snapshot: ${err.message}`, 'protocol');
+    });
+    await Promise.race([taken, failed]);
+    if (failure) throw failure;
+    closeSync(fd);
+    if (bytes === 0 || statSync(temp).size === 0) throw new CaptureError('the target sent an empty snapshot; no file was written', 'protocol');
+    renameSync(temp, file);
+    return { file, bytes };
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed on the success path
+    }
+    rmSync(temp, { force: true });
+    throw err;
+  } finally {
+    offChunk();
+    offProgress();
+    session.off('close', onClose);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** A warning to show before capturing when the target is already high in its budget, else undefined. */
+export function captureRiskWarning(rssBytes: number | undefined, budgetBytes: number, thresholdPercent = 60): string | undefined {
+  if (rssBytes === undefined || budgetBytes <= 0) return undefined;
+  const percent = (rssBytes / budgetBytes) * 100;
+  if (percent <= thresholdPercent) return undefined;
+  return (
+    `The target uses ${formatMb(rssBytes)} of its ${formatMb(budgetBytes)} budget (${percent.toFixed(0)} %). ` +
+    'Taking a heap snapshot needs extra memory in the target and can push it over the budget.'
+  );
+}
+
+/** `2026-11-23T14-05-09-leaky-bot.heapsnapshot`: sortable by time, safe on every file system. */
+export function snapshotFileName(label: string, at: Date = new Date()): string {
+  const time = at.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
+  const safe = label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'target';
+  return `${time}-${safe}.heapsnapshot`;
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;
+}

@@ -1,0 +1,238 @@
+import type { RawSnapshot } from './rawSnapshot';
+import type { TypeIds } from './typeIds';
+
+/**
+ * Groups nodes into classes exactly as DevTools' Summary view does (HeapSnapshot.ts
+ * calculateObjectNames, inferInterfaceDefinitions/applyInterfaceDefinitions, classKeyInternal):
+ * objects by constructor name, plus source location when V8 recorded one; plain `Object`s by the
+ * most common property sets (`{id, name}`); other node types by a type label like `(string)`.
+ */
+export interface SourceLocation {
+  readonly scriptId: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface ClassTable {
+  /** Class id per node ordinal. */
+  readonly classOf: Uint32Array;
+  readonly names: string[];
+  /** Identity of a class across snapshots of one process: name, plus location when there is one. */
+  readonly keys: string[];
+  readonly locations: (SourceLocation | undefined)[];
+  /** Interface definitions in force, so a compared snapshot can be classified the same way. */
+  readonly interfaces: InterfaceDefinition[];
+  /** Location tuple index per node ordinal, -1 for none. */
+  readonly locationOf: Int32Array;
+}
+
+export interface InterfaceDefinition {
+  readonly name: string;
+  readonly properties: string[];
+  readonly count: number;
+}
+
+const MIN_INTERFACE_PROPERTY_COUNT = 1;
+const MAX_INTERFACE_NAME_LENGTH = 120;
+const MIN_OBJECT_COUNT_PER_INTERFACE = 2;
+const MIN_OBJECT_PROPORTION_PER_INTERFACE = 1000;
+/** JS Maps stop at 2^24 entries; the property-set caches start over well before. */
+const CACHE_LIMIT = 1 << 20;
+
+export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition[]): ClassTable {
+  const n = s.nodeCount;
+  const locationOf = new Int32Array(n).fill(-1);
+  const lf = s.meta.locationFieldCount;
+  const nodeFieldCount = s.meta.nodeFieldCount;
+  for (let i = 0; i + lf <= s.locations.length; i += lf) {
+    const ordinal = s.locations[i]! / nodeFieldCount;
+    if (Number.isInteger(ordinal) && ordinal < n) locationOf[ordinal] = i;
+  }
+  const objectName = s.strings.indexOf('Object');
+  const isPlain = (v: number) => s.nodeType[v] === t.object && s.nodeName[v] === objectName;
+  const interfaces = given ?? inferInterfaces(s, t, isPlain);
+  const matcher = new InterfaceMatcher(interfaces);
+
+  const names: string[] = [];
+  const keys: string[] = [];
+  const locations: (SourceLocation | undefined)[] = [];
+  const byKey = new Map<string, number>();
+  const byString = new Int32Array(s.strings.length).fill(-1);
+  const byType = new Int32Array(s.meta.nodeTypes.length).fill(-1);
+  const classFor = (key: string, name: string, location?: SourceLocation) => {
+    let id = byKey.get(key);
+    if (id === undefined) {
+      id = names.length;
+      names.push(name);
+      keys.push(key);
+      locations.push(location);
+      byKey.set(key, id);
+    }
+    return id;
+  };
+  const fixedName = (type: number) =>
+    type === t.hidden ? '(system)' : type === t.code ? '(compiled code)' : type === t.closure ? 'Function' : type === t.regexp ? 'RegExp' : `(${s.meta.nodeTypes[type]})`;
+
+  const classOf = new Uint32Array(n);
+  // Plain objects with the same property names get the same interface: match each set once.
+  const matched = new Map<string, string>();
+  for (let v = 0; v < n; v++) {
+    const type = s.nodeType[v]!;
+    if (type !== t.object && type !== t.native) {
+      let id = byType[type]!;
+      if (id < 0) id = byType[type] = classFor(fixedName(type), fixedName(type));
+      classOf[v] = id;
+      continue;
+    }
+    const nameIndex = s.nodeName[v]!;
+    let name = s.strings[nameIndex]!;
+    if (isPlain(v) && interfaces.length > 0) {
+      const key = propertyKey(s, t, v, -1);
+      let match = matched.get(key);
+      if (match === undefined) {
+        const properties: string[] = [];
+        for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) if (s.edgeType[e] === t.edgeProperty) properties.push(s.strings[s.edgeName[e]!]!);
+        match = matcher.match(properties) ?? name;
+        if (matched.size >= CACHE_LIMIT) matched.clear();
+        matched.set(key, match);
+      }
+      name = match;
+    } else if (name.startsWith('<') || name.startsWith('Detached <')) {
+      const space = name.indexOf(' ', name.startsWith('<') ? 0 : 10);
+      if (space !== -1) name = name.substring(0, space) + '>';
+    }
+    const at = type === t.object ? locationOf[v]! : -1;
+    if (at >= 0) {
+      const location = { scriptId: s.locations[at + 1]!, line: s.locations[at + 2]!, column: s.locations[at + 3]! };
+      classOf[v] = classFor(`${location.scriptId},${location.line},${location.column},${name}`, name, location);
+    } else if (name === s.strings[nameIndex]) {
+      let id = byString[nameIndex]!;
+      if (id < 0) id = byString[nameIndex] = classFor(name, name);
+      classOf[v] = id;
+    } else {
+      classOf[v] = classFor(name, name);
+    }
+  }
+  return { classOf, names, keys, locations, interfaces, locationOf };
+}
+
+export function formatPropertyName(name: string): string {
+  if (!/[,'"{}]/.test(name)) return name;
+  const json = JSON.stringify({ [name]: 0 });
+  return json.substring(1, json.length - 3);
+}
+
+function inferInterfaces(s: RawSnapshot, t: TypeIds, isPlain: (v: number) => boolean): InterfaceDefinition[] {
+  const candidates = new Map<string, { name: string; properties: string[]; count: number }>();
+  // The candidate name depends only on the property names in order: build it once per sequence.
+  const byKey = new Map<string, { name: string; properties: string[] } | null>();
+  const proto = s.strings.indexOf('__proto__');
+  let total = 0;
+  for (let v = 0; v < s.nodeCount; v++) {
+    if (!isPlain(v)) continue;
+    total++;
+    const key = propertyKey(s, t, v, proto);
+    let candidate = byKey.get(key);
+    if (candidate === undefined) {
+      candidate = interfaceCandidate(s, t, v);
+      if (byKey.size >= CACHE_LIMIT) byKey.clear();
+      byKey.set(key, candidate);
+    }
+    if (!candidate) continue;
+    const existing = candidates.get(candidate.name);
+    if (existing) existing.count++;
+    else candidates.set(candidate.name, { ...candidate, count: 1 });
+  }
+  const sorted = [...candidates.values()].sort((a, b) => b.count - a.count);
+  const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, total / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+  const result: InterfaceDefinition[] = [];
+  for (const c of sorted) {
+    if (c.count < minCount) break;
+    result.push(c);
+  }
+  return result;
+}
+
+/** DevTools' interface name for one plain object: `{a, b, c}` from its property names, length-capped. */
+function interfaceCandidate(s: RawSnapshot, t: TypeIds, v: number): { name: string; properties: string[] } | null {
+  let name = '{';
+  const properties: string[] = [];
+  for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
+    const edgeName = s.strings[s.edgeName[e]!]!;
+    if (s.edgeType[e] !== t.edgeProperty || edgeName === '__proto__') continue;
+    const formatted = formatPropertyName(edgeName);
+    if (name.length > MIN_INTERFACE_PROPERTY_COUNT && name.length + formatted.length > MAX_INTERFACE_NAME_LENGTH) break;
+    if (name.length !== 1) name += ', ';
+    name += formatted;
+    properties.push(edgeName);
+  }
+  return properties.length === 0 ? null : { name: name + '}', properties };
+}
+
+/** The property-name string indices of a node's property edges, in order, as a map key. */
+function propertyKey(s: RawSnapshot, t: TypeIds, v: number, skip: number): string {
+  let key = '';
+  for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
+    if (s.edgeType[e] !== t.edgeProperty) continue;
+    const name = s.edgeName[e]!;
+    if (name !== skip) key += name + ',';
+  }
+  return key;
+}
+
+interface MatchInfo {
+  readonly name: string;
+  readonly propertyCount: number;
+  readonly index: number;
+}
+interface PropertyTreeNode {
+  readonly next: Map<string, PropertyTreeNode>;
+  matchInfo: MatchInfo | null;
+  greatestNext: string | null;
+}
+
+/** DevTools' property tree: an object takes the interface with the most of its properties, earliest first. */
+class InterfaceMatcher {
+  private readonly root: PropertyTreeNode = { next: new Map(), matchInfo: null, greatestNext: null };
+  private readonly initial: MatchInfo = { name: 'Object', propertyCount: 0, index: Infinity };
+
+  constructor(definitions: readonly InterfaceDefinition[]) {
+    definitions.forEach((definition, index) => {
+      let node = this.root;
+      for (const property of [...definition.properties].sort()) {
+        let next = node.next.get(property);
+        if (!next) {
+          next = { next: new Map(), matchInfo: null, greatestNext: null };
+          node.next.set(property, next);
+          if (node.greatestNext === null || node.greatestNext < property) node.greatestNext = property;
+        }
+        node = next;
+      }
+      node.matchInfo ??= { name: definition.name, propertyCount: definition.properties.length, index };
+    });
+  }
+
+  /** Returns the interface name, or undefined for a plain `Object`. Sorts `properties` in place. */
+  match(properties: string[]): string | undefined {
+    properties.sort();
+    const states = new Set<PropertyTreeNode>([this.root]);
+    let match = better(this.initial, this.root.matchInfo);
+    for (const property of properties) {
+      for (const state of Array.from(states)) {
+        if (state.greatestNext === null || property >= state.greatestNext) states.delete(state);
+        const next = state.next.get(property);
+        if (next) {
+          states.add(next);
+          match = better(match, next.matchInfo);
+        }
+      }
+    }
+    return match === this.initial ? undefined : match.name;
+  }
+}
+
+function better(a: MatchInfo, b: MatchInfo | null): MatchInfo {
+  if (!b || a.propertyCount > b.propertyCount) return a;
+  if (b.propertyCount > a.propertyCount) return b;
+  return a.index <= b.index ? a : b;
+}

@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, tempDir, writeOrderLeakSnapshots } from './helpers';
+
+const run = promisify(execFile);
+const cli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'dist/cli.js'), ...args], { maxBuffer: 64 * 2 ** 20 });
+
+describe('memory-budget summary and diff (built CLI)', () => {
+  const tmp = tempDir();
+  let files: string[] = [];
+
+  beforeAll(() => {
+    files = writeOrderLeakSnapshots(tmp.dir).files;
+  });
+  afterAll(() => tmp.dispose());
+
+  it('summary --json prints rows of name, count, selfSize, retainedSize', async () => {
+    const { stdout } = await cli('summary', files[2]!, '--json', '--top', '10');
+    const out = JSON.parse(stdout) as { rows: Record<string, unknown>[] };
+    expect(Object.keys(out)).toEqual(['rows']);
+    expect(out.rows).toHaveLength(10);
+    for (const row of out.rows) expect(Object.keys(row)).toEqual(['name', 'count', 'selfSize', 'retainedSize']);
+    const all = JSON.parse((await cli('summary', files[2]!, '--json')).stdout) as { rows: { name: string; count: number }[] };
+    expect(all.rows.find((r) => r.name === 'Order')?.count).toBe(410);
+  });
+
+  it('diff --json of three snapshots prints rows, leaks and growing collections', async () => {
+    const { stdout } = await cli('diff', ...files, '--json', '--top', '5');
+    const out = JSON.parse(stdout) as {
+      rows: Record<string, number | string>[];
+      leaks: { name: string; count: number; retainerPaths: { path: string }[] }[];
+      growingCollections: { kind: string; counts: number[]; retainerPath: string }[];
+    };
+    expect(Object.keys(out)).toEqual(['rows', 'leaks', 'growingCollections']);
+    for (const row of out.rows) expect(Object.keys(row)).toEqual(['name', 'newCount', 'deletedCount', 'countDelta', 'allocSize', 'freedSize', 'sizeDelta']);
+    expect(out.rows.find((r) => r.name === 'Order')).toMatchObject({ newCount: 400, deletedCount: 0, countDelta: 400 });
+    expect(out.leaks[0]).toMatchObject({ name: 'Order', count: 300 });
+    expect(out.leaks[0]!.retainerPaths[0]!.path).toMatch(/^Order ← Map ← pending\b/);
+    expect(out.growingCollections[0]).toMatchObject({ kind: 'Map', counts: [10, 310, 410] });
+  });
+
+  it('diff without --json prints a table with the leak and the growing Map', async () => {
+    const { stdout } = await cli('diff', ...files);
+    expect(stdout).toMatch(/Constructor\s+# New\s+# Deleted\s+# Delta\s+Alloc\. size\s+Freed size\s+Size delta/);
+    expect(stdout).toMatch(/Leak candidates/);
+    expect(stdout).toMatch(/Map\s+10 → 310 → 410\s+\+400/);
+  });
+
+  it('rejects a wrong number of files with usage and exit 2', async () => {
+    const err = await cli('diff', files[0]!).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/give 2 or 3 snapshot files[\s\S]*Usage: memory-budget diff/) });
+  });
+});
