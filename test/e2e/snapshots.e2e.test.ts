@@ -1,0 +1,77 @@
+import type { Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { startLeakyBot, type RunningBot } from '../support/leakyBot';
+import { startCodeServer, type CodeServer } from './support/codeServer';
+import { makeWorkspace, packageExtension, type Workspace } from './support/extension';
+import { openWorkbench, runCommand, screenshot, statusBarItem, waitForNotification, webviewFrame, type Workbench } from './support/workbench';
+
+/** The webview frame whose document has an h2 with `heading` (several webviews are open). */
+async function frameWithHeading(page: Page, heading: string): Promise<Frame> {
+  for (const frame of page.frames()) {
+    if (await frame.locator('h2', { hasText: heading }).count().catch(() => 0)) return frame;
+  }
+  throw new Error(`no webview shows "${heading}" yet`);
+}
+
+describe('heap snapshots from the chart, compared, in a real VS Code', () => {
+  let bot: RunningBot;
+  let server: CodeServer | undefined;
+  let workspace: Workspace | undefined;
+  let workbench: Workbench | undefined;
+
+  beforeAll(async () => {
+    const vsix = packageExtension();
+    bot = await startLeakyBot();
+    await bot.leak(20, 64);
+    workspace = makeWorkspace({ 'README.md': '# snapshots\n' });
+    // Auto-attach: the attach pick has its own test; this one starts at the chart.
+    server = await startCodeServer({ vsix, settings: { 'memoryBudget.autoAttach': [String(bot.inspectorPort)], 'memoryBudget.preset': 'render-free' } });
+    workbench = await openWorkbench(server, workspace.path);
+  });
+
+  afterAll(async () => {
+    await workbench?.close();
+    await server?.stop();
+    await bot?.kill();
+    workspace?.dispose();
+  });
+
+  it('takes two snapshots from the chart and names the leaking class and the Map that holds it', async () => {
+    const page = workbench!.page;
+    onTestFailed(async () => void (await screenshot(page, 'snapshots-failed')));
+    const item = statusBarItem(page, 'memoryBudget.status');
+    await expect.poll(() => item.textContent(), { timeout: 60_000 }).toMatch(/MB \/ 512 MB/);
+    await item.click();
+    const chart = webviewFrame(page);
+    const button = chart.locator('#snapshot');
+    await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
+
+    await button.click();
+    await waitForNotification(page, /Heap snapshot saved/, 60_000);
+    await bot.leak(200, 64);
+    await page.locator('.notifications-toasts .notification-list-item').first().hover();
+    await page.keyboard.press('Escape');
+    await button.click();
+    await expect.poll(() => page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Heap snapshot saved/ }).count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    // Both snapshots are marked on the chart.
+    await expect.poll(() => chart.locator('.marker-snapshot').count(), { timeout: 10_000 }).toBe(2);
+
+    await runCommand(page, 'Memory Budget: Compare Heap Snapshots…');
+    // Filter to the two snapshots the chart wrote, tick both from the keyboard, accept.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Browse' }).waitFor({ timeout: 15_000 });
+    await page.locator('.quick-input-widget input').fill('heapsnapshot');
+    const rows = page.locator('.quick-input-list .monaco-list-row').filter({ hasNotText: 'anywhere' });
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    for (const key of ['Down', 'Space', 'Down', 'Space']) await page.keyboard.press(key === 'Down' ? 'ArrowDown' : key);
+    await expect.poll(() => page.locator('.quick-input-widget .quick-input-count').textContent(), { timeout: 5_000 }).toContain('2');
+    await page.keyboard.press('Enter');
+
+    let view: Frame | undefined;
+    await expect.poll(async () => (view = await frameWithHeading(page, 'Comparison').catch(() => undefined)) !== undefined, { timeout: 60_000 }).toBe(true);
+    const sessionRow = view!.locator('tr', { hasText: 'UserSession' }).first();
+    await expect.poll(() => sessionRow.textContent(), { timeout: 10_000 }).toContain('+200');
+    const mapRow = view!.locator('tr', { hasText: 'sessions ← BroadcasterService' }).first();
+    await expect.poll(() => mapRow.textContent(), { timeout: 10_000 }).toMatch(/Map.*20 → 220/);
+    await screenshot(page, 'snapshots-compare');
+  });
+});
