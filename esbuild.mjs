@@ -1,6 +1,6 @@
 // Bundles the extension (CommonJS, `vscode` external), the CLI, workers and the webview scripts.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
@@ -9,6 +9,7 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalCommen
 const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/core/analysis/analysisWorker.ts', out: 'workers/analysisWorker' },
   { in: 'src/core/heap/worker.ts', out: 'workers/heapWorker' },
   { in: 'src/core/heap/digestWorker.ts', out: 'workers/digestWorker' },
   { in: 'src/core/heap/edgeWorker.ts', out: 'workers/edgeWorker' },
@@ -16,6 +17,7 @@ const nodeEntries = [
 
 /** Browser-side (webview) entry points. */
 const webEntries = [
+  { in: 'media/chart/main.ts', out: 'chart' },
   { in: 'media/snapshots/snapshotView.ts', out: 'snapshots/snapshotView' },
   { in: 'media/snapshots/snapshotView.css', out: 'snapshots/snapshotView' },
 ].filter((e) => existsSync(e.in));
@@ -35,6 +37,20 @@ const builds = [
 if (webEntries.length > 0) {
   builds.push({ ...common, entryPoints: webEntries, outdir: 'dist/media', platform: 'browser', target: 'es2022', format: 'iife', loader: { '.css': 'css' } });
 }
+
+/**
+ * Tree-sitter's runtime and the grammars ship inside the extension (dist/grammars, kept by
+ * .vscodeignore): nothing is downloaded at run time. web-tree-sitter 0.22.x matches the ABI of
+ * the tree-sitter-wasms 0.1.x grammars (newer runtimes reject them).
+ */
+function copyGrammars() {
+  mkdirSync('dist/grammars', { recursive: true });
+  copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/grammars/tree-sitter.wasm');
+  for (const lang of ['python', 'javascript', 'typescript', 'tsx']) {
+    copyFileSync(`node_modules/tree-sitter-wasms/out/tree-sitter-${lang}.wasm`, `dist/grammars/tree-sitter-${lang}.wasm`);
+  }
+}
+copyGrammars();
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -1,7 +1,21 @@
 import type { CliCommand } from '../command';
+import { checkCommand } from './check';
 import { diffCommand } from './diff';
+import { gcCommand } from './gc';
+import { scanCommand } from './scan';
 import { snapshotCommand } from './snapshot';
 import { summaryCommand } from './summary';
+import { targetsCommand } from './targets';
+import { watchCommand } from './watch';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [snapshotCommand, summaryCommand, diffCommand];
+export const commands: readonly CliCommand[] = [
+  targetsCommand,
+  watchCommand,
+  checkCommand,
+  gcCommand,
+  snapshotCommand,
+  summaryCommand,
+  diffCommand,
+  scanCommand,
+];

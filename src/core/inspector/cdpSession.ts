@@ -58,6 +58,15 @@ export class CdpSession extends EventEmitter {
     return this.client.send(method, params[0] as object | undefined) as Promise<Result<M>>;
   }
 
+  /**
+   * A command outside the CDP typings: js-debug's proxy speaks `JsDebug.subscribe`, without
+   * which it forwards no events.
+   */
+  sendUntyped(method: string, params?: object): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the inspector connection is closed'));
+    return this.client.send(method, params);
+  }
+
   /** Subscribes to a CDP event; returns the function that unsubscribes. */
   onEvent<E extends CdpEvent>(event: E, handler: (payload: EventPayload<E>) => void): () => void {
     const listener = (payload: EventPayload<E>) => handler(payload);

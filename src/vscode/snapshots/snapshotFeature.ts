@@ -6,6 +6,8 @@ import { TakeSnapshotCommand } from './takeSnapshotCommand';
 
 /** The attached process, as the monitor knows it. */
 export interface SnapshotTarget {
+  /** The monitor's id for the target, so the snapshot lands on its chart and log. */
+  readonly id: string;
   readonly session: CdpSession;
   /** Shown in file names and messages, e.g. "leaky-bot (pid 4242)". */
   readonly label: string;
@@ -15,14 +17,14 @@ export interface SnapshotTarget {
 
 /** What the snapshot feature needs from the monitor; extension.ts passes it in. */
 export interface SnapshotFeatureDeps {
-  /** The session snapshots are taken through, or undefined when nothing is attached. */
-  activeSession(): SnapshotTarget | undefined;
+  /** The session snapshots are taken through (the given target's, else the first attached). */
+  activeSession(targetId?: string): SnapshotTarget | undefined;
   /** Usually `<workspace>/.memory-budget/snapshots`. */
   snapshotsDir(): string;
   /** A snapshot was written: mark it on the chart, note it in the memory log. */
-  onSnapshot(file: string, bytes: number): void;
-  /** A line for the memory log (the pre-capture budget warning goes here). */
-  log(line: string): void;
+  onSnapshot(target: SnapshotTarget, file: string, bytes: number): void;
+  /** A line for the target's memory log (the pre-capture budget warning goes here). */
+  log(target: SnapshotTarget, line: string): void;
 }
 
 export const COMMANDS = {
@@ -41,7 +43,7 @@ export function registerSnapshotFeature(context: vscode.ExtensionContext, deps: 
   const take = new TakeSnapshotCommand(deps, analysis);
   const disposables = [
     analysis,
-    vscode.commands.registerCommand(COMMANDS.take, () => take.run()),
+    vscode.commands.registerCommand(COMMANDS.take, (targetId?: unknown) => take.run(typeof targetId === 'string' ? targetId : undefined)),
     vscode.commands.registerCommand(COMMANDS.compare, (...uris: unknown[]) => analysis.compare(urisFrom(uris))),
     vscode.commands.registerCommand(COMMANDS.summary, (uri?: unknown) => analysis.summary(urisFrom([uri])[0])),
   ];

@@ -14,8 +14,8 @@ export class TakeSnapshotCommand {
     private readonly analysis: SnapshotAnalysisCommands,
   ) {}
 
-  async run(): Promise<string | undefined> {
-    const target = this.deps.activeSession();
+  async run(targetId?: string): Promise<string | undefined> {
+    const target = this.deps.activeSession(targetId);
     if (!target) {
       const choice = await vscode.window.showWarningMessage('Memory Budget: attach to a process before taking a heap snapshot.', 'Attach…');
       if (choice) await vscode.commands.executeCommand('memoryBudget.attach');
@@ -27,10 +27,10 @@ export class TakeSnapshotCommand {
     }
     const warning = captureRiskWarning(target.rssBytes, target.budgetBytes);
     if (warning) {
-      this.deps.log(`⚠️ heap snapshot of ${target.label} requested near the budget: ${warning}`);
+      this.deps.log(target, `⚠️ heap snapshot of ${target.label} requested near the budget: ${warning}`);
       const go = await vscode.window.showWarningMessage(warning, { modal: true }, 'Take Snapshot Anyway');
       if (go !== 'Take Snapshot Anyway') {
-        this.deps.log(`heap snapshot of ${target.label} not taken (declined near the budget)`);
+        this.deps.log(target, `heap snapshot of ${target.label} not taken (declined near the budget)`);
         return undefined;
       }
     }
@@ -56,7 +56,7 @@ export class TakeSnapshotCommand {
           });
         },
       );
-      this.deps.onSnapshot(result.file, result.bytes);
+      this.deps.onSnapshot(target, result.file, result.bytes);
       void vscode.window.showInformationMessage(`Heap snapshot saved (${formatBytes(result.bytes)}).`, 'Show Summary', 'Compare…').then((choice) => {
         if (choice === 'Show Summary') void this.analysis.summary(vscode.Uri.file(result.file));
         if (choice === 'Compare…') void this.analysis.compare([]);
@@ -64,7 +64,7 @@ export class TakeSnapshotCommand {
       return result.file;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.deps.log(`heap snapshot of ${target.label} failed: ${message}`);
+      this.deps.log(target, `heap snapshot of ${target.label} failed: ${message}`);
       if (err instanceof CaptureError && err.reason === 'cancelled') void vscode.window.showInformationMessage(`Memory Budget: ${message}`);
       else void vscode.window.showErrorMessage(`Memory Budget: ${message}`);
       return undefined;

@@ -1,0 +1,214 @@
+// The live memory chart: uPlot over a bounded ring of samples, the budget line with its preset
+// label, warn/critical bands, V8's heap limit when it matters, and event markers.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './chart.css';
+import { SeriesRing } from '../../src/core/watch/seriesRing';
+import type { ChartBudget, ChartEvent, FromWebview, ToWebview } from '../../src/vscode/chart/chartProtocol';
+import { drawBudgetOverlay, placeEventMarkers, placeBudgetLabel } from './overlays';
+
+declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; getState(): unknown; setState(s: unknown): void };
+
+const vscode = acquireVsCodeApi();
+const MB = 1024 * 1024;
+/** Round MB steps for the y axis (uPlot would otherwise pick steps of raw bytes). */
+const MB_STEPS = [1, 2, 5, 10, 16, 25, 32, 50, 64, 100, 128, 256, 512, 1024, 2048, 4096].map((m) => m * MB);
+/** Room under the plot for uPlot's legend. */
+const LEGEND_PX = 36;
+const WINDOWS: Record<string, number> = { '1m': 60_000, '15m': 15 * 60_000, '1h': 3_600_000, all: Infinity };
+
+interface ViewState {
+  window: string;
+  targetId?: string;
+}
+
+const saved = (vscode.getState() as ViewState | undefined) ?? { window: '15m' };
+const state = {
+  view: { window: WINDOWS[saved.window] ? saved.window : '15m', targetId: saved.targetId } as ViewState,
+  ring: new SeriesRing(86_400),
+  events: [] as ChartEvent[],
+  budget: undefined as ChartBudget | undefined,
+  heapLimit: undefined as number | undefined,
+  paused: false,
+  redrawQueued: false,
+};
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const targetSelect = $<HTMLSelectElement>('target');
+const summary = $('summary');
+const statusLine = $('status');
+const pauseButton = $<HTMLButtonElement>('pause');
+const gcButton = $<HTMLButtonElement>('gc');
+const snapshotButton = $<HTMLButtonElement>('snapshot');
+const chartHost = $('chart');
+
+function themeColor(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+function colors() {
+  return {
+    rss: themeColor('--vscode-charts-red', '#f14c4c'),
+    heapUsed: themeColor('--vscode-charts-blue', '#3794ff'),
+    heapTotal: themeColor('--vscode-charts-purple', '#b180d7'),
+    external: themeColor('--vscode-charts-green', '#89d185'),
+    foreground: themeColor('--vscode-editor-foreground', '#cccccc'),
+    grid: themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)'),
+    warn: themeColor('--vscode-editorWarning-foreground', '#cca700'),
+    error: themeColor('--vscode-editorError-foreground', '#f14c4c'),
+  };
+}
+
+/** Whether V8's heap limit is worth a line: heap used has come within reach of it. */
+function heapLimitShown(): boolean {
+  if (!state.heapLimit || state.ring.size === 0) return false;
+  return state.ring.valueAt('heapUsed', state.ring.size - 1) >= state.heapLimit * 0.6;
+}
+
+function buildPlot(): uPlot {
+  const c = colors();
+  const axis = { stroke: c.foreground, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid, width: 1 } };
+  const opts: uPlot.Options = {
+    width: chartHost.clientWidth || 600,
+    height: plotHeight(),
+    scales: {
+      x: { time: true },
+      y: {
+        range: (_u, _min, max) => {
+          const budget = state.budget?.bytes ?? 0;
+          const limit = heapLimitShown() ? (state.heapLimit ?? 0) * 1.05 : 0;
+          return [0, Math.max(max || 0, budget * 1.08, limit)];
+        },
+      },
+    },
+    axes: [axis, { ...axis, size: 70, incrs: MB_STEPS, values: (_u, splits) => splits.map((v) => `${Math.round(v / MB)} MB`) }],
+    series: [
+      {},
+      { label: 'RSS', stroke: c.rss, width: 2, points: { show: false }, value: (_u, v) => fmt(v) },
+      { label: 'Heap used', stroke: c.heapUsed, width: 1.5, points: { show: false }, value: (_u, v) => fmt(v) },
+      { label: 'Heap total', stroke: c.heapTotal, width: 1, dash: [4, 3], points: { show: false }, value: (_u, v) => fmt(v) },
+      { label: 'External', stroke: c.external, width: 1, points: { show: false }, value: (_u, v) => fmt(v) },
+    ],
+    cursor: { drag: { x: false, y: false } },
+    hooks: {
+      drawAxes: [(u) => state.budget && drawBudgetOverlay(u, state.budget, heapLimitShown() ? state.heapLimit : undefined, colors(), 'bands')],
+      draw: [
+        (u) => {
+          if (state.budget) {
+            drawBudgetOverlay(u, state.budget, heapLimitShown() ? state.heapLimit : undefined, colors(), 'lines');
+            placeBudgetLabel(u, state.budget, heapLimitShown() ? state.heapLimit : undefined);
+          }
+          placeEventMarkers(u, state.events);
+        },
+      ],
+    },
+  };
+  return new uPlot(opts, [[], [], [], [], []], chartHost);
+}
+
+let plot = buildPlot();
+
+function plotHeight(): number {
+  return Math.max(200, (chartHost.clientHeight || 360) - LEGEND_PX);
+}
+
+function fmt(v: number | null): string {
+  return v === null || Number.isNaN(v) ? '—' : `${(v / MB).toFixed(1)} MB`;
+}
+
+function redraw(): void {
+  if (state.redrawQueued) return;
+  state.redrawQueued = true;
+  requestAnimationFrame(() => {
+    state.redrawQueued = false;
+    if (state.ring.size === 0) return;
+    const span = WINDOWS[state.view.window];
+    const newest = state.ring.timeAt(state.ring.size - 1);
+    const cols = state.ring.columns(span === Infinity ? -Infinity : newest - span, Math.max(400, plot.width * 2));
+    const nan = (xs: number[]) => xs.map((v) => (Number.isNaN(v) ? null : v));
+    plot.setData([cols.t, cols.rss, nan(cols.heapUsed), nan(cols.heapTotal), nan(cols.external)]);
+  });
+}
+
+function saveView(): void {
+  vscode.setState(state.view);
+}
+
+function selectWindow(name: string): void {
+  state.view.window = name;
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#windows button')) b.setAttribute('aria-pressed', String(b.dataset.window === name));
+  saveView();
+  redraw();
+}
+
+for (const b of document.querySelectorAll<HTMLButtonElement>('#windows button')) b.addEventListener('click', () => selectWindow(b.dataset.window!));
+pauseButton.addEventListener('click', () => {
+  state.paused = !state.paused;
+  pauseButton.textContent = state.paused ? 'Resume' : 'Pause';
+  pauseButton.setAttribute('aria-pressed', String(state.paused));
+  if (!state.paused) redraw();
+});
+gcButton.addEventListener('click', () => {
+  gcButton.disabled = true;
+  statusLine.textContent = 'Forcing a full garbage collection…';
+  vscode.postMessage({ type: 'forceGc' });
+});
+snapshotButton.addEventListener('click', () => vscode.postMessage({ type: 'takeSnapshot' }));
+targetSelect.addEventListener('change', () => {
+  state.view.targetId = targetSelect.value;
+  saveView();
+  vscode.postMessage({ type: 'selectTarget', targetId: targetSelect.value });
+});
+
+new ResizeObserver(() => plot.setSize({ width: chartHost.clientWidth, height: plotHeight() })).observe(chartHost);
+// A theme change swaps the CSS variables; rebuild so series and axes take the new colours.
+new MutationObserver(() => {
+  plot.destroy();
+  plot = buildPlot();
+  redraw();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'init': {
+      targetSelect.replaceChildren(...m.targets.map((t) => new Option(t.name, t.id, false, t.id === m.targetId)));
+      targetSelect.hidden = m.targets.length < 2;
+      state.view.targetId = m.targetId;
+      saveView();
+      state.budget = m.budget;
+      state.heapLimit = m.heapLimitBytes;
+      state.ring.clear();
+      for (const p of m.history) state.ring.push(p);
+      state.events = m.events;
+      snapshotButton.disabled = !m.canSnapshot;
+      snapshotButton.title = m.canSnapshot ? 'Take a heap snapshot of this target' : 'Heap snapshots are not available for this target';
+      gcButton.disabled = !m.canGc;
+      document.body.classList.toggle('empty', m.targets.length === 0);
+      summary.textContent = m.targets.length === 0 ? 'Nothing attached — run "Memory Budget: Attach Memory Budget Monitor".' : '';
+      redraw();
+      break;
+    }
+    case 'sample':
+      if (m.targetId !== state.view.targetId) return;
+      state.ring.push(m.point);
+      state.budget = m.budget;
+      summary.textContent = m.summary;
+      if (!state.paused) redraw();
+      break;
+    case 'event':
+      if (m.targetId !== state.view.targetId) return;
+      state.events.push(m.event);
+      if (state.events.length > 1000) state.events.shift();
+      if (!state.paused) redraw();
+      break;
+    case 'gcResult':
+    case 'error':
+      gcButton.disabled = false;
+      statusLine.textContent = m.text;
+      break;
+  }
+});
+
+selectWindow(state.view.window);
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,16 @@
+export declare const NODE24_VERSION: string;
+export declare const CODE_SERVER_VERSION: string;
+export declare const repoRoot: string;
+export interface ToolchainPaths {
+  cacheDir: string;
+  node24Dir: string;
+  node24BinDir: string;
+  node24: string;
+  codeServerDir: string;
+  codeServerEntry: string;
+  codeServerMarker: string;
+  chromium: string;
+}
+export declare function toolchainPaths(root?: string): ToolchainPaths;
+export declare function node24Env(base?: NodeJS.ProcessEnv, root?: string): NodeJS.ProcessEnv;
+export declare function missingToolchain(root?: string): string[];

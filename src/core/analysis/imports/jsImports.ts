@@ -1,0 +1,239 @@
+import type { Fix, StartupImport, TextEdit } from '../model';
+import type { SyntaxNode } from '../parsers';
+import { JS_FUNCTION_TYPES, enclosingFunction, indentOf, nodesWhereTextMatches, occurrencesOf, rangeOf, stringValue, wholeLines } from '../syntax';
+import { nodePackageName } from './packageNames';
+
+/** JS/TS imports and top-level `require` calls that load a package when the module loads. */
+
+export interface JsImportContext {
+  readonly source: string;
+  /** TypeScript drops imports whose bindings are only used as types: they load nothing. */
+  readonly elidesTypeOnlyImports: boolean;
+}
+
+/** Packages imported to change the process (env, polyfills, tracing): never move them. */
+const SIDE_EFFECT_PACKAGES = /^(dotenv|reflect-metadata|source-map-support|module-alias|tsconfig-paths|ts-node|dd-trace|newrelic|elastic-apm-node|express-async-errors|zone\.js|core-js|regenerator-runtime|@opentelemetry\/.*|@sentry\/.*|@babel\/register|@swc\/register|esm)$/;
+
+/** Identifier kinds that name a binding in an expression. */
+const VALUE_IDENTIFIERS = ['identifier', 'shorthand_property_identifier'];
+const ANY_IDENTIFIER = new Set([...VALUE_IDENTIFIERS, 'type_identifier']);
+const IDENTIFIER = new Set(['identifier']);
+/** Ancestors that make an identifier a type, erased at compile time. */
+const TYPE_CONTEXT = new Set([
+  'type_annotation', 'type_arguments', 'type_query', 'type_alias_declaration', 'interface_declaration',
+  'implements_clause', 'nested_type_identifier', 'type_parameters', 'type_predicate_annotation',
+  'ambient_declaration', 'abstract_method_signature', 'index_signature',
+]);
+
+interface Binding {
+  readonly local: string;
+  /** `default`, `*` or the exported name. */
+  readonly imported: string;
+}
+
+interface RawImport {
+  readonly statement: SyntaxNode;
+  readonly specifierNode: SyntaxNode;
+  readonly specifier: string;
+  readonly bindings: readonly Binding[];
+  readonly isRequire: boolean;
+}
+
+function hasTypeKeyword(node: SyntaxNode): boolean {
+  return node.children.some((c) => c.type === 'type' || c.type === 'typeof');
+}
+
+function esmBindings(stmt: SyntaxNode): Binding[] | undefined {
+  const clause = stmt.namedChildren.find((c) => c.type === 'import_clause');
+  const requireClause = stmt.namedChildren.find((c) => c.type === 'import_require_clause');
+  if (requireClause) {
+    const id = requireClause.namedChildren.find((c) => c.type === 'identifier');
+    return id ? [{ local: id.text, imported: '*' }] : [];
+  }
+  if (!clause) return [];
+  const out: Binding[] = [];
+  for (const part of clause.namedChildren) {
+    if (part.type === 'identifier') out.push({ local: part.text, imported: 'default' });
+    else if (part.type === 'namespace_import') {
+      const id = part.namedChildren.find((c) => c.type === 'identifier');
+      if (id) out.push({ local: id.text, imported: '*' });
+    } else if (part.type === 'named_imports') {
+      for (const spec of part.namedChildren.filter((c) => c.type === 'import_specifier')) {
+        if (hasTypeKeyword(spec)) continue;
+        const name = spec.childForFieldName('name')?.text ?? '';
+        out.push({ local: spec.childForFieldName('alias')?.text ?? name, imported: name });
+      }
+    }
+  }
+  // `import { type A, type B } from 'x'` keeps nothing at run time.
+  const specifiers = clause.descendantsOfType('import_specifier');
+  if (out.length === 0 && specifiers.length > 0) return undefined;
+  return out;
+}
+
+function requireBindings(call: SyntaxNode): Binding[] {
+  let node = call;
+  let imported = '*';
+  if (node.parent?.type === 'member_expression' && node.parent.childForFieldName('object')?.id === node.id) {
+    imported = node.parent.childForFieldName('property')?.text ?? '*';
+    node = node.parent;
+  }
+  const decl = node.parent;
+  if (decl?.type !== 'variable_declarator' || decl.childForFieldName('value')?.id !== node.id) return [];
+  const name = decl.childForFieldName('name');
+  if (!name) return [];
+  if (name.type === 'identifier') return [{ local: name.text, imported }];
+  if (name.type !== 'object_pattern') return [];
+  return name.namedChildren.flatMap((p): Binding[] => {
+    if (p.type === 'shorthand_property_identifier_pattern') return [{ local: p.text, imported: p.text }];
+    const value = p.type === 'pair_pattern' ? p.childForFieldName('value') : undefined;
+    return value?.type === 'identifier' ? [{ local: value.text, imported: p.childForFieldName('key')?.text ?? '' }] : [];
+  });
+}
+
+/** `require('x')` calls anywhere: candidates from the text, checked in the tree. */
+export function requireCalls(root: SyntaxNode, source: string): SyntaxNode[] {
+  return nodesWhereTextMatches(root, source, /(?<![\w$.])(require)\s*\(/, IDENTIFIER)
+    .map((id) => id.parent)
+    .filter((call): call is SyntaxNode => call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'require');
+}
+
+function collectRaw(root: SyntaxNode, source: string): RawImport[] {
+  const out: RawImport[] = [];
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'import_statement' && stmt.type !== 'export_statement') continue;
+    if (hasTypeKeyword(stmt)) continue;
+    const source = stmt.childForFieldName('source') ?? stmt.namedChildren.find((c) => c.type === 'import_require_clause')?.childForFieldName('source');
+    const specifier = stringValue(source);
+    if (!source || specifier === undefined) continue;
+    const bindings = stmt.type === 'import_statement' ? esmBindings(stmt) : [];
+    if (bindings === undefined) continue;
+    out.push({ statement: stmt, specifierNode: source, specifier, bindings, isRequire: false });
+  }
+  for (const call of requireCalls(root, source)) {
+    const arg = call.childForFieldName('arguments')?.namedChildren[0];
+    const specifier = stringValue(arg);
+    if (!arg || specifier === undefined || enclosingFunction(call, JS_FUNCTION_TYPES)) continue;
+    out.push({ statement: call, specifierNode: arg, specifier, bindings: requireBindings(call), isRequire: true });
+  }
+  return out;
+}
+
+function statementNode(raw: RawImport): SyntaxNode {
+  if (!raw.isRequire) return raw.statement;
+  for (let n: SyntaxNode | null = raw.statement; n; n = n.parent) {
+    if (n.parent?.type === 'program') return n;
+  }
+  return raw.statement;
+}
+
+function isInTypeContext(node: SyntaxNode): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (TYPE_CONTEXT.has(n.type)) return true;
+    if (n.type === 'statement_block' || n.type === 'program') return false;
+  }
+  return false;
+}
+
+interface Uses {
+  readonly value: SyntaxNode[];
+  readonly type: number;
+}
+
+function usesOf(root: SyntaxNode, source: string, name: string, exclude: SyntaxNode): Uses {
+  const value: SyntaxNode[] = [];
+  let type = 0;
+  for (const id of occurrencesOf(root, source, name, ANY_IDENTIFIER)) {
+    if (id.startIndex >= exclude.startIndex && id.endIndex <= exclude.endIndex) continue;
+    if (id.type === 'type_identifier' || isInTypeContext(id)) type++;
+    else value.push(id);
+  }
+  return { value, type };
+}
+
+export function collectJsStartupImports(root: SyntaxNode, ctx: JsImportContext): StartupImport[] {
+  const result: StartupImport[] = [];
+  for (const raw of collectRaw(root, ctx.source)) {
+    const packageName = nodePackageName(raw.specifier);
+    if (!packageName) continue;
+    const stmt = statementNode(raw);
+    const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, ctx.source, b.local, stmt)]));
+    const valueUses = [...uses.values()].reduce((n, u) => n + u.value.length, 0);
+    const isEsm = !raw.isRequire && stmt.type === 'import_statement';
+    if (ctx.elidesTypeOnlyImports && isEsm && raw.bindings.length > 0 && valueUses === 0) continue;
+    result.push({
+      ecosystem: 'node',
+      module: raw.specifier,
+      packageName,
+      importedNames: raw.bindings.map((b) => b.imported),
+      range: rangeOf(stmt),
+      sideEffectOnly: raw.bindings.length === 0,
+      ...lazyFixFor(raw, stmt, uses, ctx.source),
+    });
+  }
+  return result;
+}
+
+function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
+  let child = use;
+  for (let n = use.parent; n; child = n, n = n.parent) {
+    if (JS_FUNCTION_TYPES.has(n.type)) return n.childForFieldName('body')?.id === child.id ? n : undefined;
+    if (n.type === 'class_declaration' || n.type === 'class') return undefined;
+  }
+  return undefined;
+}
+
+function lazyFixFor(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, source: string): { lazyFix?: Fix; notLazyReason?: string } {
+  const pkg = nodePackageName(raw.specifier) ?? '';
+  if (stmt.type === 'export_statement') return { notLazyReason: 're-exported: whoever imports this module loads it' };
+  if (raw.bindings.length === 0) return { notLazyReason: 'imported for its side effects' };
+  if (SIDE_EFFECT_PACKAGES.test(pkg) || SIDE_EFFECT_PACKAGES.test(raw.specifier)) return { notLazyReason: `${pkg} sets the process up when it loads` };
+  if (stmt.parent?.type !== 'program') return { notLazyReason: 'the import is inside a top-level block' };
+  if (raw.isRequire && (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration' || stmt.namedChildren.length !== 1)) {
+    return { notLazyReason: 'the require is part of a larger statement' };
+  }
+  const perFunction = new Map<number, { fn: SyntaxNode; names: Set<string> }>();
+  for (const b of raw.bindings) {
+    const u = uses.get(b.local);
+    if (!u) continue;
+    if (u.type > 0 && !raw.isRequire) return { notLazyReason: `\`${b.local}\` is also used as a type` };
+    for (const use of u.value) {
+      const fn = deferringFunction(use);
+      if (!fn) return { notLazyReason: `\`${b.local}\` is used when the module loads (line ${use.startPosition.row + 1})` };
+      if (!raw.isRequire && !fn.children.some((c) => c.type === 'async')) {
+        return { notLazyReason: `\`${b.local}\` is used in a function that is not async (line ${use.startPosition.row + 1})` };
+      }
+      const entry = perFunction.get(fn.id) ?? { fn, names: new Set<string>() };
+      entry.names.add(b.local);
+      perFunction.set(fn.id, entry);
+    }
+  }
+  if (perFunction.size === 0) return { notLazyReason: 'no use found' };
+  const edits: TextEdit[] = [];
+  const quoted = raw.specifierNode.text;
+  const requireText = source.slice(stmt.startIndex, stmt.endIndex).replace(/;?\s*$/, ';');
+  for (const { fn, names } of perFunction.values()) {
+    const body = fn.childForFieldName('body');
+    const first = body?.type === 'statement_block' ? body.namedChildren[0] : undefined;
+    if (!body || !first || first.startPosition.row === body.startPosition.row) {
+      return { notLazyReason: 'a function using it has no block body on its own lines' };
+    }
+    const line = raw.isRequire ? requireText : dynamicImportLine(raw.bindings.filter((b) => names.has(b.local)), quoted);
+    const at = wholeLines(source, first).start;
+    edits.push({ startOffset: at, endOffset: at, newText: `${indentOf(source, first)}${line}\n` });
+  }
+  const del = wholeLines(source, stmt);
+  edits.push({ startOffset: del.start, endOffset: del.end, newText: '' });
+  const title = raw.isRequire
+    ? `Move \`require(${quoted})\` into the function${perFunction.size > 1 ? 's' : ''} that use${perFunction.size > 1 ? '' : 's'} it`
+    : `Load ${quoted} lazily with \`await import()\` where it is used`;
+  return { lazyFix: { title, edits } };
+}
+
+function dynamicImportLine(bindings: readonly Binding[], quoted: string): string {
+  const ns = bindings.find((b) => b.imported === '*');
+  if (ns && bindings.length === 1) return `const ${ns.local} = await import(${quoted});`;
+  const parts = bindings.map((b) => (b.imported === b.local ? b.local : `${b.imported}: ${b.local}`));
+  if (bindings.length === 1 && bindings[0]?.imported === 'default') return `const ${bindings[0].local} = (await import(${quoted})).default;`;
+  return `const { ${parts.join(', ')} } = await import(${quoted});`;
+}

@@ -1,0 +1,161 @@
+import type { Fix, StartupImport } from '../model';
+import type { SyntaxNode } from '../parsers';
+import { indentOf, occurrencesOf, rangeOf, wholeLines } from '../syntax';
+import { isPythonStdlib, pythonPackageName } from './packageNames';
+
+/** Python statements that run when the module is imported, and how to defer them. */
+
+export interface PythonImportContext {
+  readonly source: string;
+  /** True when the top-level name is a module of the project itself (`from config import x`). */
+  readonly isLocalModule: (topLevelName: string) => boolean;
+}
+
+/** Compound statements whose bodies run at import time (class bodies do too). */
+const RUNS_AT_IMPORT = new Set([
+  'if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'except_group_clause',
+  'finally_clause', 'with_statement', 'for_statement', 'while_statement', 'class_definition', 'block',
+  'decorated_definition',
+]);
+
+function isTypeCheckingGuard(ifStatement: SyntaxNode): boolean {
+  const cond = ifStatement.childForFieldName('condition')?.text ?? '';
+  return cond === 'TYPE_CHECKING' || cond === 'typing.TYPE_CHECKING' || cond === 't.TYPE_CHECKING';
+}
+
+function collectImportStatements(node: SyntaxNode, out: SyntaxNode[]): void {
+  for (const child of node.namedChildren) {
+    if (child.type === 'import_statement' || child.type === 'import_from_statement') {
+      out.push(child);
+    } else if (child.type === 'if_statement' && isTypeCheckingGuard(child)) {
+      for (const alt of child.childrenForFieldName('alternative')) collectImportStatements(alt, out);
+    } else if (RUNS_AT_IMPORT.has(child.type)) {
+      collectImportStatements(child, out);
+    }
+  }
+}
+
+interface ParsedImport {
+  readonly module: string;
+  readonly names: readonly string[];
+  readonly bindings: readonly string[];
+  readonly wildcard: boolean;
+}
+
+function parseStatement(stmt: SyntaxNode): ParsedImport[] {
+  if (stmt.type === 'import_statement') {
+    // `import a.b, c as d`: one import per name.
+    return stmt.childrenForFieldName('name').map((n) => {
+      const dotted = n.type === 'aliased_import' ? n.childForFieldName('name') : n;
+      const alias = n.type === 'aliased_import' ? n.childForFieldName('alias')?.text : undefined;
+      const module = dotted?.text ?? '';
+      return { module, names: [], bindings: [alias ?? module.split('.')[0] ?? module], wildcard: false };
+    });
+  }
+  const moduleNode = stmt.childForFieldName('module_name');
+  if (!moduleNode || moduleNode.type === 'relative_import') return [];
+  const names: string[] = [];
+  const bindings: string[] = [];
+  for (const n of stmt.childrenForFieldName('name')) {
+    const dotted = n.type === 'aliased_import' ? n.childForFieldName('name') : n;
+    names.push(dotted?.text ?? '');
+    bindings.push(n.type === 'aliased_import' ? n.childForFieldName('alias')?.text ?? '' : dotted?.text ?? '');
+  }
+  const wildcard = stmt.namedChildren.some((c) => c.type === 'wildcard_import');
+  return [{ module: moduleNode.text, names, bindings, wildcard }];
+}
+
+export function collectPythonStartupImports(root: SyntaxNode, ctx: PythonImportContext): StartupImport[] {
+  const statements: SyntaxNode[] = [];
+  collectImportStatements(root, statements);
+  const result: StartupImport[] = [];
+  for (const stmt of statements) {
+    for (const imp of parseStatement(stmt)) {
+      const top = imp.module.split('.')[0] ?? '';
+      if (!top || top === '__future__' || isPythonStdlib(imp.module) || ctx.isLocalModule(top)) continue;
+      const lazy = lazyFixFor(stmt, imp, root, ctx.source);
+      result.push({
+        ecosystem: 'python',
+        module: imp.module,
+        packageName: pythonPackageName(imp.module),
+        importedNames: imp.names,
+        range: rangeOf(stmt),
+        sideEffectOnly: false,
+        ...lazy,
+      });
+    }
+  }
+  return result;
+}
+
+/**
+ * The function whose body will run the use later, or undefined when the use runs at import time
+ * (module level, class body, decorator, default value, annotation, lambda at top level).
+ */
+function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
+  let child = use;
+  for (let n = use.parent; n; child = n, n = n.parent) {
+    if (n.type === 'function_definition') {
+      if (n.childForFieldName('body')?.id === child.id) return n;
+    } else if (n.type === 'lambda') {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+const IDENTIFIER = new Set(['identifier']);
+
+function usesOf(root: SyntaxNode, source: string, name: string, importStmt: SyntaxNode): SyntaxNode[] {
+  return occurrencesOf(root, source, name, IDENTIFIER).filter((id) => {
+    if (id.startIndex >= importStmt.startIndex && id.endIndex <= importStmt.endIndex) return false;
+    const parent = id.parent;
+    // `client.openai` and `f(openai=1)` name something else.
+    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) return false;
+    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) return false;
+    return true;
+  });
+}
+
+function lazyFixFor(
+  stmt: SyntaxNode,
+  imp: ParsedImport,
+  root: SyntaxNode,
+  source: string,
+): { lazyFix?: Fix; notLazyReason?: string } {
+  if (stmt.parent?.type !== 'module') return { notLazyReason: 'the import is inside a top-level block (try/if), which may guard it' };
+  if (imp.wildcard) return { notLazyReason: '`import *` names cannot be traced' };
+  const functions = new Map<number, SyntaxNode>();
+  for (const binding of imp.bindings) {
+    for (const use of usesOf(root, source, binding, stmt)) {
+      const fn = deferringFunction(use);
+      if (!fn) return { notLazyReason: `\`${binding}\` is used when the module loads (line ${use.startPosition.row + 1})` };
+      functions.set(fn.id, fn);
+    }
+  }
+  if (functions.size === 0) return { notLazyReason: 'no use found: the import may be for its side effects' };
+  const edits = [];
+  const text = source.slice(stmt.startIndex, stmt.endIndex);
+  for (const fn of functions.values()) {
+    const body = fn.childForFieldName('body');
+    let first = body?.namedChildren[0];
+    if (!body || !first || body.startPosition.row === fn.startPosition.row) {
+      return { notLazyReason: 'a function using it has its body on the `def` line' };
+    }
+    const isDocstring = first.type === 'expression_statement' && first.namedChildren[0]?.type === 'string';
+    const next = isDocstring ? first.nextNamedSibling : null;
+    if (isDocstring && !next) {
+      const indent = indentOf(source, first);
+      const at = wholeLines(source, first).end;
+      edits.push({ startOffset: at, endOffset: at, newText: `${indent}${text}\n` });
+      continue;
+    }
+    if (next) first = next;
+    const at = wholeLines(source, first).start;
+    edits.push({ startOffset: at, endOffset: at, newText: `${indentOf(source, first)}${text}\n` });
+  }
+  const del = wholeLines(source, stmt);
+  edits.push({ startOffset: del.start, endOffset: del.end, newText: '' });
+  const where = functions.size === 1 ? 'the function that uses it' : `the ${functions.size} functions that use it`;
+  return { lazyFix: { title: `Move \`${text.split('\n')[0]}\` into ${where}`, edits } };
+}

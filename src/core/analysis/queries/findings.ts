@@ -1,0 +1,20 @@
+import type { Fix, Orm, QueryFinding, QueryRuleId } from '../model';
+import type { SyntaxNode } from '../parsers';
+import { rangeOf, statementStartOf } from '../syntax';
+
+/** The bound the quick fixes insert; a starting point the user edits. */
+export const DEFAULT_BOUND = 100;
+
+export function insertAt(offset: number, text: string): Fix['edits'][number] {
+  return { startOffset: offset, endOffset: offset, newText: text };
+}
+
+export function queryFinding(rule: QueryRuleId, orm: Orm, node: SyntaxNode, message: string, fixes: Fix[]): QueryFinding {
+  return { kind: 'unbounded-query', rule, orm, message, range: rangeOf(node), statementStart: statementStartOf(node), fixes };
+}
+
+/** Shortens an expression for a message: `ProfanityWord.objects.filter(…)`. */
+export function describe(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ').replace(/\(([^()]|\([^()]*\))+\)/g, '(…)');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

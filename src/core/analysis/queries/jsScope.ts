@@ -1,0 +1,153 @@
+import type { SyntaxNode } from '../parsers';
+import { JS_FUNCTION_TYPES, nodesWhereTextMatches, occurrencesOf, stringValue } from '../syntax';
+import { nodePackageName } from '../imports/packageNames';
+import { requireCalls } from '../imports/jsImports';
+
+const IDENTIFIER = new Set(['identifier']);
+const IMPORT_KEYWORD = new Set(['import']);
+
+/** What each import/require/import() of the file names, with the node that binds it. */
+function moduleReferences(root: SyntaxNode, source: string): Array<{ specifier: string; binder: SyntaxNode }> {
+  const out: Array<{ specifier: string; binder: SyntaxNode }> = [];
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'import_statement') continue;
+    const specifier = stringValue(stmt.childForFieldName('source'));
+    if (specifier !== undefined) out.push({ specifier, binder: stmt });
+  }
+  const dynamic = nodesWhereTextMatches(root, source, /(?<![\w$.])(import)\s*\(/, IMPORT_KEYWORD).map((k) => k.parent).filter((c): c is SyntaxNode => c?.type === 'call_expression');
+  for (const call of [...requireCalls(root, source), ...dynamic]) {
+    const specifier = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
+    const decl = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
+    if (specifier !== undefined) out.push({ specifier, binder: decl ?? call });
+  }
+  return out;
+}
+
+/** Small JS/TS helpers for the ORM rules: variables, option objects, method chains. */
+
+/** Packages this file imports or requires anywhere (evidence of which ORM a call belongs to). */
+export function importedPackages(root: SyntaxNode, source: string): Set<string> {
+  const out = new Set<string>();
+  for (const { specifier } of moduleReferences(root, source)) {
+    const pkg = nodePackageName(specifier);
+    if (pkg) out.add(pkg);
+  }
+  return out;
+}
+
+const MODEL_MODULE = /(^|\/)models?(\/|$)|\.model$|Model$/;
+
+/** Local names bound to what the project's model modules export: `const User = require('../models/User')`. */
+export function modelBindings(root: SyntaxNode, source: string): Set<string> {
+  const out = new Set<string>();
+  for (const { specifier, binder } of moduleReferences(root, source)) {
+    if (!MODEL_MODULE.test(specifier) || binder.type === 'call_expression') continue;
+    if (binder.type === 'identifier') out.add(binder.text);
+    for (const id of binder.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) out.add(id.text);
+  }
+  return out;
+}
+
+function enclosingScope(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (JS_FUNCTION_TYPES.has(n.type) || n.type === 'program') return n;
+  return undefined;
+}
+
+/** The initial value of the nearest earlier `const`/`let` that `id` names, in its scope or an enclosing one. */
+export function declaredValue(id: SyntaxNode, source: string): SyntaxNode | undefined {
+  const scopes: number[] = [];
+  for (let scope = enclosingScope(id); scope; scope = enclosingScope(scope)) scopes.push(scope.id);
+  let best: { depth: number; value: SyntaxNode } | undefined;
+  for (const name of occurrencesOf(enclosingRoot(id), source, id.text, IDENTIFIER)) {
+    const d = name.parent;
+    if (d?.type !== 'variable_declarator' || d.childForFieldName('name')?.id !== name.id || d.startIndex > id.startIndex) continue;
+    const depth = scopes.indexOf(enclosingScope(d)?.id ?? -1);
+    const value = d.childForFieldName('value');
+    if (depth >= 0 && value && (!best || depth <= best.depth)) best = { depth, value };
+  }
+  return best?.value;
+}
+
+function enclosingRoot(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
+}
+
+/** The function body (or program) holding `node`: where mutations of a builder are looked for. */
+export function scopeText(node: SyntaxNode): string {
+  return enclosingScope(node)?.text ?? '';
+}
+
+export type KeyPresence = 'present' | 'absent' | 'unknown';
+
+/** Whether an options argument sets `key` (a value held in a variable counts as a bound). */
+export function optionKey(arg: SyntaxNode | undefined, keys: readonly string[], source: string): KeyPresence {
+  if (!arg) return 'absent';
+  let obj: SyntaxNode | undefined = arg;
+  if (obj.type === 'identifier') obj = declaredValue(obj, source);
+  while (obj && (obj.type === 'as_expression' || obj.type === 'satisfies_expression' || obj.type === 'parenthesized_expression')) {
+    obj = obj.namedChildren[0];
+  }
+  if (obj?.type !== 'object') return 'unknown';
+  for (const p of obj.namedChildren) {
+    if (p.type === 'spread_element') return 'unknown';
+    const key = p.type === 'pair' || p.type === 'method_definition' ? p.childForFieldName('key') ?? p.childForFieldName('name') : p;
+    const name = key ? stringValue(key) ?? key.text : '';
+    if (keys.includes(name)) return 'present';
+  }
+  return 'absent';
+}
+
+export interface MethodCall {
+  readonly call: SyntaxNode;
+  readonly member: SyntaxNode;
+  readonly method: string;
+  readonly receiver: SyntaxNode;
+  readonly args: readonly SyntaxNode[];
+}
+
+export function asMethodCall(call: SyntaxNode): MethodCall | undefined {
+  const member = call.childForFieldName('function');
+  if (member?.type !== 'member_expression') return undefined;
+  const receiver = member.childForFieldName('object');
+  const property = member.childForFieldName('property');
+  if (!receiver || !property) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return { call, member, method: property.text, receiver, args };
+}
+
+/** Calls chained after `call`: `find().sort().limit()` from `find()` gives sort, limit. */
+export function chainedAfter(call: SyntaxNode): { methods: MethodCall[]; outer: SyntaxNode } {
+  const methods: MethodCall[] = [];
+  let node = call;
+  for (;;) {
+    const member = node.parent;
+    const next = member?.parent;
+    if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== node.id || next?.type !== 'call_expression') break;
+    const m = asMethodCall(next);
+    if (!m) break;
+    methods.push(m);
+    node = next;
+  }
+  return { methods, outer: node };
+}
+
+/** Calls chained before `call`, outermost first: for `a(x).where().orderBy()`, orderBy, where, then root `a(x)`. */
+export function chainedBefore(call: SyntaxNode): { methods: MethodCall[]; root: SyntaxNode } {
+  const methods: MethodCall[] = [];
+  let node = call;
+  for (let m = asMethodCall(node); m; m = asMethodCall(node)) {
+    methods.push(m);
+    node = m.receiver;
+    if (node.type === 'await_expression' || node.type === 'parenthesized_expression') node = node.namedChildren[0] ?? node;
+  }
+  return { methods, root: node };
+}
+
+/** True when the result of `node` is awaited or `.then`ed, i.e. the query runs here. */
+export function isExecuted(outer: SyntaxNode): boolean {
+  let p = outer.parent;
+  while (p?.type === 'parenthesized_expression' || p?.type === 'as_expression') p = p.parent;
+  return p?.type === 'await_expression' || p?.type === 'yield_expression';
+}

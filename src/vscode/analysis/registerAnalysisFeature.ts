@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
+import { AnalysisCodeActions } from './analysisCodeActions';
+import { AnalysisDiagnostics } from './diagnostics';
+import { DocumentAnalyzer } from './documentAnalyzer';
+import { ImportCostLensProvider, SHOW_IMPORT_COST_COMMAND } from './importCostLensProvider';
+import { SCAN_WORKSPACE_COMMAND, scanWorkspace } from './scanWorkspaceCommand';
+
+const SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'python' },
+  { scheme: 'file', language: 'javascript' },
+  { scheme: 'file', language: 'javascriptreact' },
+  { scheme: 'file', language: 'typescript' },
+  { scheme: 'file', language: 'typescriptreact' },
+];
+const DEBOUNCE_MS = 400;
+
+/**
+ * Static analysis in the editor: code lenses over heavy startup imports, diagnostics and quick
+ * fixes for them and for unbounded queries, and the workspace scan command. Call once from
+ * `activate`; everything it creates is disposed with the extension.
+ */
+export function registerAnalysisFeature(context: vscode.ExtensionContext): void {
+  const analyzer = new DocumentAnalyzer(context.globalStorageUri, context.extensionPath);
+  const diagnostics = new AnalysisDiagnostics();
+  const lenses = new ImportCostLensProvider(analyzer);
+  const timers = new Map<string, NodeJS.Timeout>();
+  const worker = new AnalysisWorkerClient(join(context.extensionPath, 'dist', 'workers', 'analysisWorker.js'));
+
+  const analyse = (document: vscode.TextDocument): void => {
+    if (vscode.languages.match(SELECTOR, document) === 0) return;
+    analyzer.analyse(document).catch((err: unknown) => {
+      // A file the parser cannot handle must not take anything else down.
+      console.error(`Memory Budget: could not analyse ${document.fileName}: ${String(err)}`);
+    });
+  };
+  const analyseSoon = (document: vscode.TextDocument): void => {
+    const key = document.uri.toString();
+    clearTimeout(timers.get(key));
+    timers.set(key, setTimeout(() => {
+      timers.delete(key);
+      analyse(document);
+    }, DEBOUNCE_MS));
+  };
+  const reanalyseAll = (): void => {
+    analyzer.reset();
+    vscode.workspace.textDocuments.forEach(analyse);
+  };
+
+  context.subscriptions.push(
+    analyzer,
+    diagnostics,
+    lenses,
+    analyzer.onDidAnalyse((r) => diagnostics.show(r)),
+    vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new AnalysisCodeActions(analyzer), { providedCodeActionKinds: AnalysisCodeActions.kinds }),
+    vscode.commands.registerCommand(SHOW_IMPORT_COST_COMMAND, (uri: vscode.Uri, line: number) => lenses.showDetails(uri, line)),
+    vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanWorkspace(analyzer, diagnostics, worker)),
+    vscode.workspace.onDidOpenTextDocument(analyse),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0) return;
+      analyzer.recordChanges(e);
+      analyseSoon(e.document);
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      analyzer.forget(d.uri);
+      diagnostics.clear(d.uri);
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(reanalyseAll),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('memoryBudget')) reanalyseAll();
+    }),
+    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
+    { dispose: () => worker.dispose() },
+  );
+  vscode.workspace.textDocuments.forEach(analyse);
+}

@@ -1,0 +1,155 @@
+import * as vscode from 'vscode';
+import { discoverTargets, type DiscoveredTarget } from '../../core/inspector/discovery';
+import { formatTargetSpec, hostOf, isLoopbackHost, parseTargetSpec, type TargetSpec } from '../../core/inspector/targetSpec';
+import { cdpProxyFor, type JsDebugSessions } from './jsDebugSessions';
+
+/** What the user chose: a target spec now, or a debug session whose proxy is asked for later. */
+export type AttachChoice = { spec: TargetSpec; name: string } | { session: vscode.DebugSession; name: string };
+
+interface ChoiceItem extends vscode.QuickPickItem {
+  choice?: AttachChoice;
+  manual?: boolean;
+}
+
+const MANUAL_LABEL = '$(plug) Enter host:port or ws:// URL…';
+
+/**
+ * The attach quick pick: inspectors, Node processes without one, debug sessions, RSS-only
+ * services, and manual entry — best first. Discovery runs while the pick is already open.
+ */
+export async function pickTargets(options: { many: boolean; ports: number[]; jsDebug: JsDebugSessions }): Promise<AttachChoice[]> {
+  const pick = vscode.window.createQuickPick<ChoiceItem>();
+  pick.title = options.many ? 'Attach Memory Budget to several targets' : 'Attach Memory Budget Monitor';
+  pick.placeholder = 'Pick a Node.js process or inspector to watch against the budget';
+  pick.canSelectMany = options.many;
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.busy = true;
+  const manual: ChoiceItem = { label: MANUAL_LABEL, description: 'a port-forwarded process: fly proxy, ssh -L, kubectl port-forward', manual: true, alwaysShow: true };
+  pick.items = [manual];
+  pick.show();
+
+  void discoverTargets({ ports: options.ports }).then(
+    (found) => {
+      pick.items = [...debugSessionItems(options.jsDebug), ...found.map(itemFor), ...(options.many ? [] : [manual])];
+      if (found.length === 0 && options.jsDebug.running.length === 0) pick.placeholder = 'Nothing found on this machine — enter host:port, or start your app with node --inspect';
+      pick.busy = false;
+    },
+    (err: Error) => {
+      pick.placeholder = `Discovery failed: ${err.message}`;
+      pick.busy = false;
+    },
+  );
+
+  const chosen = await new Promise<readonly ChoiceItem[] | undefined>((resolve) => {
+    pick.onDidAccept(() => {
+      const items = options.many ? pick.selectedItems : pick.activeItems;
+      // An address typed straight into the filter (matching no item) is taken as manual entry.
+      resolve(items.length === 0 && looksLikeTarget(pick.value) ? [{ label: pick.value, manual: true }] : items);
+    });
+    pick.onDidHide(() => resolve(undefined));
+  });
+  const typed = pick.value;
+  pick.dispose();
+  if (!chosen || chosen.length === 0) return [];
+  if (chosen.length === 1 && chosen[0].manual && chosen[0].label === typed) {
+    const spec = parseTargetSpec(typed);
+    return (await confirmRemote(spec)) ? [{ spec, name: formatTargetSpec(spec) }] : [];
+  }
+  if (chosen.some((c) => c.manual)) {
+    const entered = await promptForTarget();
+    return entered ? [entered] : [];
+  }
+  return chosen.map((c) => c.choice).filter((c): c is AttachChoice => c !== undefined);
+}
+
+/** Manual entry with validation; a remote host needs an explicit yes. */
+export async function promptForTarget(): Promise<AttachChoice | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Attach Memory Budget Monitor',
+    prompt: 'An inspector address: host:port (e.g. 127.0.0.1:9229 after `fly proxy 9229`), a ws:// URL, or pid:<N>',
+    placeHolder: '127.0.0.1:9229',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      if (value.trim() === '') return undefined;
+      try {
+        parseTargetSpec(value);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  });
+  if (!text?.trim()) return undefined;
+  const spec = parseTargetSpec(text);
+  if (!(await confirmRemote(spec))) return undefined;
+  return { spec, name: formatTargetSpec(spec) };
+}
+
+/** An inspector port is remote code execution: attaching to a non-loopback host is a decision. */
+export async function confirmRemote(spec: TargetSpec): Promise<boolean> {
+  const host = hostOf(spec);
+  if (host === undefined || isLoopbackHost(host)) return true;
+  const proceed = 'Attach Anyway';
+  const answer = await vscode.window.showWarningMessage(
+    `${host} is not this machine. An open inspector port lets anyone who reaches it run code in that process. ` +
+      'Prefer a tunnel to 127.0.0.1 (fly proxy, ssh -L, kubectl port-forward).',
+    { modal: true },
+    proceed,
+  );
+  return answer === proceed;
+}
+
+export async function resolveChoice(choice: AttachChoice): Promise<TargetSpec> {
+  return 'spec' in choice ? choice.spec : cdpProxyFor(choice.session);
+}
+
+function looksLikeTarget(text: string): boolean {
+  try {
+    parseTargetSpec(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function debugSessionItems(jsDebug: JsDebugSessions): ChoiceItem[] {
+  return jsDebug.running.map((session) => ({
+    label: `$(debug) ${session.name}`,
+    description: `debug session (${session.type})`,
+    detail: 'through the JavaScript debugger\'s CDP proxy',
+    choice: { session, name: session.name },
+  }));
+}
+
+function itemFor(t: DiscoveredTarget): ChoiceItem {
+  switch (t.kind) {
+    case 'inspector':
+      return {
+        label: `$(pulse) ${t.command ? shortCommand(t.command) : t.title}`,
+        description: `${t.pid ? `pid ${t.pid} · ` : ''}inspector ${t.host}:${t.port}`,
+        detail: t.command,
+        choice: { spec: { kind: 'inspector', host: t.host, port: t.port }, name: t.title },
+      };
+    case 'node-no-inspector':
+      return {
+        label: `$(server-process) ${shortCommand(t.command)}`,
+        description: `pid ${t.pid} · no inspector — will enable it`,
+        detail: t.command,
+        choice: { spec: { kind: 'pid', pid: t.pid }, name: shortCommand(t.command) },
+      };
+    case 'rss-only':
+      return {
+        label: `$(eye) ${shortCommand(t.command)}`,
+        description: `pid ${t.pid} · RSS only (${t.exeName})`,
+        detail: t.command,
+        choice: { spec: { kind: 'pid', pid: t.pid }, name: shortCommand(t.command) },
+      };
+  }
+}
+
+function shortCommand(command: string): string {
+  const parts = command.split(' ').filter((p) => !p.startsWith('-'));
+  const script = parts.slice(1).find((p) => /\.(c|m)?[jt]s$|\.py$/.test(p)) ?? parts[1] ?? parts[0];
+  return script?.split('/').slice(-2).join('/') ?? command;
+}

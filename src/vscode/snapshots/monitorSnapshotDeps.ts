@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { InspectorSource } from '../../core/inspector/inspectorSource';
+import type { WatchSet } from '../../core/watch/watchSet';
+import type { SnapshotFeatureDeps, SnapshotTarget } from './snapshotFeature';
+
+/** The snapshot feature's view of the monitor: which session to capture, where files go, what to log. */
+export function monitorSnapshotDeps(watches: WatchSet, logDirectory: () => string): SnapshotFeatureDeps {
+  const entryOf = (target: SnapshotTarget) => watches.get(target.id);
+  return {
+    activeSession(targetId?: string): SnapshotTarget | undefined {
+      const candidates = watches.all.filter((e) => e.watch.target.source instanceof InspectorSource);
+      const entry = candidates.find((e) => e.id === targetId) ?? candidates[0];
+      const source = entry?.watch.target.source;
+      if (!entry || !(source instanceof InspectorSource)) return undefined;
+      const pid = entry.watch.target.facts?.pid;
+      return {
+        id: entry.id,
+        session: source.cdp,
+        label: `${entry.watch.name.replace(/\.[cm]?[jt]s$/, '')}${pid ? ` (pid ${pid})` : ''}`,
+        rssBytes: entry.watch.status?.sample.rssBytes,
+        budgetBytes: entry.watch.status?.budget.bytes ?? watches.budget().bytes,
+      };
+    },
+    snapshotsDir: () => path.join(logDirectory(), 'snapshots'),
+    onSnapshot(target, file, bytes) {
+      entryOf(target)?.watch.publish({ type: 'snapshot', time: Date.now(), file: path.basename(file), bytes, rssBytes: target.rssBytes });
+    },
+    log(target, line) {
+      entryOf(target)?.watch.publish({ type: 'note', time: Date.now(), text: line });
+    },
+  };
+}
