@@ -64,6 +64,7 @@ function loadLast(files: string[], options: CompareOptions): HeapGraph {
 
 function assemble(files: string[], last: HeapGraph, digests: SnapshotDigest[], options: CompareOptions): HeapDiff {
   options.onPhase?.(files[files.length - 1]!, 'comparing');
+  digests.forEach((d, i) => checkSameSession(last, d, files[i]!, files[files.length - 1]!));
   const top = options.top ?? 50;
   const detailRows = options.detailRows ?? 10;
   const perClass = options.objectsPerClass ?? 5;
@@ -73,6 +74,34 @@ function assemble(files: string[], last: HeapGraph, digests: SnapshotDigest[], o
     leaks: digests.length === 2 ? leakGroups(last, digests[0]!, digests[1]!, top, detailRows, perClass) : [],
     growingCollections: growingCollections(last, digests, top),
   };
+}
+
+/**
+ * V8 numbers objects afresh for every inspector session, so snapshots taken in separate sessions
+ * (two `memory-budget snapshot` runs, say) share ids that name different objects. Matching them
+ * would report nonsense; where most matched ids change class, say so instead.
+ */
+function checkSameSession(last: HeapGraph, older: SnapshotDigest, olderFile: string, lastFile: string): void {
+  const lastClassByKey = new Map<string, number>();
+  last.classes.keys.forEach((k, i) => lastClassByKey.set(k, i));
+  const step = Math.max(1, Math.floor(last.nodeCount / 20_000));
+  let matched = 0;
+  let sameClass = 0;
+  for (let v = 0; v < last.nodeCount; v += step) {
+    const at = findId(older.ids, last.raw.nodeId[v]!);
+    if (at < 0) continue;
+    matched++;
+    if (lastClassByKey.get(older.keys[older.classOf[at]!]!) === last.classes.classOf[v]) sameClass++;
+  }
+  if (matched >= 100 && sameClass < matched * 0.9) {
+    const name = (f: string) => f.split(/[\\/]/).pop();
+    throw new HeapSnapshotError(
+      `${name(olderFile)} and ${name(lastFile)} were not taken in one inspector session: V8 numbers objects afresh for each ` +
+        `session, so their objects cannot be matched (${Math.round((sameClass / matched) * 100)} % of shared ids name the same kind of object). ` +
+        'Take the series in one session — `memory-budget snapshot <target> -o a.heapsnapshot -o b.heapsnapshot --interval 30`, ' +
+        'or from the chart while attached.',
+    );
+  }
 }
 
 function diffRows(last: HeapGraph, base: SnapshotDigest, top: number, detailRows: number, perClass: number): DiffRow[] {

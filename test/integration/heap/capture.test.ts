@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureHeapSnapshot, captureRiskWarning, CaptureError, snapshotFileName } from '../../../src/core/heap/capture';
 import { HeapGraph } from '../../../src/core/heap/heapGraph';
 import { CdpSession } from '../../../src/core/inspector/cdpSession';
-import { startLeakyBot, tempDir, type LeakyBot } from './helpers';
+import { tempDir } from './helpers';
+import { startLeakyBot, type RunningBot as LeakyBot } from '../../support/leakyBot';
 
 describe('capturing a heap snapshot from a live Node process', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -15,12 +16,12 @@ describe('capturing a heap snapshot from a live Node process', () => {
     tmp = tempDir();
     bot = await startLeakyBot();
     // A heap big enough that the snapshot arrives in many chunks.
-    for (let i = 0; i < 3; i++) await bot.get('/session?count=10000&kb=0');
-    session = await CdpSession.connect({ webSocketUrl: bot.webSocketUrl });
+    for (let i = 0; i < 3; i++) await fetch(bot.url + '/session?count=10000&kb=0');
+    session = await CdpSession.connect({ webSocketUrl: bot.webSocketUrl! });
   });
   afterEach(async () => {
     await session.close().catch(() => {});
-    await bot.stop();
+    await bot.kill();
     tmp.dispose();
   });
 
@@ -53,7 +54,7 @@ describe('capturing a heap snapshot from a live Node process', () => {
       onBytes: () => {
         if (!killed) {
           killed = true;
-          bot.process.kill('SIGKILL');
+          bot.child.kill('SIGKILL');
         }
       },
     });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir, writeOrderLeakSnapshots } from './helpers';
+import { startLeakyBot } from '../../support/leakyBot';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'dist/cli.js'), ...args], { maxBuffer: 64 * 2 ** 20 });
@@ -51,5 +52,31 @@ describe('memory-budget summary and diff (built CLI)', () => {
   it('rejects a wrong number of files with usage and exit 2', async () => {
     const err = await cli('diff', files[0]!).catch((e: { code: number; stderr: string }) => e);
     expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/give 2 or 3 snapshot files[\s\S]*Usage: memory-budget diff/) });
+  });
+
+  it('refuses to diff snapshots from two separate snapshot runs (ids do not match), and diffs a series from one run', async () => {
+    const bot = await startLeakyBot();
+    try {
+      const target = `127.0.0.1:${bot.inspectorPort}`;
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => join(tmp.dir, `${n}.heapsnapshot`));
+      await bot.leak(20, 16);
+      await cli('snapshot', target, '-o', a!);
+      await bot.leak(200, 16);
+      await cli('snapshot', target, '-o', b!);
+      const err = await cli('diff', a!, b!).catch((e: { code: number; stderr: string }) => e);
+      expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/not taken in one inspector session/) });
+
+      const series = cli('snapshot', target, '-o', c!, '-o', d!, '--interval', '3');
+      await new Promise((r) => setTimeout(r, 1500));
+      await bot.leak(200, 16);
+      await series;
+      const { stdout } = await cli('diff', c!, d!, '--json');
+      const out = JSON.parse(stdout) as { rows: { name: string; countDelta: number }[]; growingCollections: { kind: string; counts: number[]; retainerPath: string }[] };
+      expect(out.rows.find((r) => r.name === 'UserSession')?.countDelta).toBe(200);
+      expect(out.growingCollections[0]).toMatchObject({ kind: 'Map', counts: [220, 420] });
+      expect(out.growingCollections[0]!.retainerPath).toMatch(/^Map ← sessions ← BroadcasterService ← broadcaster/);
+    } finally {
+      await bot.kill();
+    }
   });
 });

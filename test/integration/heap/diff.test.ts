@@ -5,7 +5,8 @@ import { captureHeapSnapshot } from '../../../src/core/heap/capture';
 import { compareSnapshots, compareSnapshotsInParallel } from '../../../src/core/heap/compare';
 import type { HeapDiff } from '../../../src/core/heap/model';
 import { CdpSession } from '../../../src/core/inspector/cdpSession';
-import { repoRoot, startLeakyBot, tempDir, type LeakyBot } from './helpers';
+import { repoRoot, tempDir } from './helpers';
+import { startLeakyBot, type RunningBot as LeakyBot } from '../../support/leakyBot';
 
 const FIRST_LEAK = 2000;
 const SECOND_LEAK = 700;
@@ -21,19 +22,19 @@ describe('comparing snapshots of the leaky bot across a leak the test drives', (
   beforeAll(async () => {
     bot = await startLeakyBot();
     // Object ids are only stable within one inspector session, so all three come through one.
-    session = await CdpSession.connect({ webSocketUrl: bot.webSocketUrl });
-    await bot.get('/session?count=20&kb=0');
+    session = await CdpSession.connect({ webSocketUrl: bot.webSocketUrl! });
+    await fetch(bot.url + '/session?count=20&kb=0');
     await captureHeapSnapshot({ session, file: files[0]! });
-    await bot.get(`/session?count=${FIRST_LEAK}&kb=0&user=alice`);
+    await fetch(bot.url + `/session?count=${FIRST_LEAK}&kb=0&user=alice`);
     await captureHeapSnapshot({ session, file: files[1]! });
-    await bot.get(`/session?count=${SECOND_LEAK}&kb=0&user=bob`);
+    await fetch(bot.url + `/session?count=${SECOND_LEAK}&kb=0&user=bob`);
     await captureHeapSnapshot({ session, file: files[2]! });
     pair = compareSnapshots(files.slice(0, 2), { top: 30 });
     triple = compareSnapshots(files, { top: 30 });
   });
   afterAll(async () => {
     await session?.close();
-    await bot?.stop();
+    await bot?.kill();
     tmp.dispose();
   });
 
