@@ -1,41 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startLeakyBot, type RunningBot } from '../support/leakyBot';
-import { startCodeServer, type CodeServer } from './support/codeServer';
-import { makeWorkspace, packageExtension, type Workspace } from './support/extension';
-import { editUserSetting, openWorkbench, runCommand, screenshot, statusBarItem, webviewFrame, type Workbench } from './support/workbench';
+import { openEditorSession, type EditorSession } from './support/editorSession';
+import { editUserSetting, runCommand, screenshot, statusBarItem, webviewFrame } from './support/workbench';
 
 const STATUS = 'memoryBudget.status';
 
 describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
   let bot: RunningBot;
-  let server: CodeServer | undefined;
-  let workspace: Workspace | undefined;
-  let workbench: Workbench | undefined;
+  let session: EditorSession | undefined;
 
   beforeAll(async () => {
-    const vsix = packageExtension();
     bot = await startLeakyBot();
-    workspace = makeWorkspace({}, ['examples/leaky-bot']);
-    server = await startCodeServer({ vsix, settings: { 'memoryBudget.preset': 'render-free' } });
-    workbench = await openWorkbench(server, workspace.path);
+    session = await openEditorSession({ copyFromRepo: ['examples/leaky-bot'], settings: { 'memoryBudget.preset': 'render-free' } });
   });
 
   afterAll(async () => {
-    await workbench?.close();
-    await server?.stop();
+    await session?.close();
     await bot?.kill();
-    workspace?.dispose();
   });
 
   const rssShown = async (): Promise<number> => {
-    const text = (await statusBarItem(workbench!.page, STATUS).textContent()) ?? '';
+    const text = (await statusBarItem(session!.workbench.page, STATUS).textContent()) ?? '';
     const m = /(\d[\d,]*) MB \/ 512 MB/.exec(text);
     if (!m) throw new Error(`status bar shows "${text}"`);
     return Number(m[1].replace(/,/g, ''));
   };
 
   it('attaches from the palette by host:port and shows RSS against 512 MB in the status bar', async () => {
-    const page = workbench!.page;
+    const page = session!.workbench.page;
     onTestFailed(async () => void (await screenshot(page, 'monitor-attach-failed')));
     await runCommand(page, 'Memory Budget: Attach Memory Budget Monitor');
     const input = page.locator('.quick-input-widget input');
@@ -55,11 +47,11 @@ describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
     const before = await rssShown();
     await bot.leak(200, 256); // 50 MB held by the Map
     await expect.poll(rssShown, { timeout: 20_000 }).toBeGreaterThan(before + 30);
-    await screenshot(workbench!.page, 'monitor-status-bar');
+    await screenshot(session!.workbench.page, 'monitor-status-bar');
   });
 
   it('opens the chart from the status bar: the canvas draws and the budget line is labelled', async () => {
-    const page = workbench!.page;
+    const page = session!.workbench.page;
     onTestFailed(async () => void (await screenshot(page, 'monitor-chart-failed')));
     await statusBarItem(page, STATUS).click();
     const frame = webviewFrame(page);
@@ -78,7 +70,7 @@ describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
   });
 
   it('turns the status bar item to the error state when memoryBudget.budgetMB drops below RSS', async () => {
-    const page = workbench!.page;
+    const page = session!.workbench.page;
     onTestFailed(async () => void (await screenshot(page, 'monitor-over-failed')));
     const budget = Math.max(10, Math.floor((await rssShown()) / 2));
     await editUserSetting(page, 'memoryBudget.budgetMB', budget);
@@ -89,7 +81,7 @@ describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
   });
 
   it('hides the status bar item after "Detach", and restores the chart panel after a reload', async () => {
-    const page = workbench!.page;
+    const page = session!.workbench.page;
     onTestFailed(async () => void (await screenshot(page, 'monitor-detach-reload-failed')));
     await runCommand(page, 'Memory Budget: Detach');
     await expect.poll(() => statusBarItem(page, STATUS).count(), { timeout: 15_000 }).toBe(0);

@@ -1,9 +1,8 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startLeakyBot, type RunningBot } from '../support/leakyBot';
-import { startCodeServer, type CodeServer } from './support/codeServer';
-import { makeWorkspace, packageExtension, type Workspace } from './support/extension';
-import { openWorkbench, runCommand, screenshot, statusBarItem, waitForNotification, webviewFrame, type Workbench } from './support/workbench';
+import { openEditorSession, type EditorSession } from './support/editorSession';
+import { runCommand, screenshot, statusBarItem, waitForNotification, webviewFrame } from './support/workbench';
 
 /** The webview frame whose document has an h2 with `heading` (several webviews are open). */
 async function frameWithHeading(page: Page, heading: string): Promise<Frame> {
@@ -15,29 +14,25 @@ async function frameWithHeading(page: Page, heading: string): Promise<Frame> {
 
 describe('heap snapshots from the chart, compared, in a real VS Code', () => {
   let bot: RunningBot;
-  let server: CodeServer | undefined;
-  let workspace: Workspace | undefined;
-  let workbench: Workbench | undefined;
+  let session: EditorSession | undefined;
 
   beforeAll(async () => {
-    const vsix = packageExtension();
     bot = await startLeakyBot();
     await bot.leak(20, 64);
-    workspace = makeWorkspace({ 'README.md': '# snapshots\n' });
     // Auto-attach: the attach pick has its own test; this one starts at the chart.
-    server = await startCodeServer({ vsix, settings: { 'memoryBudget.autoAttach': [String(bot.inspectorPort)], 'memoryBudget.preset': 'render-free' } });
-    workbench = await openWorkbench(server, workspace.path);
+    session = await openEditorSession({
+      files: { 'README.md': '# snapshots\n' },
+      settings: { 'memoryBudget.autoAttach': [String(bot.inspectorPort)], 'memoryBudget.preset': 'render-free' },
+    });
   });
 
   afterAll(async () => {
-    await workbench?.close();
-    await server?.stop();
+    await session?.close();
     await bot?.kill();
-    workspace?.dispose();
   });
 
   it('takes two snapshots from the chart and names the leaking class and the Map that holds it', async () => {
-    const page = workbench!.page;
+    const page = session!.workbench.page;
     onTestFailed(async () => void (await screenshot(page, 'snapshots-failed')));
     const item = statusBarItem(page, 'memoryBudget.status');
     await expect.poll(() => item.textContent(), { timeout: 60_000 }).toMatch(/MB \/ 512 MB/);
