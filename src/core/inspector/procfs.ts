@@ -97,9 +97,37 @@ export function descendantsOf(pid: number, all: readonly ProcessInfo[]): Process
 
 /** Children's RSS summed; a PaaS budget counts every process in the container. */
 export async function readDescendantsRssBytes(pid: number): Promise<number> {
-  const descendants = descendantsOf(pid, await listProcesses());
-  const rss = await Promise.all(descendants.map((d) => readRssBytes(d.pid)));
+  const pids = (await descendantPidsFromChildrenFiles(pid)) ?? descendantsOf(pid, await listProcesses()).map((d) => d.pid);
+  const rss = await Promise.all(pids.map((p) => readRssBytes(p)));
   return rss.reduce<number>((sum, r) => sum + (r ?? 0), 0);
+}
+
+/**
+ * Descendants from /proc/<pid>/task/<tid>/children: a few small reads per sample instead of
+ * reading every process on the machine. Undefined where the kernel does not offer the file.
+ */
+async function descendantPidsFromChildrenFiles(pid: number): Promise<number[] | undefined> {
+  if (!isLinux) return undefined;
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    const tasks = await fs.readdir(`/proc/${current}/task`).catch(() => [] as string[]);
+    for (const tid of tasks) {
+      let text: string;
+      try {
+        text = await fs.readFile(`/proc/${current}/task/${tid}/children`, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && current === pid && out.length === 0) return undefined;
+        continue;
+      }
+      for (const child of text.split(' ').filter(Boolean).map(Number)) {
+        out.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return out;
 }
 
 /** TCP ports the process listens on (IPv4 and IPv6). */
