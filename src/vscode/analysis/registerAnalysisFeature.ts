@@ -15,6 +15,7 @@ const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'typescriptreact' },
 ];
 const DEBOUNCE_MS = 400;
+const ANALYSIS_SETTINGS = ['heavyImportHeapMB', 'heavyImportMs', 'measureImports', 'nodePath', 'pythonPath', 'rules'];
 
 /**
  * Static analysis in the editor: code lenses over heavy startup imports, diagnostics and quick
@@ -69,7 +70,8 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(reanalyseAll),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('memoryBudget')) reanalyseAll();
+      // Budget and monitor settings change nothing here; only the analysis's own do.
+      if (ANALYSIS_SETTINGS.some((key) => e.affectsConfiguration(`memoryBudget.${key}`))) reanalyseAll();
     }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
     { dispose: () => worker.dispose() },
