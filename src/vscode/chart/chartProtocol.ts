@@ -1,5 +1,4 @@
 // Messages between the chart panel and its webview. No `vscode` import: the webview bundles it.
-import type { SeriesColumns } from '../../core/watch/seriesRing';
 
 export interface ChartBudget {
   bytes: number;
@@ -51,7 +50,6 @@ export type FromWebview =
   | { type: 'forceGc' }
   | { type: 'takeSnapshot' };
 
-export type { SeriesColumns };
 
 /** Messages from a webview are untrusted input: accept only the shapes above. */
 export function parseFromWebview(raw: unknown): FromWebview | undefined {
