@@ -47,11 +47,8 @@ export const watchCommand: CliCommand = {
     const watch = new MemoryWatch(target, settings, log);
     const tty = !values.json && io.stdout.isTTY === true;
 
-    let printed = 0;
     const done = new Promise<number>((resolve) => {
       watch.on('update', ({ status, facts: current }) => {
-        // --once: the scheduled first sample and the immediate one may both land; print one.
-        if (values.once && printed++ > 0) return;
         if (values.json) io.stdout.write(JSON.stringify(sampleRecord(label, status, current)) + '\n');
         else if (tty) io.stdout.write(`\r\x1b[K${readoutLine(current.name, status)}`);
         else io.stdout.write(`${new Date(status.sample.time).toISOString()} ${readoutLine(current.name, status)}\n`);
@@ -65,8 +62,6 @@ export const watchCommand: CliCommand = {
       void io.interrupted.then(() => resolve(0));
       if (durationS !== undefined && durationS > 0) setTimeout(() => resolve(0), durationS * 1000).unref();
     });
-    // The first sample was taken by start() before the watch listened; take one now.
-    await target.sampleNow().catch((err: Error) => io.stderr.write(`sample failed: ${err.message}\n`));
     const code = await done;
     if (tty) io.stdout.write('\n');
     await watch.stop();

@@ -58,7 +58,10 @@ export class MonitoredTarget extends EventEmitter<MonitoredTargetEvents> {
     return this.current !== undefined;
   }
 
-  /** Connects (throws with a clear reason when it cannot) and starts sampling. */
+  /**
+   * Connects (throws with a clear reason when it cannot) and starts sampling. The first sample
+   * is taken on the next macrotask, so listeners attached right after `await start()` see it.
+   */
   async start(): Promise<TargetFacts> {
     const source = await openSource(this.spec, this.options);
     this.adopt(source);
@@ -69,15 +72,6 @@ export class MonitoredTarget extends EventEmitter<MonitoredTargetEvents> {
   /** New interval or child-counting takes effect from the next sample. */
   updateOptions(options: Partial<MonitoredTargetOptions>): void {
     this.options = { ...this.options, ...options };
-  }
-
-  /** Takes a sample now (outside the schedule), e.g. right after a forced GC. */
-  async sampleNow(): Promise<MemorySample | undefined> {
-    const source = this.current;
-    if (!source) return undefined;
-    const sample = await source.read();
-    this.emit('sample', sample, source.facts);
-    return sample;
   }
 
   async stop(): Promise<void> {

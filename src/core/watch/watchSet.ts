@@ -101,8 +101,6 @@ export class WatchSet extends EventEmitter<WatchSetEvents> {
     watch.on('sampleError', (err) => this.emit('sampleError', entry, err));
     this.entries.set(entry.id, entry);
     this.emit('added', entry);
-    // The first sample was read by start(); take the next now rather than an interval later.
-    void target.sampleNow().catch(() => undefined);
     return entry;
   }
 
