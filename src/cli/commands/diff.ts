@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyse, helperWorkersIn } from '../../core/heap/analyse';
 import { diffTable } from '../../core/heap/display';
 import type { HeapDiff } from '../../core/heap/model';
 import { UsageError, type CliCommand } from '../command';
+import { parse } from '../options';
 import { parseTop } from './heapOptions';
 
 export const diffCommand: CliCommand = {
@@ -23,7 +23,7 @@ export const diffCommand: CliCommand = {
     '  --top N    rows, leak groups and collections to show (default 20)',
   ].join('\n'),
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
+    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, top: { type: 'string' } });
     if (positionals.length < 2 || positionals.length > 3) throw new UsageError('give 2 or 3 snapshot files');
     const top = parseTop(values.top, 20);
     const diff = (await analyse({ method: 'compare', params: { files: positionals, options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 } } }, () => {}, helperWorkersIn(join(__dirname, 'workers')))) as HeapDiff;

@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { CostCache } from '../../core/analysis/costs/costCache';
 import { ImportCostResolver } from '../../core/analysis/costs/importCostResolver';
 import { ImportCostMeasurer } from '../../core/analysis/costs/measure';
@@ -11,6 +10,7 @@ import { SourceParser } from '../../core/analysis/parsers';
 import { formatJson, formatSarif, formatText, toReported } from '../../core/analysis/report';
 import { scanTree } from '../../core/analysis/scanner';
 import { type CliCommand, UsageError } from '../command';
+import { numberOption, parse } from '../options';
 
 declare const VERSION: string;
 
@@ -36,22 +36,12 @@ function cacheFile(): string {
   return join(base, 'memory-budget', 'import-costs.json');
 }
 
-function positiveNumber(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a non-negative number, got "${value}"`);
-  return n;
-}
-
 export const scanCommand: CliCommand = {
   name: 'scan',
   summary: 'find heavy startup imports and unbounded queries in a source tree',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+    const { values, positionals } = parse(argv, {
         format: { type: 'string', default: 'text' },
         'no-measure': { type: 'boolean', default: false },
         'fail-on': { type: 'string' },
@@ -59,7 +49,6 @@ export const scanCommand: CliCommand = {
         'heavy-ms': { type: 'string' },
         python: { type: 'string' },
         exclude: { type: 'string', multiple: true },
-      },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one directory to scan');
     const root = resolve(positionals[0]!);
@@ -69,8 +58,8 @@ export const scanCommand: CliCommand = {
     const failOn = values['fail-on'];
     if (failOn !== undefined && !['heavy-import', 'unbounded-query', 'any'].includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}"`);
     const thresholds = {
-      heapMB: positiveNumber(values['heavy-heap-mb'], '--heavy-heap-mb', DEFAULT_THRESHOLDS.heapMB),
-      loadMs: positiveNumber(values['heavy-ms'], '--heavy-ms', DEFAULT_THRESHOLDS.loadMs),
+      heapMB: numberOption(values['heavy-heap-mb'], 'heavy-heap-mb', 0) ?? DEFAULT_THRESHOLDS.heapMB,
+      loadMs: numberOption(values['heavy-ms'], 'heavy-ms', 0) ?? DEFAULT_THRESHOLDS.loadMs,
     };
     const measure = !values['no-measure'];
     const resolver = new ImportCostResolver({

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { captureHeapSnapshot, snapshotFileName } from '../../core/heap/capture';
-import { CdpSession, type Endpoint } from '../../core/inspector/cdpSession';
+import { CdpSession } from '../../core/inspector/cdpSession';
+import { endpointOf } from '../../core/inspector/openSource';
 import { UsageError, type CliCommand } from '../command';
+import { parse, targetArg } from '../options';
 
 export const snapshotCommand: CliCommand = {
   name: 'snapshot',
@@ -21,13 +22,11 @@ export const snapshotCommand: CliCommand = {
     '  --interval SECONDS    wait between snapshots of a series (default 10)',
   ].join('\n'),
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { output: { type: 'string', short: 'o', multiple: true }, interval: { type: 'string' } },
-    });
-    if (positionals.length !== 1) throw new UsageError('give exactly one target (host:port or ws:// URL)');
-    const endpoint = parseEndpoint(positionals[0]!);
+    const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o', multiple: true }, interval: { type: 'string' } });
+    const spec = targetArg(positionals, 'snapshot');
+    // Snapshots need an inspector: a pid gets one through `watch pid:N` first, not silently here.
+    if (spec.kind === 'pid') throw new UsageError('snapshot needs an inspector address (host:port or ws:// URL), not a pid');
+    const endpoint = endpointOf(spec);
     const intervalMs = Number(values.interval ?? 10) * 1000;
     if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new UsageError(`--interval needs a number of seconds, got "${values.interval}"`);
     const files = (values.output ?? [`.memory-budget/snapshots/${snapshotFileName(positionals[0]!)}`]).map((f) => resolve(f));
@@ -61,10 +60,3 @@ export const snapshotCommand: CliCommand = {
     }
   },
 };
-
-export function parseEndpoint(target: string): Endpoint {
-  if (/^wss?:\/\//.test(target)) return { webSocketUrl: target };
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(target);
-  if (!m) throw new UsageError(`"${target}" is not host:port or a ws:// URL`);
-  return { host: m[1] ?? m[2]!, port: Number(m[3]) };
-}

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyse, helperWorkersIn } from '../../core/heap/analyse';
 import { summaryTable } from '../../core/heap/display';
 import type { HeapSummary } from '../../core/heap/model';
 import { UsageError, type CliCommand } from '../command';
+import { parse } from '../options';
 import { parseTop } from './heapOptions';
 
 export const summaryCommand: CliCommand = {
@@ -20,7 +20,7 @@ export const summaryCommand: CliCommand = {
     '  --top N    only the N largest classes (default 30; all with --json unless given)',
   ].join('\n'),
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
+    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, top: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('give exactly one snapshot file');
     const top = values.top === undefined && values.json ? undefined : parseTop(values.top, 30);
     const summary = (await analyse({ method: 'summarize', params: { file: positionals[0]!, options: { top, detailRows: values.json ? 0 : 10, objectsPerClass: 1 } } }, () => {}, helperWorkersIn(join(__dirname, 'workers')))) as HeapSummary;
