@@ -3,7 +3,6 @@ import type { SyntaxNode } from './parsers';
 
 /** Tree helpers shared by the Python and JS/TS analysers. */
 
-export const PY_FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 export const JS_FUNCTION_TYPES = new Set([
   'function_declaration',
   'function_expression',

@@ -11,5 +11,3 @@ export type BudgetEvent =
   | { type: 'reconnect'; time: number; pid?: number }
   | { type: 'snapshot'; time: number; file: string; bytes: number; rssBytes?: number }
   | { type: 'note'; time: number; text: string };
-
-export type BudgetEventType = BudgetEvent['type'];

@@ -1,6 +1,7 @@
 import CDP from 'chrome-remote-interface';
 import { EventEmitter } from 'node:events';
 import type { ProtocolMapping } from 'devtools-protocol/types/protocol-mapping';
+import { withTimeout } from './withTimeout';
 
 export type CdpCommand = keyof ProtocolMapping.Commands;
 export type CdpEvent = keyof ProtocolMapping.Events;
@@ -35,17 +36,11 @@ export class CdpSession extends EventEmitter {
       'webSocketUrl' in endpoint
         ? { target: endpoint.webSocketUrl, local: true }
         : { host: endpoint.host, port: endpoint.port, local: true };
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms connecting to ${describeEndpoint(endpoint)}`)), timeoutMs);
-    });
     try {
-      const client = await Promise.race([CDP(options), timeout]);
+      const client = await withTimeout(CDP(options), timeoutMs, `timed out after ${timeoutMs} ms`);
       return new CdpSession(client, endpoint);
     } catch (err) {
       throw new Error(`cannot attach to ${describeEndpoint(endpoint)}: ${connectReason(err)}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

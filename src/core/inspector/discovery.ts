@@ -24,10 +24,6 @@ export function isNodeProcess(p: ProcessInfo): boolean {
   return NODE_EXES.test(p.exeName) || NODE_EXES.test(p.argv[0]?.split('/').pop() ?? '');
 }
 
-export function hasInspectFlag(p: ProcessInfo): boolean {
-  return p.argv.some((a) => INSPECT_FLAG.test(a));
-}
-
 /** Ports named in `--inspect*` flags; `0` means "the OS chose", so listening ports are asked. */
 export function inspectPortsFromArgv(argv: readonly string[]): number[] {
   const ports: number[] = [];

@@ -5,6 +5,7 @@ import type { MemorySample, TargetFacts } from './memorySample';
 import type { MemorySource, SourceOptions } from './memorySource';
 import { processUptimeSeconds, readDescendantsRssBytes, readProcess, readRssBytes } from './procfs';
 import { isLoopbackHost } from './targetSpec';
+import { withTimeout } from './withTimeout';
 
 // The only expressions ever evaluated in a target: fixed text, nothing a user or a target supplies.
 const FACTS_EXPRESSION = `(() => {
@@ -159,14 +160,4 @@ async function localProcessArgv(remote: RemoteFacts, endpoint: Endpoint): Promis
   if (exe !== undefined && exe !== remoteExe) return undefined;
   const uptime = await processUptimeSeconds(remote.pid);
   return uptime === undefined || Math.abs(uptime - remote.uptime) < 5 ? info.argv : undefined;
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, message = `no answer within ${ms} ms`): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-    }),
-  ]);
 }

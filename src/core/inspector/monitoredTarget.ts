@@ -3,7 +3,7 @@ import { fetchInspectorList } from './inspectorHttp';
 import type { MemorySample, TargetFacts } from './memorySample';
 import type { MemorySource } from './memorySource';
 import { openSource, type OpenOptions } from './openSource';
-import { listProcesses } from './procfs';
+import { listProcesses, processExists } from './procfs';
 import { formatTargetSpec, type TargetSpec } from './targetSpec';
 
 export interface MonitoredTargetOptions extends OpenOptions {
@@ -161,7 +161,7 @@ export class MonitoredTarget extends EventEmitter<MonitoredTargetEvents> {
       } catch (err) {
         if (!this.lastFacts?.local) throw err;
       }
-    } else if (await isAlive(spec.pid)) {
+    } else if (await processExists(spec.pid)) {
       return openSource(spec, this.options);
     }
     const successor = await this.findSuccessor();
@@ -177,14 +177,5 @@ export class MonitoredTarget extends EventEmitter<MonitoredTargetEvents> {
       (p) => p.pid !== this.lastFacts?.pid && p.pid !== process.pid && p.argv.join('\0') === wanted,
     );
     return match?.pid;
-  }
-}
-
-async function isAlive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
