@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { captureHeapSnapshot, snapshotFileName } from '../../core/heap/capture';
+import { captureHeapSnapshot, uniqueSnapshotPath } from '../../core/heap/capture';
 import { CdpSession } from '../../core/inspector/cdpSession';
 import { endpointOf } from '../../core/inspector/openSource';
 import { UsageError, type CliCommand } from '../command';
@@ -29,7 +29,7 @@ export const snapshotCommand: CliCommand = {
     const endpoint = endpointOf(spec);
     const intervalMs = Number(values.interval ?? 10) * 1000;
     if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new UsageError(`--interval needs a number of seconds, got "${values.interval}"`);
-    const files = (values.output ?? [`.memory-budget/snapshots/${snapshotFileName(positionals[0]!)}`]).map((f) => resolve(f));
+    const files = (values.output ?? [uniqueSnapshotPath('.memory-budget/snapshots', positionals[0]!)]).map((f) => resolve(f));
     const session = await CdpSession.connect(endpoint);
     const abort = new AbortController();
     void io.interrupted.then(() => abort.abort());

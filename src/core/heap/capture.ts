@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CdpSession } from '../inspector/cdpSession';
 
@@ -110,6 +110,17 @@ export function snapshotFileName(label: string, at: Date = new Date()): string {
   const time = at.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
   const safe = label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'target';
   return `${time}-${safe}.heapsnapshot`;
+}
+
+/**
+ * `<dir>/<time>-<label>.heapsnapshot`, with `-2`, `-3`… when that name is taken: two snapshots
+ * in one second must not replace each other (the rename at the end of a capture would).
+ */
+export function uniqueSnapshotPath(dir: string, label: string, at: Date = new Date()): string {
+  const name = snapshotFileName(label, at);
+  let candidate = join(dir, name);
+  for (let n = 2; existsSync(candidate); n++) candidate = join(dir, name.replace(/\.heapsnapshot$/, `-${n}.heapsnapshot`));
+  return candidate;
 }
 
 function formatMb(bytes: number): string {

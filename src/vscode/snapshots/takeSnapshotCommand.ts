@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { captureHeapSnapshot, captureRiskWarning, CaptureError, snapshotFileName } from '../../core/heap/capture';
+import { captureHeapSnapshot, captureRiskWarning, CaptureError, uniqueSnapshotPath } from '../../core/heap/capture';
 import { formatBytes } from '../../core/heap/display';
 import type { SnapshotAnalysisCommands } from './analysisCommands';
 import type { SnapshotFeatureDeps } from './snapshotFeature';
@@ -34,7 +33,7 @@ export class TakeSnapshotCommand {
         return undefined;
       }
     }
-    const file = join(this.deps.snapshotsDir(), snapshotFileName(target.label));
+    const file = uniqueSnapshotPath(this.deps.snapshotsDir(), target.label);
     this.busy = true;
     try {
       const result = await vscode.window.withProgress(

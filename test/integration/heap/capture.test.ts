@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { captureHeapSnapshot, captureRiskWarning, CaptureError, snapshotFileName } from '../../../src/core/heap/capture';
+import { captureHeapSnapshot, captureRiskWarning, CaptureError, snapshotFileName, uniqueSnapshotPath } from '../../../src/core/heap/capture';
 import { HeapGraph } from '../../../src/core/heap/heapGraph';
 import { CdpSession } from '../../../src/core/inspector/cdpSession';
 import { tempDir } from './helpers';
@@ -35,6 +35,17 @@ describe('capturing a heap snapshot from a live Node process', () => {
     expect(result.bytes).toBeGreaterThan(1_000_000);
     const sessions = HeapGraph.load(file);
     expect(sessions.info().fileBytes).toBe(result.bytes);
+  });
+
+  it('two snapshots taken in the same second both survive under distinct names', async () => {
+    const dir = join(tmp.dir, 'same-second');
+    const at = new Date();
+    const first = uniqueSnapshotPath(dir, 'leaky bot', at);
+    await captureHeapSnapshot({ session, file: first });
+    const second = uniqueSnapshotPath(dir, 'leaky bot', at);
+    expect(second).not.toBe(first);
+    await captureHeapSnapshot({ session, file: second });
+    expect(readdirSync(dir).sort()).toEqual([first, second].map((f) => f.split('/').pop()).sort());
   });
 
   it('a capture cancelled midway leaves no file behind', async () => {
