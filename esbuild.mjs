@@ -35,7 +35,15 @@ const builds = [
   },
 ];
 if (webEntries.length > 0) {
-  builds.push({ ...common, entryPoints: webEntries, outdir: 'dist/media', platform: 'browser', target: 'es2022', format: 'iife', loader: { '.css': 'css' } });
+  builds.push({
+    ...common,
+    entryPoints: webEntries,
+    outdir: 'dist/media',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    loader: { '.css': 'css' },
+  });
 }
 
 /**

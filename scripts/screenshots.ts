@@ -20,7 +20,11 @@ const stopLoad = startLoad(bot, { rps: 6, kb: 256 });
 const workspace = makeWorkspace({}, ['examples/leaky-bot']);
 const server = await startCodeServer({
   vsix,
-  settings: { 'memoryBudget.autoAttach': [String(bot.inspectorPort)], 'memoryBudget.preset': 'render-free', 'workbench.colorTheme': 'Default Dark Modern' },
+  settings: {
+    'memoryBudget.autoAttach': [String(bot.inspectorPort)],
+    'memoryBudget.preset': 'render-free',
+    'workbench.colorTheme': 'Default Dark Modern',
+  },
 });
 try {
   const workbench = await openWorkbench(server, workspace.path, { viewport: { width: 1280, height: 760 } });

@@ -32,7 +32,12 @@ export interface MemoryBudgetApi {
 export function activate(context: vscode.ExtensionContext): MemoryBudgetApi {
   let settings = readSettings();
   const logDir = () => logDirectory(settings.logDirectory, context.globalStorageUri);
-  const watchOptions = (s: MonitorSettings) => ({ budget: s.budget, intervalMs: s.sampleIntervalMs, includeChildren: s.includeChildren, logDirectory: logDir() });
+  const watchOptions = (s: MonitorSettings) => ({
+    budget: s.budget,
+    intervalMs: s.sampleIntervalMs,
+    includeChildren: s.includeChildren,
+    logDirectory: logDir(),
+  });
 
   const output = vscode.window.createOutputChannel('Memory Budget', { log: true });
   const watches = new WatchSet(watchOptions(settings));

@@ -134,11 +134,17 @@ export function generateTree(root: string, corpus: string, fileCount: number): {
 
 /** A 2,000-line TypeScript file of realistic code, with a few findings in it. */
 export function largeFile(lines: number): string {
-  const parts: string[] = ["import OpenAI from 'openai';", "import { PrismaClient } from '@prisma/client';", 'const prisma = new PrismaClient();'];
+  const parts: string[] = [
+    "import OpenAI from 'openai';",
+    "import { PrismaClient } from '@prisma/client';",
+    'const prisma = new PrismaClient();',
+  ];
   let i = 0;
   while (parts.join('\n').split('\n').length < lines) {
     parts.push(TS_MODULE(i).split('\n').slice(3).join('\n'));
-    parts.push(`export async function list${i}(where: object) {\n  const client = new OpenAI();\n  return prisma.item${i}.findMany({ where });\n}\n`);
+    parts.push(
+      `export async function list${i}(where: object) {\n  const client = new OpenAI();\n  return prisma.item${i}.findMany({ where });\n}\n`,
+    );
     i++;
   }
   return parts.join('\n').split('\n').slice(0, lines).join('\n');

@@ -17,7 +17,8 @@ const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8
 const chartJs = readFileSync('dist/media/chart.js', 'utf8');
 const chartCss = readFileSync('dist/media/chart.css', 'utf8');
 
-const shell = (body) => `<!DOCTYPE html><html><head><style>${uplotCss}${chartCss}</style></head><body style="height:600px">${body}</body></html>`;
+const shell = (body) =>
+  `<!DOCTYPE html><html><head><style>${uplotCss}${chartCss}</style></head><body style="height:600px">${body}</body></html>`;
 const chartBody = `<header><select id="target" hidden></select><span id="summary"></span><span id="windows"><button data-window="1m">1 m</button><button data-window="15m">15 m</button><button data-window="1h">1 h</button><button data-window="all">all</button></span><button id="pause">Pause</button><button id="gc">Force GC</button><button id="snapshot">Snap</button></header><div id="status"></div><div id="chart" style="height:520px"></div>`;
 
 /** A realistic day: the recorded leak's sawtooth, repeated. */
@@ -41,7 +42,10 @@ async function measure(page, step) {
   return { median: times[Math.floor(times.length / 2)], p95: times[Math.floor(times.length * 0.95)], heapMB: heap / 1048576 };
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'],
+});
 try {
   const now = Date.now();
   const history = dayOfPoints(POINTS, now - POINTS * 1000);
@@ -65,19 +69,42 @@ try {
     ([history]) => {
       const MB = 1048576;
       window.__budget = { bytes: 512 * MB, label: 'Render Free — 512 MB', warnBytes: 0.8 * 512 * MB, criticalBytes: 0.94 * 512 * MB };
-      window.postMessage({ type: 'init', targets: [{ id: '1', name: 'bench' }], targetId: '1', budget: window.__budget, history, events: [], canSnapshot: true, canGc: true }, '*');
+      window.postMessage(
+        {
+          type: 'init',
+          targets: [{ id: '1', name: 'bench' }],
+          targetId: '1',
+          budget: window.__budget,
+          history,
+          events: [],
+          canSnapshot: true,
+          canGc: true,
+        },
+        '*',
+      );
     },
     [history],
   );
   await ours.waitForTimeout(500);
-  const oursResult = await measure(ours, (i) =>
-    new Promise((resolve) => {
-      const seen = window.__frames.length;
-      const last = Date.now() + 1000 * (i + 10);
-      window.postMessage({ type: 'sample', targetId: '1', point: { t: last, rss: 300e6, heapUsed: 1e8, heapTotal: 1.3e8, external: 8e6 }, budget: window.__budget, summary: '' }, '*');
-      const poll = () => (window.__frames.length > seen ? resolve(window.__frames[window.__frames.length - 1]) : setTimeout(poll, 1));
-      poll();
-    }),
+  const oursResult = await measure(
+    ours,
+    (i) =>
+      new Promise((resolve) => {
+        const seen = window.__frames.length;
+        const last = Date.now() + 1000 * (i + 10);
+        window.postMessage(
+          {
+            type: 'sample',
+            targetId: '1',
+            point: { t: last, rss: 300e6, heapUsed: 1e8, heapTotal: 1.3e8, external: 8e6 },
+            budget: window.__budget,
+            summary: '',
+          },
+          '*',
+        );
+        const poll = () => (window.__frames.length > seen ? resolve(window.__frames[window.__frames.length - 1]) : setTimeout(poll, 1));
+        poll();
+      }),
   );
 
   const peer = await browser.newPage({ viewport: { width: 1400, height: 700 } });
@@ -85,33 +112,62 @@ try {
   await peer.addScriptTag({ content: uplotJs });
   await peer.evaluate(
     ([history]) => {
-      const cols = [history.map((p) => p.t / 1000), history.map((p) => p.rss), history.map((p) => p.heapUsed), history.map((p) => p.heapTotal), history.map((p) => p.external)];
+      const cols = [
+        history.map((p) => p.t / 1000),
+        history.map((p) => p.rss),
+        history.map((p) => p.heapUsed),
+        history.map((p) => p.heapTotal),
+        history.map((p) => p.external),
+      ];
       window.__cols = cols;
-      window.__u = new uPlot({ width: 1380, height: 480, scales: { x: { time: true } }, series: [{}, { stroke: 'red' }, { stroke: 'blue' }, { stroke: 'purple' }, { stroke: 'green' }] }, cols, document.getElementById('chart'));
+      window.__u = new uPlot(
+        {
+          width: 1380,
+          height: 480,
+          scales: { x: { time: true } },
+          series: [{}, { stroke: 'red' }, { stroke: 'blue' }, { stroke: 'purple' }, { stroke: 'green' }],
+        },
+        cols,
+        document.getElementById('chart'),
+      );
     },
     [history],
   );
   await peer.waitForTimeout(500);
-  const peerResult = await measure(peer, (i) =>
-    new Promise((resolve) => {
-      const t0 = performance.now();
-      const c = window.__cols;
-      // A ring of a day: drop the oldest point, add the new one, hand uPlot everything.
-      c[0].shift(); c[0].push(c[0][c[0].length - 1] + 1);
-      for (let k = 1; k < c.length; k++) { c[k].shift(); c[k].push(3e8 + i); }
-      window.__u.setData(c);
-      // uPlot draws in a microtask it queued; this one runs after it.
-      queueMicrotask(() => resolve(performance.now() - t0));
-    }),
+  const peerResult = await measure(
+    peer,
+    (i) =>
+      new Promise((resolve) => {
+        const t0 = performance.now();
+        const c = window.__cols;
+        // A ring of a day: drop the oldest point, add the new one, hand uPlot everything.
+        c[0].shift();
+        c[0].push(c[0][c[0].length - 1] + 1);
+        for (let k = 1; k < c.length; k++) {
+          c[k].shift();
+          c[k].push(3e8 + i);
+        }
+        window.__u.setData(c);
+        // uPlot draws in a microtask it queued; this one runs after it.
+        queueMicrotask(() => resolve(performance.now() - t0));
+      }),
   );
 
   const fmt = (r) => `${r.median.toFixed(1)} ms median, ${r.p95.toFixed(1)} ms p95, JS heap ${r.heapMB.toFixed(0)} MB`;
-  console.log(`A day at 1 Hz (${POINTS.toLocaleString('en-US')} points × 4 series), main-thread work per new sample (redraw included), ${FRAMES} frames:`);
+  console.log(
+    `A day at 1 Hz (${POINTS.toLocaleString('en-US')} points × 4 series), main-thread work per new sample (redraw included), ${FRAMES} frames:`,
+  );
   console.log(`  Memory Budget chart (ring + min/max decimation): ${fmt(oursResult)}`);
   console.log(`  uPlot given every point (no decimation):         ${fmt(peerResult)}`);
   const ratio = peerResult.median / oursResult.median;
-  console.log(`  ratio: ${ratio.toFixed(1)}× faster per frame; ${(peerResult.heapMB / Math.max(1, oursResult.heapMB)).toFixed(1)}× the JS heap for the peer`);
-  console.log(oursResult.p95 < 16 ? 'verdict: smooth — redraw work fits a 60 fps frame (16 ms) at p95' : `verdict: NOT smooth — p95 ${oursResult.p95.toFixed(0)} ms of work per frame`);
+  console.log(
+    `  ratio: ${ratio.toFixed(1)}× faster per frame; ${(peerResult.heapMB / Math.max(1, oursResult.heapMB)).toFixed(1)}× the JS heap for the peer`,
+  );
+  console.log(
+    oursResult.p95 < 16
+      ? 'verdict: smooth — redraw work fits a 60 fps frame (16 ms) at p95'
+      : `verdict: NOT smooth — p95 ${oursResult.p95.toFixed(0)} ms of work per frame`,
+  );
 } finally {
   await browser.close();
 }

@@ -12,8 +12,14 @@ const root = join(here, '../..');
 const millions = Number(process.argv[2] ?? 8);
 const file = join(root, 'bench/.data/capture.heapsnapshot');
 
-const target = spawn(process.execPath, ['--inspect=127.0.0.1:0', `--max-old-space-size=${Math.ceil(millions * 600)}`, join(here, 'target.cjs'), String(millions)], { stdio: ['ignore', 'pipe', 'pipe'] });
-const ws = await new Promise((resolve) => createInterface({ input: target.stderr }).on('line', (l) => /ws:\/\/\S+/.test(l) && resolve(/ws:\/\/\S+/.exec(l)[0])));
+const target = spawn(
+  process.execPath,
+  ['--inspect=127.0.0.1:0', `--max-old-space-size=${Math.ceil(millions * 600)}`, join(here, 'target.cjs'), String(millions)],
+  { stdio: ['ignore', 'pipe', 'pipe'] },
+);
+const ws = await new Promise((resolve) =>
+  createInterface({ input: target.stderr }).on('line', (l) => /ws:\/\/\S+/.test(l) && resolve(/ws:\/\/\S+/.exec(l)[0])),
+);
 await new Promise((resolve) => createInterface({ input: target.stdout }).on('line', (l) => l === 'ready' && resolve()));
 
 const timed = (args) => {
@@ -34,9 +40,13 @@ try {
   const mb = (x) => (x.failed ? `fails (${x.failed})` : `${Math.round(x.mb)} MB peak RSS, ${x.secs.toFixed(1)} s`);
   console.log(`| capture of a ${(bytes / 2 ** 20).toFixed(0)} MB snapshot | peak RSS of the capturing process |`);
   console.log('|---|---|');
-  console.log(`| memory-budget snapshot | ${mb(ours)} (resting CLI: ${Math.round(resting.mb)} MB → +${Math.round(ours.mb - resting.mb)} MB) |`);
+  console.log(
+    `| memory-budget snapshot | ${mb(ours)} (resting CLI: ${Math.round(resting.mb)} MB → +${Math.round(ours.mb - resting.mb)} MB) |`,
+  );
   console.log(`| naive (buffer chunks, write at end) | ${mb(naive)} |`);
-  console.log(`\nVerdict: ${!ours.failed && ours.mb - resting.mb <= 100 ? 'goal met' : 'goal NOT met'} (capturing stays within 100 MB of the process's resting memory).`);
+  console.log(
+    `\nVerdict: ${!ours.failed && ours.mb - resting.mb <= 100 ? 'goal met' : 'goal NOT met'} (capturing stays within 100 MB of the process's resting memory).`,
+  );
 } finally {
   target.kill('SIGKILL');
 }

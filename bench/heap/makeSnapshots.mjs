@@ -11,5 +11,7 @@ if (!millions || !prefix) {
 }
 const target = join(dirname(fileURLToPath(import.meta.url)), 'target.cjs');
 const heapMb = Math.max(512, Math.ceil(Number(millions) * 400));
-const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, target, millions, '--write', prefix, ...rest], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, target, millions, '--write', prefix, ...rest], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

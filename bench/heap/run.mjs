@@ -17,7 +17,14 @@ import { parseArgs } from 'node:util';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
 const data = join(root, 'bench/.data');
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '2' }, runs: { type: 'string', default: '1' }, skip: { type: 'string', default: '' }, 'no-diff': { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '1' },
+    skip: { type: 'string', default: '' },
+    'no-diff': { type: 'boolean' },
+  },
+});
 const sizes = values.sizes.split(',').map(Number);
 const skip = new Set(values.skip.split(',').filter(Boolean));
 const runs = Number(values.runs);
@@ -25,7 +32,11 @@ const runs = Number(values.runs);
 const cli = join(root, 'dist/cli.js');
 const peer = (name) => join(here, 'peers', `${name}.mjs`);
 const tools = {
-  ours: { label: 'Memory Budget', summary: (f) => [cli, 'summary', f, '--json', '--top', '50'], diff: (a, b) => [cli, 'diff', a, b, '--json', '--top', '50'] },
+  ours: {
+    label: 'Memory Budget',
+    summary: (f) => [cli, 'summary', f, '--json', '--top', '50'],
+    diff: (a, b) => [cli, 'diff', a, b, '--json', '--top', '50'],
+  },
   devtools: { label: 'DevTools model', summary: (f) => [peer('devtools'), 'summary', f], diff: (a, b) => [peer('devtools'), 'diff', a, b] },
   vscode: { label: '@vscode/v8-heap-parser', summary: (f) => [peer('vscode'), 'summary', f] },
   memlab: { label: 'memlab', summary: (f) => [peer('memlab'), 'summary', f], diff: (a, b) => [peer('memlab'), 'diff', a, b] },
@@ -36,13 +47,25 @@ function measure(args) {
   let best;
   for (let i = 0; i < runs; i++) {
     // 8 GB old space for peers that need it; the machine's RAM is the real limit.
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, '--max-old-space-size=12000', ...args], { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * 2 ** 20 });
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, '--max-old-space-size=12000', ...args], {
+      encoding: 'utf8',
+      timeout: 900_000,
+      maxBuffer: 64 * 2 ** 20,
+    });
     const lines = r.stderr.trim().split('\n');
     // Progress output without a newline (memlab) can share the last line with time's figures.
     const tail = /(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr) ?? [];
     const [secs, cpu, kb] = [Number(tail[1]), Number(tail[2]) + Number(tail[3]), Number(tail[4])];
     if (r.status !== 0 || !Number.isFinite(secs)) {
-      const why = /Invalid string length|Cannot create a string longer/.test(r.stderr) ? 'string limit' : /RuntimeError: unreachable/.test(r.stderr) && kb > 3.9 * 2 ** 20 ? 'WASM 4 GB cap' : /memory access out of bounds|RangeError: WebAssembly|out of memory|Out of memory/i.test(r.stderr) ? 'out of memory' : r.signal ? `killed (${r.signal})` : 'error';
+      const why = /Invalid string length|Cannot create a string longer/.test(r.stderr)
+        ? 'string limit'
+        : /RuntimeError: unreachable/.test(r.stderr) && kb > 3.9 * 2 ** 20
+          ? 'WASM 4 GB cap'
+          : /memory access out of bounds|RangeError: WebAssembly|out of memory|Out of memory/i.test(r.stderr)
+            ? 'out of memory'
+            : r.signal
+              ? `killed (${r.signal})`
+              : 'error';
       return { failed: why, detail: lines.slice(-3).join(' ').slice(0, 200) };
     }
     const result = { secs, cpu, rssMb: kb / 1024 };
@@ -54,7 +77,10 @@ function measure(args) {
 function ensureSnapshots(millions, pair) {
   const prefix = join(data, `n${millions}m`);
   const files = pair ? [`${prefix}-a.heapsnapshot`, `${prefix}-b.heapsnapshot`] : [`${prefix}.heapsnapshot`];
-  if (!files.every((f) => existsSync(f))) execFileSync(process.execPath, [join(here, 'makeSnapshots.mjs'), String(millions), prefix, ...(pair ? ['--pair'] : [])], { stdio: 'inherit' });
+  if (!files.every((f) => existsSync(f)))
+    execFileSync(process.execPath, [join(here, 'makeSnapshots.mjs'), String(millions), prefix, ...(pair ? ['--pair'] : [])], {
+      stdio: 'inherit',
+    });
   return files;
 }
 
@@ -62,7 +88,10 @@ const nodeCount = (file) => {
   const head = execFileSync('head', ['-c', '2000', file], { encoding: 'latin1' });
   return Number(/"node_count":(\d+)/.exec(head)?.[1] ?? NaN);
 };
-const fmt = (m) => (m.failed ? `fails (${m.failed})` : `${m.secs.toFixed(1)} s (cpu ${m.cpu.toFixed(1)} s) / ${m.rssMb >= 1024 ? (m.rssMb / 1024).toFixed(1) + ' GB' : Math.round(m.rssMb) + ' MB'}`);
+const fmt = (m) =>
+  m.failed
+    ? `fails (${m.failed})`
+    : `${m.secs.toFixed(1)} s (cpu ${m.cpu.toFixed(1)} s) / ${m.rssMb >= 1024 ? (m.rssMb / 1024).toFixed(1) + ' GB' : Math.round(m.rssMb) + ' MB'}`;
 
 const results = [];
 for (const millions of sizes) {
@@ -79,7 +108,12 @@ for (const millions of sizes) {
 
 const peers = ['devtools', 'vscode', 'memlab'];
 const lines = [];
-lines.push(`| snapshot | ${Object.entries(tools).filter(([k]) => !skip.has(k)).map(([, t]) => t.label).join(' | ')} | speed-up vs fastest peer | memory vs leanest peer |`);
+lines.push(
+  `| snapshot | ${Object.entries(tools)
+    .filter(([k]) => !skip.has(k))
+    .map(([, t]) => t.label)
+    .join(' | ')} | speed-up vs fastest peer | memory vs leanest peer |`,
+);
 lines.push(`|${'---|'.repeat(Object.keys(tools).filter((k) => !skip.has(k)).length + 3)}`);
 let verdictWall = true;
 let verdictCpu = true;
@@ -89,12 +123,21 @@ for (const r of results) {
   const fastestCpu = Math.min(...ok.map((m) => m.cpu));
   const fastestWall = Math.min(...ok.map((m) => m.secs));
   const leanest = Math.min(...ok.map((m) => m.rssMb));
-  const speed = ours.failed ? 'ours failed' : ok.length ? `${(fastestCpu / ours.cpu).toFixed(1)}× cpu, ${(fastestWall / ours.secs).toFixed(1)}× wall` : 'no peer finished';
+  const speed = ours.failed
+    ? 'ours failed'
+    : ok.length
+      ? `${(fastestCpu / ours.cpu).toFixed(1)}× cpu, ${(fastestWall / ours.secs).toFixed(1)}× wall`
+      : 'no peer finished';
   const memory = ours.failed ? '' : ok.length ? `${(ours.rssMb / leanest).toFixed(2)}×` : 'no peer finished';
   const lean = ours.failed || !ok.length || ours.rssMb / leanest <= 0.5;
   if (ours.failed || (ok.length && (fastestWall / ours.secs < 2 || !lean))) verdictWall = false;
   if (ours.failed || (ok.length && (fastestCpu / ours.cpu < 2 || !lean))) verdictCpu = false;
-  lines.push(`| ${r.mb.toFixed(0)} MB (${(r.nodes / 1e6).toFixed(1)} M nodes) | ${Object.keys(tools).filter((k) => !skip.has(k)).map((k) => fmt(r.cells[k])).join(' | ')} | ${speed} | ${memory} |`);
+  lines.push(
+    `| ${r.mb.toFixed(0)} MB (${(r.nodes / 1e6).toFixed(1)} M nodes) | ${Object.keys(tools)
+      .filter((k) => !skip.has(k))
+      .map((k) => fmt(r.cells[k]))
+      .join(' | ')} | ${speed} | ${memory} |`,
+  );
 }
 
 if (!values['no-diff']) {
@@ -106,15 +149,28 @@ if (!values['no-diff']) {
     diffCells[key] = measure(tools[key].diff(a, b));
     process.stderr.write(`  ${fmt(diffCells[key])}\n`);
   }
-  lines.push('', `| diff of a pair (${(statSync(a).size / 2 ** 20).toFixed(0)} MB + ${(statSync(b).size / 2 ** 20).toFixed(0)} MB) | ${Object.keys(diffCells).map((k) => tools[k].label).join(' | ')} | speed-up vs DevTools |`, `|${'---|'.repeat(Object.keys(diffCells).length + 2)}`);
+  lines.push(
+    '',
+    `| diff of a pair (${(statSync(a).size / 2 ** 20).toFixed(0)} MB + ${(statSync(b).size / 2 ** 20).toFixed(0)} MB) | ${Object.keys(
+      diffCells,
+    )
+      .map((k) => tools[k].label)
+      .join(' | ')} | speed-up vs DevTools |`,
+    `|${'---|'.repeat(Object.keys(diffCells).length + 2)}`,
+  );
   const dt = diffCells.devtools;
   const ok = dt && !dt.failed && !diffCells.ours.failed;
   const speedCpu = ok ? dt.cpu / diffCells.ours.cpu : NaN;
   const speedWall = ok ? dt.secs / diffCells.ours.secs : NaN;
   if (!(speedWall >= 3)) verdictWall = false;
   if (!(speedCpu >= 3)) verdictCpu = false;
-  lines.push(`| time / peak RSS | ${Object.values(diffCells).map(fmt).join(' | ')} | ${ok ? `${speedCpu.toFixed(1)}× cpu, ${speedWall.toFixed(1)}× wall` : 'n/a'} |`);
+  lines.push(
+    `| time / peak RSS | ${Object.values(diffCells).map(fmt).join(' | ')} | ${ok ? `${speedCpu.toFixed(1)}× cpu, ${speedWall.toFixed(1)}× wall` : 'n/a'} |`,
+  );
 }
 const met = (ok) => (ok ? 'met' : 'NOT met');
-lines.push('', `Verdict: goals ${met(verdictWall)} by wall time, ${met(verdictCpu)} by CPU time (summary ≥ 2× faster than the fastest peer with ≤ 0.5× the leanest peer's peak RSS at every size; diff ≥ 3× faster than DevTools).`);
+lines.push(
+  '',
+  `Verdict: goals ${met(verdictWall)} by wall time, ${met(verdictCpu)} by CPU time (summary ≥ 2× faster than the fastest peer with ≤ 0.5× the leanest peer's peak RSS at every size; diff ≥ 3× faster than DevTools).`,
+);
 console.log(lines.join('\n'));

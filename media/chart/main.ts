@@ -91,7 +91,9 @@ function buildPlot(): uPlot {
     ],
     cursor: { drag: { x: false, y: false } },
     hooks: {
-      drawAxes: [(u) => state.budget && drawBudgetOverlay(u, state.budget, heapLimitShown() ? state.heapLimit : undefined, colors(), 'bands')],
+      drawAxes: [
+        (u) => state.budget && drawBudgetOverlay(u, state.budget, heapLimitShown() ? state.heapLimit : undefined, colors(), 'bands'),
+      ],
       draw: [
         (u) => {
           if (state.budget) {
@@ -136,12 +138,14 @@ function saveView(): void {
 
 function selectWindow(name: string): void {
   state.view.window = name;
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#windows button')) b.setAttribute('aria-pressed', String(b.dataset.window === name));
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#windows button'))
+    b.setAttribute('aria-pressed', String(b.dataset.window === name));
   saveView();
   redraw();
 }
 
-for (const b of document.querySelectorAll<HTMLButtonElement>('#windows button')) b.addEventListener('click', () => selectWindow(b.dataset.window!));
+for (const b of document.querySelectorAll<HTMLButtonElement>('#windows button'))
+  b.addEventListener('click', () => selectWindow(b.dataset.window!));
 pauseButton.addEventListener('click', () => {
   state.paused = !state.paused;
   pauseButton.textContent = state.paused ? 'Resume' : 'Pause';

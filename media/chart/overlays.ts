@@ -9,7 +9,13 @@ interface Palette {
 }
 
 /** Bands go under the series ('bands'); lines over them ('lines'). Canvas pixels throughout. */
-export function drawBudgetOverlay(u: uPlot, budget: ChartBudget, heapLimit: number | undefined, c: Palette, layer: 'bands' | 'lines'): void {
+export function drawBudgetOverlay(
+  u: uPlot,
+  budget: ChartBudget,
+  heapLimit: number | undefined,
+  c: Palette,
+  layer: 'bands' | 'lines',
+): void {
   const ctx = u.ctx;
   const { left, width, top, height } = u.bbox;
   const y = (v: number) => Math.max(top, Math.min(top + height, u.valToPos(v, 'y', true)));
@@ -55,7 +61,16 @@ export function placeBudgetLabel(u: uPlot, budget: ChartBudget, heapLimit: numbe
   }
 }
 
-const MARKER_GLYPH: Record<string, string> = { spike: '▲', gc: '🗑', snapshot: '📸', restart: '🔄', level: '●', leak: '📈', disconnect: '⏏', reconnect: '↺' };
+const MARKER_GLYPH: Record<string, string> = {
+  spike: '▲',
+  gc: '🗑',
+  snapshot: '📸',
+  restart: '🔄',
+  level: '●',
+  leak: '📈',
+  disconnect: '⏏',
+  reconnect: '↺',
+};
 
 /** A marker per event in view; hovering (or focusing) one shows what happened. */
 export function placeEventMarkers(u: uPlot, events: readonly ChartEvent[]): void {

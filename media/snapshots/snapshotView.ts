@@ -24,9 +24,20 @@ const count = (n: number) => n.toLocaleString('en-US');
 const signClass = (n: number) => (n > 0 ? 'grow' : n < 0 ? 'shrink' : '');
 
 /** A sortable table, filterable by the first column, with rows that expand to details. */
-function sortableTable<R>(rows: R[], columns: Column<R>[], nameOf: (row: R) => string, detail: (row: R) => Node | undefined, sortBy = 0): HTMLElement {
+function sortableTable<R>(
+  rows: R[],
+  columns: Column<R>[],
+  nameOf: (row: R) => string,
+  detail: (row: R) => Node | undefined,
+  sortBy = 0,
+): HTMLElement {
   const wrapper = el('div');
-  const filter = el('input', { class: 'filter', type: 'search', placeholder: 'Filter by class name', 'aria-label': 'Filter by class name' }) as HTMLInputElement;
+  const filter = el('input', {
+    class: 'filter',
+    type: 'search',
+    placeholder: 'Filter by class name',
+    'aria-label': 'Filter by class name',
+  }) as HTMLInputElement;
   const table = el('table');
   const head = el('tr');
   const body = el('tbody');
@@ -42,7 +53,11 @@ function sortableTable<R>(rows: R[], columns: Column<R>[], nameOf: (row: R) => s
       const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
       return descending ? -order : order;
     });
-    head.querySelectorAll('th').forEach((th, i) => (i === sortColumn ? th.setAttribute('aria-sort', descending ? 'descending' : 'ascending') : th.removeAttribute('aria-sort')));
+    head
+      .querySelectorAll('th')
+      .forEach((th, i) =>
+        i === sortColumn ? th.setAttribute('aria-sort', descending ? 'descending' : 'ascending') : th.removeAttribute('aria-sort'),
+      );
     body.replaceChildren();
     for (const row of sorted.slice(0, 1000)) {
       const tr = el('tr', { class: 'row', tabindex: '0' });
@@ -62,7 +77,8 @@ function sortableTable<R>(rows: R[], columns: Column<R>[], nameOf: (row: R) => s
       tr.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), toggle()));
       body.append(tr);
     }
-    if (sorted.length === 0) body.append(el('tr', {}, el('td', { colspan: String(columns.length), class: 'empty' }, 'No matching classes.')));
+    if (sorted.length === 0)
+      body.append(el('tr', {}, el('td', { colspan: String(columns.length), class: 'empty' }, 'No matching classes.')));
   };
   columns.forEach((c, i) => {
     const th = el('th', { class: c.numeric ? 'num' : '', scope: 'col' }, c.title);
@@ -98,7 +114,14 @@ function objectList(objects: HeapObjectInfo[] | undefined): Node | undefined {
   const list = el('div');
   for (const o of objects) {
     list.append(
-      el('div', { class: 'object' }, el('strong', {}, `${o.className} @${o.id}`), ` · self ${formatBytes(o.selfSize)} · retained ${formatBytes(o.retainedSize)}`, locationLink(o), el('div', { class: 'path' }, o.retainerPath)),
+      el(
+        'div',
+        { class: 'object' },
+        el('strong', {}, `${o.className} @${o.id}`),
+        ` · self ${formatBytes(o.selfSize)} · retained ${formatBytes(o.retainedSize)}`,
+        locationLink(o),
+        el('div', { class: 'path' }, o.retainerPath),
+      ),
     );
   }
   return list;
@@ -115,7 +138,13 @@ function renderSummary(summary: HeapSummary): void {
   root.replaceChildren(
     el('h2', {}, 'Summary'),
     el('div', { class: 'meta' }, `${s.file} · ${count(s.nodeCount)} nodes · ${formatBytes(s.totalSize)} in total`),
-    sortableTable(summary.rows, columns, (r) => r.name, (r) => objectList(r.objects), 3),
+    sortableTable(
+      summary.rows,
+      columns,
+      (r) => r.name,
+      (r) => objectList(r.objects),
+      3,
+    ),
   );
 }
 
@@ -128,7 +157,11 @@ function renderDiff(diff: HeapDiff): void {
       { title: 'Count', numeric: true, sortValue: (r) => r.count, render: (r) => count(r.count) },
       { title: 'Self size', numeric: true, sortValue: (r) => r.selfSize, render: (r) => formatBytes(r.selfSize) },
       { title: 'Retained size', numeric: true, sortValue: (r) => r.retainedSize, render: (r) => formatBytes(r.retainedSize) },
-      { title: 'Commonest retainer path', sortValue: (r) => r.retainerPaths[0]?.path ?? '', render: (r) => el('span', { class: 'path' }, r.retainerPaths[0]?.path ?? '') },
+      {
+        title: 'Commonest retainer path',
+        sortValue: (r) => r.retainerPaths[0]?.path ?? '',
+        render: (r) => el('span', { class: 'path' }, r.retainerPaths[0]?.path ?? ''),
+      },
     ];
     const leakDetail = (r: LeakGroup) => {
       const box = el('div');
@@ -137,29 +170,68 @@ function renderDiff(diff: HeapDiff): void {
       if (objects) box.append(objects);
       return box;
     };
-    parts.push(el('h2', {}, 'Leak candidates'), el('div', { class: 'meta' }, `Allocated between ${files[0]} and ${files[1]}, still alive in ${files[2]}.`), sortableTable(diff.leaks, columns, (r) => r.name, leakDetail, 3));
+    parts.push(
+      el('h2', {}, 'Leak candidates'),
+      el('div', { class: 'meta' }, `Allocated between ${files[0]} and ${files[1]}, still alive in ${files[2]}.`),
+      sortableTable(diff.leaks, columns, (r) => r.name, leakDetail, 3),
+    );
   }
   if (diff.growingCollections.length > 0) {
     const columns: Column<GrowingCollection>[] = [
       { title: 'Collection', sortValue: (r) => r.className, render: (r) => `${r.className} @${r.id}` },
-      { title: 'Elements', numeric: true, sortValue: (r) => r.counts[r.counts.length - 1]!, render: (r) => r.counts.map(count).join(' → ') },
+      {
+        title: 'Elements',
+        numeric: true,
+        sortValue: (r) => r.counts[r.counts.length - 1]!,
+        render: (r) => r.counts.map(count).join(' → '),
+      },
       { title: 'Growth', numeric: true, sortValue: (r) => r.growth, render: (r) => formatSigned(r.growth), className: () => 'grow' },
       { title: 'Retained size', numeric: true, sortValue: (r) => r.retainedSize, render: (r) => formatBytes(r.retainedSize) },
       { title: 'Retainer path', sortValue: (r) => r.retainerPath, render: (r) => el('span', { class: 'path' }, r.retainerPath) },
     ];
-    parts.push(el('h2', {}, 'Growing collections'), sortableTable(diff.growingCollections, columns, (r) => r.className, () => undefined, 2));
+    parts.push(
+      el('h2', {}, 'Growing collections'),
+      sortableTable(
+        diff.growingCollections,
+        columns,
+        (r) => r.className,
+        () => undefined,
+        2,
+      ),
+    );
   }
   const columns: Column<DiffRow>[] = [
     { title: 'Constructor', sortValue: (r) => r.name, render: (r) => r.name },
     { title: '# New', numeric: true, sortValue: (r) => r.newCount, render: (r) => count(r.newCount) },
     { title: '# Deleted', numeric: true, sortValue: (r) => r.deletedCount, render: (r) => count(r.deletedCount) },
-    { title: '# Delta', numeric: true, sortValue: (r) => r.countDelta, render: (r) => formatSigned(r.countDelta), className: (r) => signClass(r.countDelta) },
+    {
+      title: '# Delta',
+      numeric: true,
+      sortValue: (r) => r.countDelta,
+      render: (r) => formatSigned(r.countDelta),
+      className: (r) => signClass(r.countDelta),
+    },
     { title: 'Alloc. size', numeric: true, sortValue: (r) => r.allocSize, render: (r) => formatBytes(r.allocSize) },
     { title: 'Freed size', numeric: true, sortValue: (r) => r.freedSize, render: (r) => formatBytes(r.freedSize) },
-    { title: 'Size delta', numeric: true, sortValue: (r) => r.sizeDelta, render: (r) => formatSigned(r.sizeDelta, formatBytes), className: (r) => signClass(r.sizeDelta) },
+    {
+      title: 'Size delta',
+      numeric: true,
+      sortValue: (r) => r.sizeDelta,
+      render: (r) => formatSigned(r.sizeDelta, formatBytes),
+      className: (r) => signClass(r.sizeDelta),
+    },
     { title: 'Retained size', numeric: true, sortValue: (r) => r.retainedSize, render: (r) => formatBytes(r.retainedSize) },
   ];
-  parts.push(el('h2', {}, 'Comparison'), sortableTable(diff.rows, columns, (r) => r.name, (r) => objectList(r.objects), 6));
+  parts.push(
+    el('h2', {}, 'Comparison'),
+    sortableTable(
+      diff.rows,
+      columns,
+      (r) => r.name,
+      (r) => objectList(r.objects),
+      6,
+    ),
+  );
   root.replaceChildren(...parts);
 }
 

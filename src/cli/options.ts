@@ -36,7 +36,12 @@ export const budgetOptions = {
   'critical-percent': { type: 'string' },
 } as const;
 
-export function budgetSettings(values: { budget?: string; preset?: string; 'warn-percent'?: string; 'critical-percent'?: string }): BudgetSettings {
+export function budgetSettings(values: {
+  budget?: string;
+  preset?: string;
+  'warn-percent'?: string;
+  'critical-percent'?: string;
+}): BudgetSettings {
   if (values.preset !== undefined && !PRESET_IDS.includes(values.preset)) {
     throw new UsageError(`unknown preset "${values.preset}"; one of: ${PRESET_IDS.join(', ')}`);
   }

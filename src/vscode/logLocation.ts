@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 export function logDirectory(setting: string, globalStorage: vscode.Uri): string {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const base = folder?.scheme === 'file' ? folder.fsPath : undefined;
-  if (setting.trim()) return path.isAbsolute(setting) || !base ? path.resolve(base ?? globalStorage.fsPath, setting) : path.join(base, setting);
+  if (setting.trim())
+    return path.isAbsolute(setting) || !base ? path.resolve(base ?? globalStorage.fsPath, setting) : path.join(base, setting);
   return base ? path.join(base, '.memory-budget') : globalStorage.fsPath;
 }

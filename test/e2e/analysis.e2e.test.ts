@@ -31,15 +31,18 @@ describe('static analysis in a real VS Code (code-server + Chromium)', () => {
     await openFile(page, 'reports.py');
     const lens = codeLenses(page).filter({ hasText: 'MB heap' }).first();
     await lens.waitFor({ timeout: 60_000 });
-    expect(await lens.innerText()).toMatch(/^≈ \d+(\.\d)? MB heap · (\d+ ms|\d+\.\d s) at startup \((measured|typical)\) · lazy-load candidate$/);
+    expect(await lens.innerText()).toMatch(
+      /^≈ \d+(\.\d)? MB heap · (\d+ ms|\d+\.\d s) at startup \((measured|typical)\) · lazy-load candidate$/,
+    );
     await lens.click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 15_000 });
     expect(await dialog.innerText()).toContain('adds up across packages');
     await dialog.getByRole('button', { name: 'Apply fix' }).click();
     await page.keyboard.press('Control+S');
-    await expect.poll(() => readFileSync(join(session!.workspace.path, 'django/storybook/reports.py'), 'utf8'), { timeout: 10_000 })
-      .toMatch(/def stories_frame\(\):\n    import pandas as pd\n/);
+    await expect
+      .poll(() => readFileSync(join(session!.workspace.path, 'django/storybook/reports.py'), 'utf8'), { timeout: 10_000 })
+      .toMatch(/def stories_frame\(\):\n {4}import pandas as pd\n/);
   });
 
   it('measures an installed package and says so', async () => {
@@ -69,7 +72,8 @@ describe('static analysis in a real VS Code (code-server + Chromium)', () => {
     }
     await fix.click();
     await page.keyboard.press('Control+S');
-    await expect.poll(() => readFileSync(join(session!.workspace.path, 'django/storybook/views.py'), 'utf8'), { timeout: 10_000 })
+    await expect
+      .poll(() => readFileSync(join(session!.workspace.path, 'django/storybook/views.py'), 'utf8'), { timeout: 10_000 })
       .toContain('for story in Story.objects.all()[:100]:');
   });
 

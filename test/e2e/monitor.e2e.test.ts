@@ -32,7 +32,9 @@ describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
     await runCommand(page, 'Memory Budget: Attach Memory Budget Monitor');
     const input = page.locator('.quick-input-widget input');
     // The pick lists what discovery found (this bot, with its pid and port) and manual entry.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: `pid ${bot.pid} · inspector 127.0.0.1:${bot.inspectorPort}` }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: `pid ${bot.pid} · inspector 127.0.0.1:${bot.inspectorPort}` })
+      .waitFor({ timeout: 20_000 });
     await input.fill('Enter host:port');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter host:port or ws:// URL' }).waitFor();
     await page.keyboard.press('Enter');
@@ -58,12 +60,15 @@ describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
     await expect.poll(() => frame.locator('.budget-label').textContent(), { timeout: 30_000 }).toBe('Render Free — 512 MB');
     await expect.poll(() => frame.locator('#summary').textContent(), { timeout: 15_000 }).toMatch(/server\.js: \d+ MB \/ 512 MB/);
     // Read the plot back: RSS is drawn in the theme's red, so some pixels are not background.
-    const painted = await frame.locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-      return n;
-    });
+    const painted = await frame
+      .locator('canvas')
+      .first()
+      .evaluate((canvas: HTMLCanvasElement) => {
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+      });
     expect(painted).toBeGreaterThan(1000);
     expect(await frame.locator('.u-legend').textContent()).toContain('RSS');
     await screenshot(page, 'monitor-chart');

@@ -7,7 +7,13 @@ import { runCommand, screenshot, statusBarItem, waitForNotification, webviewFram
 /** The webview frame whose document has an h2 with `heading` (several webviews are open). */
 async function frameWithHeading(page: Page, heading: string): Promise<Frame> {
   for (const frame of page.frames()) {
-    if (await frame.locator('h2', { hasText: heading }).count().catch(() => 0)) return frame;
+    if (
+      await frame
+        .locator('h2', { hasText: heading })
+        .count()
+        .catch(() => 0)
+    )
+      return frame;
   }
   throw new Error(`no webview shows "${heading}" yet`);
 }
@@ -47,7 +53,11 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
     await page.locator('.notifications-toasts .notification-list-item').first().hover();
     await page.keyboard.press('Escape');
     await button.click();
-    await expect.poll(() => page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Heap snapshot saved/ }).count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Heap snapshot saved/ }).count(), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(1);
     // Both snapshots are marked on the chart.
     await expect.poll(() => chart.locator('.marker-snapshot').count(), { timeout: 10_000 }).toBe(2);
 
@@ -62,7 +72,9 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
     await page.keyboard.press('Enter');
 
     let view: Frame | undefined;
-    await expect.poll(async () => (view = await frameWithHeading(page, 'Comparison').catch(() => undefined)) !== undefined, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(async () => (view = await frameWithHeading(page, 'Comparison').catch(() => undefined)) !== undefined, { timeout: 60_000 })
+      .toBe(true);
     const sessionRow = view!.locator('tr', { hasText: 'UserSession' }).first();
     await expect.poll(() => sessionRow.textContent(), { timeout: 10_000 }).toContain('+200');
     const mapRow = view!.locator('tr', { hasText: 'sessions ← BroadcasterService' }).first();

@@ -96,7 +96,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor<T>(probe: () => T | null | undefined | Promise<T | null | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | null | undefined | Promise<T | null | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -28,7 +28,11 @@ describe('a JavaScript debug session (js-debug CDP proxy)', () => {
       assert.ok(ok, 'the debug session did not start (is js-debug available?)');
       // js-debug runs the process in a child session; that one has the CDP target.
       const child = await waitFor(() => sessions.find((s) => s.parentSession !== undefined), 30_000, 'the child debug session');
-      const attached = await waitFor(async () => (await api.attachDebugSession(child).catch(() => undefined)), 20_000, 'an attach through the proxy');
+      const attached = await waitFor(
+        async () => await api.attachDebugSession(child).catch(() => undefined),
+        20_000,
+        'an attach through the proxy',
+      );
       assert.equal(attached.name, 'server.js');
       const status = await waitFor(() => api.status(attached.id), 10_000, 'a sample');
       assert.ok(status.sample.heapUsedBytes! > 0);

@@ -34,7 +34,10 @@ describe('attach scenario through the extension API', () => {
     assert.equal(status.budget.bytes, 512 * MB);
     assert.equal(status.level, 'ok');
     assert.ok(status.sample.rssBytes > 10 * MB);
-    assert.deepEqual(api.targets().map((t) => t.label), [`127.0.0.1:${bot.inspectorPort}`]);
+    assert.deepEqual(
+      api.targets().map((t) => t.label),
+      [`127.0.0.1:${bot.inspectorPort}`],
+    );
   });
 
   it('follows the leak the test drives', async function () {
@@ -42,7 +45,7 @@ describe('attach scenario through the extension API', () => {
     const [target] = api.targets();
     const before = api.status(target.id)!.sample.heapUsedBytes!;
     await bot.leak(160, 256); // 40 MB
-    await waitFor(() => (api.status(target.id)!.sample.heapUsedBytes! - before > 30 * MB) || undefined, 10_000, 'heapUsed to grow');
+    await waitFor(() => api.status(target.id)!.sample.heapUsedBytes! - before > 30 * MB || undefined, 10_000, 'heapUsed to grow');
   });
 
   it('goes over budget when memoryBudget.budgetMB drops below RSS, live, and logs it to .memory-budget', async function () {
@@ -50,19 +53,27 @@ describe('attach scenario through the extension API', () => {
     const [target] = api.targets();
     const rss = api.status(target.id)!.sample.rssBytes;
     await vscode.workspace.getConfiguration('memoryBudget').update('budgetMB', Math.floor(rss / MB / 2), vscode.ConfigurationTarget.Global);
-    await waitFor(() => (api.status(target.id)?.level === 'over') || undefined, 10_000, 'the over level');
+    await waitFor(() => api.status(target.id)?.level === 'over' || undefined, 10_000, 'the over level');
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     assert.equal(api.logDirectory(), path.join(folder, '.memory-budget'));
     const log = path.join(folder, '.memory-budget', 'memory_debug.log');
-    await waitFor(() => existsSync(log) && /OVER BUDGET/.test(readFileSync(log, 'utf8')) || undefined, 5_000, 'the log entry');
+    await waitFor(() => (existsSync(log) && /OVER BUDGET/.test(readFileSync(log, 'utf8'))) || undefined, 5_000, 'the log entry');
   });
 
   it('opens the chart and the memory log from their commands', async function () {
     this.timeout(30_000);
     await vscode.commands.executeCommand('memoryBudget.openChart');
-    await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Memory Budget'), 5_000, 'the chart tab');
+    await waitFor(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Memory Budget'),
+      5_000,
+      'the chart tab',
+    );
     await vscode.commands.executeCommand('memoryBudget.openMemoryLog');
-    await waitFor(() => (vscode.window.activeTextEditor?.document.fileName.endsWith('memory_debug.log')) || undefined, 5_000, 'the log editor');
+    await waitFor(
+      () => vscode.window.activeTextEditor?.document.fileName.endsWith('memory_debug.log') || undefined,
+      5_000,
+      'the log editor',
+    );
   });
 
   it('detaches', async () => {

@@ -26,9 +26,21 @@ export const diffCommand: CliCommand = {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' }, top: { type: 'string' } });
     if (positionals.length < 2 || positionals.length > 3) throw new UsageError('give 2 or 3 snapshot files');
     const top = parseTop(values.top, 20);
-    const diff = (await analyse({ method: 'compare', params: { files: positionals, options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 } } }, () => {}, helperWorkersIn(join(__dirname, 'workers')))) as HeapDiff;
+    const diff = (await analyse(
+      { method: 'compare', params: { files: positionals, options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 } } },
+      () => {},
+      helperWorkersIn(join(__dirname, 'workers')),
+    )) as HeapDiff;
     if (values.json) {
-      const rows = diff.rows.map(({ name, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }) => ({ name, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }));
+      const rows = diff.rows.map(({ name, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }) => ({
+        name,
+        newCount,
+        deletedCount,
+        countDelta,
+        allocSize,
+        freedSize,
+        sizeDelta,
+      }));
       io.stdout.write(JSON.stringify({ rows, leaks: diff.leaks, growingCollections: diff.growingCollections }) + '\n');
     } else {
       io.stdout.write(diffTable(diff) + '\n');
@@ -36,4 +48,3 @@ export const diffCommand: CliCommand = {
     return 0;
   },
 };
-

@@ -42,13 +42,13 @@ export const scanCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
-        format: { type: 'string', default: 'text' },
-        'no-measure': { type: 'boolean', default: false },
-        'fail-on': { type: 'string' },
-        'heavy-heap-mb': { type: 'string' },
-        'heavy-ms': { type: 'string' },
-        python: { type: 'string' },
-        exclude: { type: 'string', multiple: true },
+      format: { type: 'string', default: 'text' },
+      'no-measure': { type: 'boolean', default: false },
+      'fail-on': { type: 'string' },
+      'heavy-heap-mb': { type: 'string' },
+      'heavy-ms': { type: 'string' },
+      python: { type: 'string' },
+      exclude: { type: 'string', multiple: true },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one directory to scan');
     const root = resolve(positionals[0]!);
@@ -56,7 +56,8 @@ export const scanCommand: CliCommand = {
     const format = values.format;
     if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}"`);
     const failOn = values['fail-on'];
-    if (failOn !== undefined && !['heavy-import', 'unbounded-query', 'any'].includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}"`);
+    if (failOn !== undefined && !['heavy-import', 'unbounded-query', 'any'].includes(failOn))
+      throw new UsageError(`unknown --fail-on "${failOn}"`);
     const thresholds = {
       heapMB: numberOption(values['heavy-heap-mb'], 'heavy-heap-mb', 0) ?? DEFAULT_THRESHOLDS.heapMB,
       loadMs: numberOption(values['heavy-ms'], 'heavy-ms', 0) ?? DEFAULT_THRESHOLDS.loadMs,
@@ -70,9 +71,20 @@ export const scanCommand: CliCommand = {
     });
     let stop = false;
     void io.interrupted.then(() => (stop = true));
-    const scan = await scanTree(root, { parser: new SourceParser(), resolver, thresholds, excludeGlobs: values.exclude ?? [], isCancelled: () => stop });
+    const scan = await scanTree(root, {
+      parser: new SourceParser(),
+      resolver,
+      thresholds,
+      excludeGlobs: values.exclude ?? [],
+      isCancelled: () => stop,
+    });
     const findings = toReported(root, scan);
-    const out = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, typeof VERSION === "undefined" ? "0.0.0" : VERSION, pathToFileURL(root).href) : formatText(findings, scan);
+    const out =
+      format === 'json'
+        ? formatJson(findings)
+        : format === 'sarif'
+          ? formatSarif(findings, typeof VERSION === 'undefined' ? '0.0.0' : VERSION, pathToFileURL(root).href)
+          : formatText(findings, scan);
     io.stdout.write(`${out}\n`);
     for (const e of format === 'text' ? [] : scan.errors) io.stderr.write(`could not analyse ${e.file}: ${e.error}\n`);
     if (!failOn) return 0;

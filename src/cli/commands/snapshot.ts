@@ -28,7 +28,8 @@ export const snapshotCommand: CliCommand = {
     if (spec.kind === 'pid') throw new UsageError('snapshot needs an inspector address (host:port or ws:// URL), not a pid');
     const endpoint = endpointOf(spec);
     const intervalMs = Number(values.interval ?? 10) * 1000;
-    if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new UsageError(`--interval needs a number of seconds, got "${values.interval}"`);
+    if (!Number.isFinite(intervalMs) || intervalMs < 0)
+      throw new UsageError(`--interval needs a number of seconds, got "${values.interval}"`);
     const files = (values.output ?? [uniqueSnapshotPath('.memory-budget/snapshots', positionals[0]!)]).map((f) => resolve(f));
     const session = await CdpSession.connect(endpoint);
     const abort = new AbortController();

@@ -23,7 +23,11 @@ export const summaryCommand: CliCommand = {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' }, top: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('give exactly one snapshot file');
     const top = values.top === undefined && values.json ? undefined : parseTop(values.top, 30);
-    const summary = (await analyse({ method: 'summarize', params: { file: positionals[0]!, options: { top, detailRows: values.json ? 0 : 10, objectsPerClass: 1 } } }, () => {}, helperWorkersIn(join(__dirname, 'workers')))) as HeapSummary;
+    const summary = (await analyse(
+      { method: 'summarize', params: { file: positionals[0]!, options: { top, detailRows: values.json ? 0 : 10, objectsPerClass: 1 } } },
+      () => {},
+      helperWorkersIn(join(__dirname, 'workers')),
+    )) as HeapSummary;
     if (values.json) {
       const rows = summary.rows.map(({ name, count, selfSize, retainedSize }) => ({ name, count, selfSize, retainedSize }));
       io.stdout.write(JSON.stringify({ rows }) + '\n');

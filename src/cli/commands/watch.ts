@@ -43,7 +43,11 @@ export const watchCommand: CliCommand = {
     const target = new MonitoredTarget(spec, { intervalMs, includeChildren: !values['no-children'] });
     let log: MemoryLog | undefined;
     const facts = await target.start();
-    if (values.log) log = new MemoryLog(path.resolve(values.log), `${facts.name} (${label}) — budget ${resolveBudget(settings, facts.constrainedMemoryBytes).label}`);
+    if (values.log)
+      log = new MemoryLog(
+        path.resolve(values.log),
+        `${facts.name} (${label}) — budget ${resolveBudget(settings, facts.constrainedMemoryBytes).label}`,
+      );
     const watch = new MemoryWatch(target, settings, log);
     const tty = !values.json && io.stdout.isTTY === true;
 

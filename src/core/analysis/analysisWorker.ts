@@ -43,8 +43,10 @@ port?.on('message', (request: WorkerRequest) => {
     cancelled.add(request.id);
     return;
   }
-  scan(request.id, request.params).then(
-    (result) => post({ id: request.id, kind: 'result', result }),
-    (err: unknown) => post({ id: request.id, kind: 'error', message: err instanceof Error ? err.message : String(err) }),
-  ).finally(() => cancelled.delete(request.id));
+  scan(request.id, request.params)
+    .then(
+      (result) => post({ id: request.id, kind: 'result', result }),
+      (err: unknown) => post({ id: request.id, kind: 'error', message: err instanceof Error ? err.message : String(err) }),
+    )
+    .finally(() => cancelled.delete(request.id));
 });

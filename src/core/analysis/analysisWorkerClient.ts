@@ -16,7 +16,10 @@ export class AnalysisWorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly workerFile: string, private readonly heapCapMB = 512) {}
+  constructor(
+    private readonly workerFile: string,
+    private readonly heapCapMB = 512,
+  ) {}
 
   scan(params: ScanParams, options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<ScanReply> {
     const worker = this.start();

@@ -51,7 +51,8 @@ function importsOf(root: SyntaxNode, source: string, language: SourceLanguage, c
 // Cheap text checks first: most files hold no query at all, and walking a tree costs more.
 const PY_DJANGO = '.objects';
 const PY_SQLALCHEMY = /\.query\b|scalars\(|execute\(/;
-const JS_ORMS = /\.(findMany|findAll|findAndCountAll|find|findBy|findAndCount|findAndCountBy|getMany|getRawMany|getManyAndCount)\s*\(|knex|\bdb\b|\btrx\b/;
+const JS_ORMS =
+  /\.(findMany|findAll|findAndCountAll|find|findBy|findAndCount|findAndCountBy|getMany|getRawMany|getManyAndCount)\s*\(|knex|\bdb\b|\btrx\b/;
 
 function queriesOf(root: SyntaxNode, source: string, language: SourceLanguage, ctx: AnalysisContext): QueryFinding[] {
   if (language === 'python') {

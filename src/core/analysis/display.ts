@@ -21,10 +21,13 @@ export function lensTitle(f: HeavyImportFinding): string {
 }
 
 export function heavyImportMessage(imp: StartupImport, cost: ImportCost): string {
-  const what = cost.source === 'measured'
-    ? `measured here${cost.version ? `, ${imp.packageName} ${cost.version}` : ''}`
-    : `typical figure from the built-in table for ${cost.basis}, not measured here`;
-  const advice = imp.lazyFix ? 'Import it where it is used to load it only when needed.' : `Not moved automatically: ${imp.notLazyReason ?? 'it is needed at startup'}.`;
+  const what =
+    cost.source === 'measured'
+      ? `measured here${cost.version ? `, ${imp.packageName} ${cost.version}` : ''}`
+      : `typical figure from the built-in table for ${cost.basis}, not measured here`;
+  const advice = imp.lazyFix
+    ? 'Import it where it is used to load it only when needed.'
+    : `Not moved automatically: ${imp.notLazyReason ?? 'it is needed at startup'}.`;
   return `Heavy startup import '${imp.module}': ≈ ${formatMB(cost.heapMB)} MB heap (RSS up to ${formatMB(cost.rssMB)} MB) and ${formatMs(cost.loadMs)} when the module loads (${what}). ${advice}`;
 }
 
@@ -36,7 +39,11 @@ export function importDetails(f: HeavyImportFinding, note?: string): string {
     `Heap: ≈ ${formatMB(c.heapMB)} MB — adds up across packages.`,
     `RSS: ≤ ${formatMB(c.rssMB)} MB — an upper bound: packages share memory, so RSS deltas do not add up.`,
     `Load time: ${formatMs(c.loadMs)}.`,
-    c.source === 'measured' ? 'Source: measured in a separate process from this workspace.' : `Source: built-in table (${c.basis})${note ? `; ${note}` : ''}.`,
-    f.startupImport.lazyFix ? `Fix: ${f.startupImport.lazyFix.title}.` : `No automatic fix: ${f.startupImport.notLazyReason ?? 'needed at startup'}.`,
+    c.source === 'measured'
+      ? 'Source: measured in a separate process from this workspace.'
+      : `Source: built-in table (${c.basis})${note ? `; ${note}` : ''}.`,
+    f.startupImport.lazyFix
+      ? `Fix: ${f.startupImport.lazyFix.title}.`
+      : `No automatic fix: ${f.startupImport.notLazyReason ?? 'needed at startup'}.`,
   ].join('\n');
 }

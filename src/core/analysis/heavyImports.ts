@@ -3,7 +3,11 @@ import type { HeavyImportFinding, HeavyImportThresholds, ImportCost, StartupImpo
 import { isHeavy } from './model';
 
 /** A startup import becomes a finding when its cost passes either threshold. */
-export function heavyImportFinding(imp: StartupImport, cost: ImportCost | undefined, t: HeavyImportThresholds): HeavyImportFinding | undefined {
+export function heavyImportFinding(
+  imp: StartupImport,
+  cost: ImportCost | undefined,
+  t: HeavyImportThresholds,
+): HeavyImportFinding | undefined {
   if (!cost || !isHeavy(cost, t)) return undefined;
   return {
     kind: 'heavy-import',

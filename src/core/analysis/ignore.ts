@@ -13,7 +13,22 @@ interface Rule {
 }
 
 /** Never descended into: dependencies, VCS data, virtualenvs, caches, build output. */
-const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.pytest_cache', 'site-packages', '.next', '.nuxt', 'bower_components']);
+const ALWAYS_SKIPPED = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+  'site-packages',
+  '.next',
+  '.nuxt',
+  'bower_components',
+]);
 
 /** A gitignore/glob pattern as a regular expression over `/`-separated relative paths. */
 export function globToRegExp(pattern: string): RegExp {
@@ -33,7 +48,11 @@ export function globToRegExp(pattern: string): RegExp {
       const close = p.indexOf('}', i);
       if (close < 0) re += '\\{';
       else {
-        re += `(?:${p.slice(i + 1, close).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
+        re += `(?:${p
+          .slice(i + 1, close)
+          .split(',')
+          .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+          .join('|')})`;
         i = close;
       }
     } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
@@ -114,7 +133,7 @@ export function listSourceTree(root: string, excludeGlobs: readonly string[] = [
         if (!languageForPath(e.name)) continue;
         tree.files.push(abs);
         if (e.name.endsWith('.py')) {
-          tree.pythonModules.add(e.name === '__init__.py' ? dir.split(sep).pop() ?? '' : e.name.slice(0, -3));
+          tree.pythonModules.add(e.name === '__init__.py' ? (dir.split(sep).pop() ?? '') : e.name.slice(0, -3));
         }
       }
     }

@@ -27,7 +27,12 @@ export function toReported(root: string, scan: ScanResult): ReportedFinding[] {
       message: finding.message,
     };
     if (finding.kind === 'heavy-import') {
-      return { ...base, module: finding.startupImport.module, costMB: Math.round(finding.cost.heapMB * 100) / 100, costSource: finding.cost.source };
+      return {
+        ...base,
+        module: finding.startupImport.module,
+        costMB: Math.round(finding.cost.heapMB * 100) / 100,
+        costSource: finding.cost.source,
+      };
     }
     return { ...base, orm: finding.orm };
   });
@@ -46,7 +51,9 @@ export function formatText(findings: readonly ReportedFinding[], scan: ScanResul
   lines.push('', `${scan.files} files scanned: ${imports} heavy startup import(s), ${findings.length - imports} unbounded query(ies).`);
   const typical = [...new Set(findings.filter((f) => f.costSource === 'table').map((f) => f.module!))];
   if (typical.length > 0) {
-    lines.push(`Typical (table) figures, not measured: ${typical.map((m) => `${m}${scan.costNotes.get(m) ? ` (${scan.costNotes.get(m)})` : ''}`).join(', ')}.`);
+    lines.push(
+      `Typical (table) figures, not measured: ${typical.map((m) => `${m}${scan.costNotes.get(m) ? ` (${scan.costNotes.get(m)})` : ''}`).join(', ')}.`,
+    );
   }
   for (const e of scan.errors) lines.push(`could not analyse ${e.file}: ${e.error}`);
   return lines.join('\n');
@@ -69,26 +76,36 @@ export function formatSarif(findings: readonly ReportedFinding[], version: strin
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'memory-budget',
-          version,
-          informationUri: 'https://example.invalid/memory-budget',
-          rules: rules.map((id) => ({ id, shortDescription: { text: RULE_TEXT[id] ?? id }, defaultConfiguration: { level: 'warning' } })),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'memory-budget',
+            version,
+            informationUri: 'https://example.invalid/memory-budget',
+            rules: rules.map((id) => ({ id, shortDescription: { text: RULE_TEXT[id] ?? id }, defaultConfiguration: { level: 'warning' } })),
+          },
         },
+        results: findings.map((f) => ({
+          ruleId: f.rule,
+          ruleIndex: rules.indexOf(f.rule),
+          level: 'warning',
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' },
+                region: { startLine: f.line, startColumn: f.column },
+              },
+            },
+          ],
+          ...(f.kind === 'heavy-import'
+            ? { properties: { module: f.module, costMB: f.costMB, costSource: f.costSource } }
+            : { properties: { orm: f.orm } }),
+        })),
+        originalUriBaseIds: { '%SRCROOT%': { uri: rootUri.endsWith('/') ? rootUri : `${rootUri}/` } },
       },
-      results: findings.map((f) => ({
-        ruleId: f.rule,
-        ruleIndex: rules.indexOf(f.rule),
-        level: 'warning',
-        message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' }, region: { startLine: f.line, startColumn: f.column } } }],
-        ...(f.kind === 'heavy-import' ? { properties: { module: f.module, costMB: f.costMB, costSource: f.costSource } } : { properties: { orm: f.orm } }),
-      })),
-      originalUriBaseIds: { '%SRCROOT%': { uri: rootUri.endsWith('/') ? rootUri : `${rootUri}/` } },
-    }],
+    ],
   };
   return JSON.stringify(sarif, null, 2);
 }
-

@@ -25,8 +25,7 @@ export interface ScanReply {
 }
 
 export type WorkerRequest =
-  | { readonly id: number; readonly method: 'scan'; readonly params: ScanParams }
-  | { readonly id: number; readonly method: 'cancel' };
+  { readonly id: number; readonly method: 'scan'; readonly params: ScanParams } | { readonly id: number; readonly method: 'cancel' };
 
 export type WorkerMessage =
   | { readonly id: number; readonly kind: 'progress'; readonly done: number; readonly total: number }

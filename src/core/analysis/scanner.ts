@@ -34,7 +34,11 @@ export interface ScanResult {
   readonly costNotes: Map<string, string>;
 }
 
-export function contextForTree(pythonModules: ReadonlySet<string>, templates: ReadonlyMap<string, string>, isRuleEnabled?: (r: RuleId) => boolean): AnalysisContext {
+export function contextForTree(
+  pythonModules: ReadonlySet<string>,
+  templates: ReadonlyMap<string, string>,
+  isRuleEnabled?: (r: RuleId) => boolean,
+): AnalysisContext {
   return {
     isLocalPythonModule: (name) => pythonModules.has(name),
     templateSource: (name) => {

@@ -93,14 +93,33 @@ export class BudgetTracker {
       if (prev.heapUsedBytes !== undefined && sample.heapUsedBytes !== undefined) {
         const freed = prev.heapUsedBytes - sample.heapUsedBytes;
         if (freed >= this.options.gcMinFreedBytes) {
-          events.push({ type: 'gc', time: sample.time, freedBytes: freed, heapUsedBytes: sample.heapUsedBytes, rssBytes: sample.rssBytes, forced: false });
+          events.push({
+            type: 'gc',
+            time: sample.time,
+            freedBytes: freed,
+            heapUsedBytes: sample.heapUsedBytes,
+            rssBytes: sample.rssBytes,
+            forced: false,
+          });
         }
       }
     }
 
-    const level = classifyWithHysteresis(sample.rssBytes, this.budget, this.level, (this.budget.bytes * this.options.hysteresisPercent) / 100);
+    const level = classifyWithHysteresis(
+      sample.rssBytes,
+      this.budget,
+      this.level,
+      (this.budget.bytes * this.options.hysteresisPercent) / 100,
+    );
     if (this.level !== undefined && level !== this.level) {
-      events.push({ type: 'level', time: sample.time, from: this.level, to: level, rssBytes: sample.rssBytes, budgetBytes: this.budget.bytes });
+      events.push({
+        type: 'level',
+        time: sample.time,
+        from: this.level,
+        to: level,
+        rssBytes: sample.rssBytes,
+        budgetBytes: this.budget.bytes,
+      });
     } else if (this.level === undefined && level !== 'ok') {
       events.push({ type: 'level', time: sample.time, from: 'ok', to: level, rssBytes: sample.rssBytes, budgetBytes: this.budget.bytes });
     }

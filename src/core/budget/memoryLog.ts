@@ -70,7 +70,14 @@ export class MemoryLog {
     const { sample, budget } = status;
     if (sample.time - this.lastJsonlSample >= this.options.jsonlSampleMs) {
       this.lastJsonlSample = sample.time;
-      this.jsonl({ kind: 'sample', target, ...sample, budgetBytes: budget.bytes, level: status.level, growthBytesPerHour: status.trend?.bytesPerHour ?? null });
+      this.jsonl({
+        kind: 'sample',
+        target,
+        ...sample,
+        budgetBytes: budget.bytes,
+        level: status.level,
+        growthBytesPerHour: status.trend?.bytesPerHour ?? null,
+      });
     }
     if (sample.time - this.lastPeriodic < this.options.periodicMs) return;
     this.lastPeriodic = sample.time;
@@ -79,7 +86,9 @@ export class MemoryLog {
         ? ` | Heap: ${formatMB1(sample.heapUsedBytes)} / ${formatMB1(sample.heapTotalBytes ?? 0)} | External: ${formatMB1(sample.externalBytes ?? 0)}`
         : '';
     const line = `${formatMB1(sample.rssBytes)} / ${formatMB(budget.bytes)} (${status.percent.toFixed(0)}%)`;
-    this.write(`[${stamp(sample.time)}] 📊 Periodic Snapshot: ${line}\n   ${target}${sample.pid ? ` pid ${sample.pid}` : ''}${heap} | ${describeTrend(status.trend)}\n\n`);
+    this.write(
+      `[${stamp(sample.time)}] 📊 Periodic Snapshot: ${line}\n   ${target}${sample.pid ? ` pid ${sample.pid}` : ''}${heap} | ${describeTrend(status.trend)}\n\n`,
+    );
     this.remember(sample.time, `Periodic check - ${formatMB1(sample.rssBytes)}`);
   }
 
@@ -157,7 +166,10 @@ export class MemoryLog {
   }
 
   private jsonl(record: object): void {
-    fs.writeSync(this.jsonlFd, JSON.stringify({ ...record, isoTime: new Date((record as { time?: number }).time ?? Date.now()).toISOString() }) + '\n');
+    fs.writeSync(
+      this.jsonlFd,
+      JSON.stringify({ ...record, isoTime: new Date((record as { time?: number }).time ?? Date.now()).toISOString() }) + '\n',
+    );
   }
 
   private rotate(): void {

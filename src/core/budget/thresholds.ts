@@ -24,7 +24,12 @@ export function levelFloor(level: BudgetLevel, budget: ResolvedBudget): number {
  * Like `classify`, but a level is only left downwards once RSS is `hysteresisBytes` below
  * where it begins, so a series hovering on a line does not flap (one notification per crossing).
  */
-export function classifyWithHysteresis(rssBytes: number, budget: ResolvedBudget, current: BudgetLevel | undefined, hysteresisBytes: number): BudgetLevel {
+export function classifyWithHysteresis(
+  rssBytes: number,
+  budget: ResolvedBudget,
+  current: BudgetLevel | undefined,
+  hysteresisBytes: number,
+): BudgetLevel {
   const raw = classify(rssBytes, budget);
   if (current === undefined || severity(raw) >= severity(current)) return raw;
   let level = current;

@@ -47,5 +47,7 @@ export async function analyse(
     onProgress: (bytesRead: number, totalBytes: number) => onProgress({ file: current, phase: 'reading', bytesRead, totalBytes }),
   };
   const digestWorker = workers.digest;
-  return digestWorker && existsSync(digestWorker) ? compareSnapshotsInParallel(files, digestWorker, compareOptions) : compareSnapshots(files, compareOptions);
+  return digestWorker && existsSync(digestWorker)
+    ? compareSnapshotsInParallel(files, digestWorker, compareOptions)
+    : compareSnapshots(files, compareOptions);
 }

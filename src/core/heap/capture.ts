@@ -61,7 +61,8 @@ export async function captureHeapSnapshot(options: CaptureOptions): Promise<Capt
     }
   });
   const offProgress = session.onEvent('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => options.onProgress?.(done, total));
-  const onClose = () => fail(new CaptureError(`the target went away during the snapshot (${formatMb(bytes)} received); no file was written`, 'target-gone'));
+  const onClose = () =>
+    fail(new CaptureError(`the target went away during the snapshot (${formatMb(bytes)} received); no file was written`, 'target-gone'));
   const onAbort = () => fail(new CaptureError('the heap snapshot was cancelled; no file was written', 'cancelled'));
   session.once('close', onClose);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -75,7 +76,8 @@ export async function captureHeapSnapshot(options: CaptureOptions): Promise<Capt
     await Promise.race([taken, failed]);
     if (failure) throw failure;
     closeSync(fd);
-    if (bytes === 0 || statSync(temp).size === 0) throw new CaptureError('the target sent an empty snapshot; no file was written', 'protocol');
+    if (bytes === 0 || statSync(temp).size === 0)
+      throw new CaptureError('the target sent an empty snapshot; no file was written', 'protocol');
     renameSync(temp, file);
     return { file, bytes };
   } catch (err) {
@@ -107,8 +109,15 @@ export function captureRiskWarning(rssBytes: number | undefined, budgetBytes: nu
 
 /** `2026-11-23T14-05-09-leaky-bot.heapsnapshot`: sortable by time, safe on every file system. */
 export function snapshotFileName(label: string, at: Date = new Date()): string {
-  const time = at.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
-  const safe = label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'target';
+  const time = at
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/:/g, '-');
+  const safe =
+    label
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'target';
   return `${time}-${safe}.heapsnapshot`;
 }
 

@@ -71,7 +71,15 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
     return id;
   };
   const fixedName = (type: number) =>
-    type === t.hidden ? '(system)' : type === t.code ? '(compiled code)' : type === t.closure ? 'Function' : type === t.regexp ? 'RegExp' : `(${s.meta.nodeTypes[type]})`;
+    type === t.hidden
+      ? '(system)'
+      : type === t.code
+        ? '(compiled code)'
+        : type === t.closure
+          ? 'Function'
+          : type === t.regexp
+            ? 'RegExp'
+            : `(${s.meta.nodeTypes[type]})`;
 
   const classOf = new Uint32Array(n);
   // Plain objects with the same property names get the same interface: match each set once.
@@ -91,7 +99,8 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
       let match = matched.get(key);
       if (match === undefined) {
         const properties: string[] = [];
-        for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) if (s.edgeType[e] === t.edgeProperty) properties.push(s.strings[s.edgeName[e]!]!);
+        for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++)
+          if (s.edgeType[e] === t.edgeProperty) properties.push(s.strings[s.edgeName[e]!]!);
         match = matcher.match(properties) ?? name;
         if (matched.size >= CACHE_LIMIT) matched.clear();
         matched.set(key, match);

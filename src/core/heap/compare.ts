@@ -35,7 +35,11 @@ export function compareSnapshots(files: string[], options: CompareOptions = {}):
  * The same comparison with the older snapshots read by a worker thread (`digestWorkerFile`, the
  * bundled `workers/digestWorker.js`) while this thread reads the last one: the two reads overlap.
  */
-export async function compareSnapshotsInParallel(files: string[], digestWorkerFile: string, options: CompareOptions = {}): Promise<HeapDiff> {
+export async function compareSnapshotsInParallel(
+  files: string[],
+  digestWorkerFile: string,
+  options: CompareOptions = {},
+): Promise<HeapDiff> {
   checkCount(files);
   const older = new DigestWorker(digestWorkerFile, files.slice(0, -1), readOptions(options));
   try {
@@ -155,7 +159,7 @@ function diffRows(last: HeapGraph, base: SnapshotDigest, top: number, detailRows
   const rows: number[] = [];
   for (let row = 0; row < newCount.length; row++) if (newCount[row] || deletedCount[row]) rows.push(row);
   const delta = (row: number) => (allocSize[row] ?? 0) - (freedSize[row] ?? 0);
-  rows.sort((a, b) => delta(b) - delta(a) || (newCount[b]! - (deletedCount[b] ?? 0)) - (newCount[a]! - (deletedCount[a] ?? 0)));
+  rows.sort((a, b) => delta(b) - delta(a) || newCount[b]! - (deletedCount[b] ?? 0) - (newCount[a]! - (deletedCount[a] ?? 0)));
   const chosen = rows.slice(0, top);
   const detailed = chosen.slice(0, detailRows).filter((row) => row < classCount && newCount[row]! > 0);
   const objects = largestPerClass(last, detailed, perClass, (v) => isNew[v] === 1);
@@ -174,7 +178,14 @@ function diffRows(last: HeapGraph, base: SnapshotDigest, top: number, detailRows
 
 const MAX_PATHS_PER_GROUP = 5000;
 
-function leakGroups(last: HeapGraph, baseline: SnapshotDigest, target: SnapshotDigest, top: number, detailRows: number, perClass: number): LeakGroup[] {
+function leakGroups(
+  last: HeapGraph,
+  baseline: SnapshotDigest,
+  target: SnapshotDigest,
+  top: number,
+  detailRows: number,
+  perClass: number,
+): LeakGroup[] {
   const { raw, classes } = last;
   const candidate = new Uint8Array(raw.nodeCount);
   for (let v = 0; v < raw.nodeCount; v++) {

@@ -139,7 +139,8 @@ export class CollectionCounter {
     const { raw, types: t } = this.s;
     if (kind === 'Map' || kind === 'Set') {
       for (let e = raw.firstEdge[v]!; e < raw.firstEdge[v + 1]!; e++) {
-        if (raw.edgeType[e] === t.edgeInternal && raw.edgeName[e] === this.tableName) return this.tableEntries(raw.edgeTo[e]!, kind === 'Map' ? 3 : 2);
+        if (raw.edgeType[e] === t.edgeInternal && raw.edgeName[e] === this.tableName)
+          return this.tableEntries(raw.edgeTo[e]!, kind === 'Map' ? 3 : 2);
       }
       return 0;
     }
@@ -163,7 +164,12 @@ export class CollectionCounter {
     const slots: number[] = [];
     for (let e = raw.firstEdge[table]!; e < raw.firstEdge[table + 1]!; e++) {
       const type = raw.edgeType[e];
-      const slot = type === t.edgeElement || type === t.edgeHidden ? raw.edgeName[e]! : type === t.edgeInternal ? Number(raw.strings[raw.edgeName[e]!]) : NaN;
+      const slot =
+        type === t.edgeElement || type === t.edgeHidden
+          ? raw.edgeName[e]!
+          : type === t.edgeInternal
+            ? Number(raw.strings[raw.edgeName[e]!])
+            : NaN;
       if (Number.isInteger(slot)) slots.push(slot);
     }
     if (slots.length === 0) return 0;

@@ -10,7 +10,9 @@ import type { DigestWorkerData, DigestWorkerMessage } from './digestWorkerClient
 const port = parentPort;
 if (port) {
   const { files, maxArrayBytes } = workerData as DigestWorkerData;
-  const interfaces = new Promise<InterfaceDefinition[]>((resolve) => port.once('message', (m: { interfaces: InterfaceDefinition[] }) => resolve(m.interfaces)));
+  const interfaces = new Promise<InterfaceDefinition[]>((resolve) =>
+    port.once('message', (m: { interfaces: InterfaceDefinition[] }) => resolve(m.interfaces)),
+  );
   const post = (message: DigestWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   void (async () => {
     try {
@@ -21,7 +23,12 @@ if (port) {
         post({ kind: 'digest', index, digest }, digestBuffers(digest));
       }
     } catch (err) {
-      const message = err instanceof RangeError ? `not enough memory to analyse the snapshot (${err.message})` : err instanceof Error ? err.message : String(err);
+      const message =
+        err instanceof RangeError
+          ? `not enough memory to analyse the snapshot (${err.message})`
+          : err instanceof Error
+            ? err.message
+            : String(err);
       post({ kind: 'error', message, badInput: err instanceof HeapSnapshotError });
     }
   })();

@@ -8,7 +8,8 @@ export interface DigestWorkerData {
   readonly maxArrayBytes?: number;
 }
 
-export type DigestWorkerMessage = { kind: 'digest'; index: number; digest: SnapshotDigest } | { kind: 'error'; message: string; badInput: boolean };
+export type DigestWorkerMessage =
+  { kind: 'digest'; index: number; digest: SnapshotDigest } | { kind: 'error'; message: string; badInput: boolean };
 
 /** The older snapshots of a comparison, reduced to digests in a worker thread. */
 export class DigestWorker {

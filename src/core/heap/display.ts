@@ -19,7 +19,11 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** `align` has one letter per column: l(eft) or r(ight). */
 function table(header: string[], rows: string[][], align: string): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (align[i] === 'l' ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (align[i] === 'l' ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -43,7 +47,15 @@ export function diffTable(diff: HeapDiff): string {
   parts.push(
     table(
       ['Constructor', '# New', '# Deleted', '# Delta', 'Alloc. size', 'Freed size', 'Size delta'],
-      diff.rows.map((r: DiffRow) => [clip(r.name), count(r.newCount), count(r.deletedCount), formatSigned(r.countDelta), formatBytes(r.allocSize), formatBytes(r.freedSize), formatSigned(r.sizeDelta, formatBytes)]),
+      diff.rows.map((r: DiffRow) => [
+        clip(r.name),
+        count(r.newCount),
+        count(r.deletedCount),
+        formatSigned(r.countDelta),
+        formatBytes(r.allocSize),
+        formatBytes(r.freedSize),
+        formatSigned(r.sizeDelta, formatBytes),
+      ]),
       'lrrrrrr',
     ),
   );
@@ -52,7 +64,13 @@ export function diffTable(diff: HeapDiff): string {
     parts.push(
       table(
         ['Constructor', 'Count', 'Self size', 'Retained size', 'Commonest retainer path'],
-        diff.leaks.map((l: LeakGroup) => [clip(l.name, 40), count(l.count), formatBytes(l.selfSize), formatBytes(l.retainedSize), l.retainerPaths[0]?.path ?? '']),
+        diff.leaks.map((l: LeakGroup) => [
+          clip(l.name, 40),
+          count(l.count),
+          formatBytes(l.selfSize),
+          formatBytes(l.retainedSize),
+          l.retainerPaths[0]?.path ?? '',
+        ]),
         'lrrrl',
       ),
     );
@@ -62,7 +80,13 @@ export function diffTable(diff: HeapDiff): string {
     parts.push(
       table(
         ['Collection', 'Elements', 'Growth', 'Retained size', 'Retainer path'],
-        diff.growingCollections.map((g: GrowingCollection) => [clip(g.className, 40), g.counts.map(count).join(' → '), formatSigned(g.growth), formatBytes(g.retainedSize), g.retainerPath]),
+        diff.growingCollections.map((g: GrowingCollection) => [
+          clip(g.className, 40),
+          g.counts.map(count).join(' → '),
+          formatSigned(g.growth),
+          formatBytes(g.retainedSize),
+          g.retainerPath,
+        ]),
         'lrrrl',
       ),
     );

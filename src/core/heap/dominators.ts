@@ -22,7 +22,8 @@ export interface Dominance {
 
 export const ROOT = 0;
 const PAGE_OBJECT = 1;
-const WEAKMAP_EDGE = /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
+const WEAKMAP_EDGE =
+  /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
 
 export function computeDominance(s: RawSnapshot, t: TypeIds): Dominance {
   const { dominator, order, reached } = dominatorTree(s, t);

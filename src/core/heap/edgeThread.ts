@@ -46,7 +46,10 @@ export class EdgeThread {
   private readonly channel = new MessageChannel();
 
   constructor(workerFile: string, job: EdgeJob) {
-    this.worker = new Worker(workerFile, { workerData: { job, done: this.done, port: this.channel.port2 }, transferList: [this.channel.port2] });
+    this.worker = new Worker(workerFile, {
+      workerData: { job, done: this.done, port: this.channel.port2 },
+      transferList: [this.channel.port2],
+    });
   }
 
   join(): void {

@@ -37,15 +37,30 @@ export class HeapAnalysisClient {
     private readonly limits: AnalysisLimits = defaultLimits(),
   ) {}
 
-  summarize(params: HeapMethods['summarize']['params'], onProgress?: (p: AnalysisProgress) => void): RunningAnalysis<HeapMethods['summarize']['result']> {
-    return this.run<'summarize'>({ method: 'summarize', params: { ...params, options: { maxArrayBytes: this.limits.maxArrayBytes, ...params.options } } }, onProgress);
+  summarize(
+    params: HeapMethods['summarize']['params'],
+    onProgress?: (p: AnalysisProgress) => void,
+  ): RunningAnalysis<HeapMethods['summarize']['result']> {
+    return this.run<'summarize'>(
+      { method: 'summarize', params: { ...params, options: { maxArrayBytes: this.limits.maxArrayBytes, ...params.options } } },
+      onProgress,
+    );
   }
 
-  compare(params: HeapMethods['compare']['params'], onProgress?: (p: AnalysisProgress) => void): RunningAnalysis<HeapMethods['compare']['result']> {
-    return this.run<'compare'>({ method: 'compare', params: { ...params, options: { maxArrayBytes: this.limits.maxArrayBytes, ...params.options } } }, onProgress);
+  compare(
+    params: HeapMethods['compare']['params'],
+    onProgress?: (p: AnalysisProgress) => void,
+  ): RunningAnalysis<HeapMethods['compare']['result']> {
+    return this.run<'compare'>(
+      { method: 'compare', params: { ...params, options: { maxArrayBytes: this.limits.maxArrayBytes, ...params.options } } },
+      onProgress,
+    );
   }
 
-  private run<M extends HeapMethod>(request: WorkerRequest, onProgress?: (p: AnalysisProgress) => void): RunningAnalysis<HeapMethods[M]['result']> {
+  private run<M extends HeapMethod>(
+    request: WorkerRequest,
+    onProgress?: (p: AnalysisProgress) => void,
+  ): RunningAnalysis<HeapMethods[M]['result']> {
     const worker = new Worker(this.workerFile, {
       workerData: request,
       resourceLimits: { maxOldGenerationSizeMb: this.limits.maxOldGenerationSizeMb },
@@ -72,7 +87,16 @@ export class HeapAnalysisClient {
             : `the snapshot analysis failed: ${err.message}`;
         finish(() => reject(new HeapAnalysisError(message, false)));
       });
-      worker.on('exit', (code) => finish(() => reject(new HeapAnalysisError(code === 0 ? 'the snapshot analysis stopped without a result' : `the snapshot analysis was stopped (exit code ${code})`, false))));
+      worker.on('exit', (code) =>
+        finish(() =>
+          reject(
+            new HeapAnalysisError(
+              code === 0 ? 'the snapshot analysis stopped without a result' : `the snapshot analysis was stopped (exit code ${code})`,
+              false,
+            ),
+          ),
+        ),
+      );
     });
     return { result, cancel: () => cancel() };
   }

@@ -25,7 +25,11 @@ export interface ClassifiedSnapshot {
  */
 export function loadClassified(file: string, options: LoadOptions, classes: false): Omit<ClassifiedSnapshot, 'classes'>;
 export function loadClassified(file: string, options: LoadOptions, classes?: true): ClassifiedSnapshot;
-export function loadClassified(file: string, options: LoadOptions, withClasses = true): Omit<ClassifiedSnapshot, 'classes'> & { classes?: ClassTable } {
+export function loadClassified(
+  file: string,
+  options: LoadOptions,
+  withClasses = true,
+): Omit<ClassifiedSnapshot, 'classes'> & { classes?: ClassTable } {
   const raw = readSnapshot(file, options);
   const types = typeIds(raw.meta);
   attributeShallowSizes(raw, types);
@@ -106,7 +110,8 @@ export class HeapGraph implements ClassifiedSnapshot {
       const { raw, types: t } = this;
       const strings = raw.strings;
       const edgeTo = (v: number, names: string[]) => {
-        for (let e = raw.firstEdge[v]!; e < raw.firstEdge[v + 1]!; e++) if (raw.edgeType[e] === t.edgeInternal && names.includes(strings[raw.edgeName[e]!]!)) return raw.edgeTo[e]!;
+        for (let e = raw.firstEdge[v]!; e < raw.firstEdge[v + 1]!; e++)
+          if (raw.edgeType[e] === t.edgeInternal && names.includes(strings[raw.edgeName[e]!]!)) return raw.edgeTo[e]!;
         return -1;
       };
       const l = raw.locations;

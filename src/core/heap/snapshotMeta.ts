@@ -21,7 +21,10 @@ export function namedEdgeTypes(m: SnapshotMeta): Uint8Array {
 }
 
 /** Validates the header's meta and resolves field offsets; a clear error when it is unusable. */
-export function checkMeta(file: string, snapshot: { meta?: SnapshotMeta['raw']; node_count?: number; edge_count?: number } | undefined): SnapshotMeta {
+export function checkMeta(
+  file: string,
+  snapshot: { meta?: SnapshotMeta['raw']; node_count?: number; edge_count?: number } | undefined,
+): SnapshotMeta {
   const raw = snapshot?.meta;
   const bad = (what: string): never => {
     throw new HeapSnapshotError(`${file} has an unusable snapshot header: ${what}`);

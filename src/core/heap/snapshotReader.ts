@@ -384,7 +384,14 @@ class SnapshotTokenizer {
   private readonly storeNodes = (count: number): void => {
     const m = this.meta;
     const { staged, nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = this;
-    const [fieldCount, typeAt, nameAt, idAt, sizeAt, edgesAt] = [m.nodeFieldCount, m.nodeTypeOffset, m.nodeNameOffset, m.nodeIdOffset, m.nodeSelfSizeOffset, m.nodeEdgeCountOffset];
+    const [fieldCount, typeAt, nameAt, idAt, sizeAt, edgesAt] = [
+      m.nodeFieldCount,
+      m.nodeTypeOffset,
+      m.nodeNameOffset,
+      m.nodeIdOffset,
+      m.nodeSelfSizeOffset,
+      m.nodeEdgeCountOffset,
+    ];
     let field = this.field;
     let n = this.count;
     if (n + (field + count) / fieldCount > m.nodeCount) this.malformed(`more nodes than node_count (${m.nodeCount})`);
@@ -407,7 +414,14 @@ class SnapshotTokenizer {
   private readonly storeEdges = (count: number): void => {
     const m = this.meta;
     const { staged, edgeType, edgeName, edgeTo } = this;
-    const [fieldCount, typeAt, nameAt, toAt, nodeFieldCount, nodeCount] = [m.edgeFieldCount, m.edgeTypeOffset, m.edgeNameOffset, m.edgeToNodeOffset, m.nodeFieldCount, m.nodeCount];
+    const [fieldCount, typeAt, nameAt, toAt, nodeFieldCount, nodeCount] = [
+      m.edgeFieldCount,
+      m.edgeTypeOffset,
+      m.edgeNameOffset,
+      m.edgeToNodeOffset,
+      m.nodeFieldCount,
+      m.nodeCount,
+    ];
     let field = this.field;
     let n = this.count;
     if (n + (field + count) / fieldCount > m.edgeCount) this.malformed(`more edges than edge_count (${m.edgeCount})`);
@@ -467,11 +481,18 @@ class SnapshotTokenizer {
     this.joinEdgeThread();
     const m = this.meta;
     if (!this.sawNodes || !this.sawEdges || !this.stringTable || this.section === Section.Strings || this.stringTable.midString) {
-      const where = !this.sawNodes ? 'before the nodes' : !this.sawEdges ? 'inside the nodes or before the edges' : !this.stringTable ? 'before the strings' : 'inside the strings';
+      const where = !this.sawNodes
+        ? 'before the nodes'
+        : !this.sawEdges
+          ? 'inside the nodes or before the edges'
+          : !this.stringTable
+            ? 'before the strings'
+            : 'inside the strings';
       throw new HeapSnapshotError(`${this.file} is truncated: it ends ${where} (${this.position.toLocaleString('en-US')} bytes read)`);
     }
     const { read, needed } = this.stringTable.counts;
-    if (read < needed) throw new HeapSnapshotError(`${this.file} is malformed: names refer to string ${needed - 1} but the table has ${read}`);
+    if (read < needed)
+      throw new HeapSnapshotError(`${this.file} is malformed: names refer to string ${needed - 1} but the table has ${read}`);
     const firstEdge = this.firstEdge;
     for (let i = 0; i < m.nodeCount; i++) firstEdge[i + 1]! += firstEdge[i]!;
     if (firstEdge[m.nodeCount] !== m.edgeCount) {

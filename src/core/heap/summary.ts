@@ -84,7 +84,12 @@ export function summarize(g: HeapGraph, options: SummaryOptions = {}): HeapSumma
 }
 
 /** The k largest objects (by retained size) of each class in `classIds`, with retainer paths, in one pass. */
-export function largestPerClass(g: HeapGraph, classIds: number[], k: number, accept: (v: number) => boolean): Map<number, HeapObjectInfo[]> {
+export function largestPerClass(
+  g: HeapGraph,
+  classIds: number[],
+  k: number,
+  accept: (v: number) => boolean,
+): Map<number, HeapObjectInfo[]> {
   const result = new Map<number, HeapObjectInfo[]>();
   if (k <= 0 || classIds.length === 0) return result;
   const slot = new Int32Array(g.classes.names.length).fill(-1);
@@ -102,6 +107,11 @@ export function largestPerClass(g: HeapGraph, classIds: number[], k: number, acc
     while (at > 0 && size[list[at - 1]!]! < size[v]!) at--;
     list.splice(at, 0, v);
   }
-  classIds.forEach((c, i) => result.set(c, best[i]!.map((v) => g.object(v))));
+  classIds.forEach((c, i) =>
+    result.set(
+      c,
+      best[i]!.map((v) => g.object(v)),
+    ),
+  );
   return result;
 }

@@ -13,7 +13,12 @@ if (port) {
     (result) => post({ kind: 'result', result }),
     (err: unknown) => {
       const badInput = err instanceof HeapSnapshotError;
-      const message = err instanceof RangeError ? `not enough memory to analyse the snapshot (${err.message})` : err instanceof Error ? err.message : String(err);
+      const message =
+        err instanceof RangeError
+          ? `not enough memory to analyse the snapshot (${err.message})`
+          : err instanceof Error
+            ? err.message
+            : String(err);
       post({ kind: 'error', message, badInput });
     },
   );

@@ -18,7 +18,13 @@ export function matchesAutoAttach(target: DiscoveredTarget, rules: readonly stri
         return false;
       }
     }
-    const glob = new RegExp(r.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'), 'i');
+    const glob = new RegExp(
+      r
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*'),
+      'i',
+    );
     return r !== '' && glob.test(text);
   });
 }

@@ -40,7 +40,7 @@ export class CdpSession extends EventEmitter {
       const client = await withTimeout(CDP(options), timeoutMs, `timed out after ${timeoutMs} ms`);
       return new CdpSession(client, endpoint);
     } catch (err) {
-      throw new Error(`cannot attach to ${describeEndpoint(endpoint)}: ${connectReason(err)}`);
+      throw new Error(`cannot attach to ${describeEndpoint(endpoint)}: ${connectReason(err)}`, { cause: err });
     }
   }
 

@@ -58,7 +58,7 @@ export async function discoverTargets(options: DiscoveryOptions = {}): Promise<D
     const named = inspectPortsFromArgv(p.argv);
     if (named.length === 0) continue;
     // `--inspect=…:0` (or any flag) → probe every port the process listens on.
-    for (const port of named.includes(0) ? portsByPid.get(p.pid) ?? [] : named) candidatePorts.add(port);
+    for (const port of named.includes(0) ? (portsByPid.get(p.pid) ?? []) : named) candidatePorts.add(port);
   }
   // SIGUSR1 opens an inspector without any flag; a listening port may still be one.
   for (const [port] of pidByPort) candidatePorts.add(port);

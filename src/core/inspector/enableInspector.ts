@@ -21,7 +21,7 @@ export async function enableInspector(pid: number, timeoutMs = 5000): Promise<{ 
   try {
     process.kill(pid, 'SIGUSR1');
   } catch (err) {
-    throw new Error(`cannot signal pid ${pid}: ${(err as Error).message}`);
+    throw new Error(`cannot signal pid ${pid}: ${(err as Error).message}`, { cause: err });
   }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -57,7 +57,11 @@ export class InspectorSource implements MemorySource {
     private readonly options: SourceOptions,
   ) {}
 
-  static async open(endpoint: Endpoint, options: SourceOptions & { viaJsDebug?: boolean }, requestTimeoutMs = 5000): Promise<InspectorSource> {
+  static async open(
+    endpoint: Endpoint,
+    options: SourceOptions & { viaJsDebug?: boolean },
+    requestTimeoutMs = 5000,
+  ): Promise<InspectorSource> {
     const session = await CdpSession.connect(endpoint, requestTimeoutMs);
     try {
       // Heap snapshot chunks are events; js-debug's proxy forwards none without this.

@@ -8,7 +8,10 @@ export class PidSource implements MemorySource {
   private readonly closeListeners: Array<() => void> = [];
   private closed = false;
 
-  private constructor(readonly facts: TargetFacts, private readonly options: SourceOptions) {}
+  private constructor(
+    readonly facts: TargetFacts,
+    private readonly options: SourceOptions,
+  ) {}
 
   static async open(pid: number, options: SourceOptions): Promise<PidSource> {
     const info = await readProcess(pid);

@@ -61,10 +61,7 @@ export async function listProcesses(): Promise<ProcessInfo[]> {
 export async function readProcess(pid: number): Promise<ProcessInfo | undefined> {
   if (!isLinux) return (await listProcesses()).find((p) => p.pid === pid);
   try {
-    const [cmdline, stat] = await Promise.all([
-      fs.readFile(`/proc/${pid}/cmdline`, 'utf8'),
-      fs.readFile(`/proc/${pid}/stat`, 'utf8'),
-    ]);
+    const [cmdline, stat] = await Promise.all([fs.readFile(`/proc/${pid}/cmdline`, 'utf8'), fs.readFile(`/proc/${pid}/stat`, 'utf8')]);
     const argv = cmdline.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
     if (argv.length === 0) return undefined; // kernel thread
     // stat: "pid (comm) state ppid …"; comm may contain spaces and parentheses.

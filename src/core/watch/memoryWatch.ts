@@ -92,7 +92,14 @@ export class MemoryWatch extends EventEmitter<MemoryWatchEvents> {
     await source.collectGarbage();
     const after = await source.read();
     const freedHeapBytes = Math.max(0, (before.heapUsedBytes ?? 0) - (after.heapUsedBytes ?? 0));
-    this.publish({ type: 'gc', time: after.time, freedBytes: freedHeapBytes, heapUsedBytes: after.heapUsedBytes ?? 0, rssBytes: after.rssBytes, forced: true });
+    this.publish({
+      type: 'gc',
+      time: after.time,
+      freedBytes: freedHeapBytes,
+      heapUsedBytes: after.heapUsedBytes ?? 0,
+      rssBytes: after.rssBytes,
+      forced: true,
+    });
     return { before, after, freedHeapBytes };
   }
 

@@ -32,7 +32,12 @@ export class SeriesRing {
 
   constructor(readonly capacity: number) {
     this.time = new Float64Array(capacity);
-    this.values = { rss: new Float64Array(capacity), heapUsed: new Float64Array(capacity), heapTotal: new Float64Array(capacity), external: new Float64Array(capacity) };
+    this.values = {
+      rss: new Float64Array(capacity),
+      heapUsed: new Float64Array(capacity),
+      heapTotal: new Float64Array(capacity),
+      external: new Float64Array(capacity),
+    };
   }
 
   get size(): number {
@@ -110,7 +115,13 @@ export class SeriesRing {
   all(): SeriesPoint[] {
     const out: SeriesPoint[] = [];
     for (let i = 0; i < this.count; i++) {
-      out.push({ t: this.timeAt(i), rss: this.valueAt('rss', i), heapUsed: this.valueAt('heapUsed', i), heapTotal: this.valueAt('heapTotal', i), external: this.valueAt('external', i) });
+      out.push({
+        t: this.timeAt(i),
+        rss: this.valueAt('rss', i),
+        heapUsed: this.valueAt('heapUsed', i),
+        heapTotal: this.valueAt('heapTotal', i),
+        external: this.valueAt('external', i),
+      });
     }
     return out;
   }

@@ -77,7 +77,10 @@ export class WatchSet extends EventEmitter<WatchSetEvents> {
     const target = new MonitoredTarget(spec, { intervalMs: this.options.intervalMs, includeChildren: this.options.includeChildren });
     const facts = await target.start();
     const log = this.options.logDirectory
-      ? new MemoryLog(this.options.logDirectory, `${facts.name} (${formatTargetSpec(spec)}, ${facts.runtime}) — budget ${resolveBudget(this.options.budget, facts.constrainedMemoryBytes).label}`)
+      ? new MemoryLog(
+          this.options.logDirectory,
+          `${facts.name} (${formatTargetSpec(spec)}, ${facts.runtime}) — budget ${resolveBudget(this.options.budget, facts.constrainedMemoryBytes).label}`,
+        )
       : undefined;
     const watch = new MemoryWatch(target, this.options.budget, log);
     const entry: WatchEntry = {
@@ -90,7 +93,13 @@ export class WatchSet extends EventEmitter<WatchSetEvents> {
     };
     watch.on('update', (update) => {
       const s = update.status.sample;
-      entry.series.push({ t: s.time, rss: s.rssBytes, heapUsed: s.heapUsedBytes ?? NaN, heapTotal: s.heapTotalBytes ?? NaN, external: s.externalBytes ?? NaN });
+      entry.series.push({
+        t: s.time,
+        rss: s.rssBytes,
+        heapUsed: s.heapUsedBytes ?? NaN,
+        heapTotal: s.heapTotalBytes ?? NaN,
+        external: s.externalBytes ?? NaN,
+      });
       this.emit('update', entry, update);
     });
     watch.on('event', (event) => {

@@ -8,7 +8,11 @@ export class AnalysisCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly analyzer: DocumentAnalyzer) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const result = this.analyzer.findingsFor(document.uri);
     // Fix offsets belong to the analysed text: never apply them to a newer version.
     if (!result || result.version !== document.version) return [];

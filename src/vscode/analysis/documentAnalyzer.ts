@@ -30,7 +30,10 @@ export class DocumentAnalyzer implements vscode.Disposable {
   private resolvers = new Map<string, ImportCostResolver>();
   readonly onDidAnalyse = this.emitter.event;
 
-  constructor(private readonly storage: vscode.Uri, extensionPath: string) {
+  constructor(
+    private readonly storage: vscode.Uri,
+    extensionPath: string,
+  ) {
     this.trees = new DocumentTrees(new SourceParser(findGrammars([join(extensionPath, 'dist', 'grammars')])));
   }
 
@@ -54,7 +57,8 @@ export class DocumentAnalyzer implements vscode.Disposable {
 
   /** Tells the remembered syntax tree about edits, so the next analysis re-parses only what changed. */
   recordChanges(e: vscode.TextDocumentChangeEvent): void {
-    for (const c of e.contentChanges) this.trees.edit(e.document.uri.toString(), { offset: c.rangeOffset, length: c.rangeLength, text: c.text });
+    for (const c of e.contentChanges)
+      this.trees.edit(e.document.uri.toString(), { offset: c.rangeOffset, length: c.rangeLength, text: c.text });
   }
 
   resolverFor(folder: string | undefined): ImportCostResolver {
@@ -82,7 +86,9 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const version = document.version;
     const text = document.getText();
     const ctx = { ...fileContext(document.fileName, folder), isRuleEnabled: settings.isRuleEnabled };
-    const analysis = await this.trees.withTree(document.uri.toString(), text, language, (tree) => analyzeTree(tree.rootNode, text, language, ctx));
+    const analysis = await this.trees.withTree(document.uri.toString(), text, language, (tree) =>
+      analyzeTree(tree.rootNode, text, language, ctx),
+    );
     const resolver = this.resolverFor(folder);
     const dir = dirname(document.fileName);
     const build = (costs: ResolvedCost[]): DocumentFindings => {
@@ -106,10 +112,12 @@ export class DocumentAnalyzer implements vscode.Disposable {
     publish(build(costs));
     // Then each measured figure as it arrives (one package may take seconds), or the reason
     // there is none ("not installed here").
-    await Promise.all(imports.map(async (imp, i) => {
-      costs[i] = await resolver.resolve(imp, dir);
-      publish(build(costs));
-    }));
+    await Promise.all(
+      imports.map(async (imp, i) => {
+        costs[i] = await resolver.resolve(imp, dir);
+        publish(build(costs));
+      }),
+    );
   }
 
   dispose(): void {

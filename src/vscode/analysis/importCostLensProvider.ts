@@ -21,12 +21,15 @@ export class ImportCostLensProvider implements vscode.CodeLensProvider, vscode.D
     if (!result || result.version !== document.version) return [];
     return result.findings
       .filter((f): f is HeavyImportFinding => f.kind === 'heavy-import')
-      .map((f) => new vscode.CodeLens(toRange(f.range), {
-        title: lensTitle(f),
-        command: SHOW_IMPORT_COST_COMMAND,
-        arguments: [document.uri, f.range.start.line],
-        tooltip: 'Memory Budget: show the cost and the fix',
-      }));
+      .map(
+        (f) =>
+          new vscode.CodeLens(toRange(f.range), {
+            title: lensTitle(f),
+            command: SHOW_IMPORT_COST_COMMAND,
+            arguments: [document.uri, f.range.start.line],
+            tooltip: 'Memory Budget: show the cost and the fix',
+          }),
+      );
   }
 
   /** The lens click: details, and the lazy-load fix when there is one. */

@@ -39,10 +39,13 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
   const analyseSoon = (document: vscode.TextDocument): void => {
     const key = document.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      analyse(document);
-    }, DEBOUNCE_MS));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        analyse(document);
+      }, DEBOUNCE_MS),
+    );
   };
   const reanalyseAll = (): void => {
     analyzer.reset();
@@ -55,7 +58,9 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
     lenses,
     analyzer.onDidAnalyse((r) => diagnostics.show(r)),
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new AnalysisCodeActions(analyzer), { providedCodeActionKinds: AnalysisCodeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new AnalysisCodeActions(analyzer), {
+      providedCodeActionKinds: AnalysisCodeActions.kinds,
+    }),
     vscode.commands.registerCommand(SHOW_IMPORT_COST_COMMAND, (uri: vscode.Uri, line: number) => lenses.showDetails(uri, line)),
     vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanWorkspace(analyzer, diagnostics, worker)),
     vscode.workspace.onDidOpenTextDocument(analyse),

@@ -9,7 +9,11 @@ import { RULE_SETTINGS, readSettings } from './settings';
 export const SCAN_WORKSPACE_COMMAND = 'memoryBudget.scanWorkspace';
 
 /** "Memory Budget: Scan Workspace for Memory Risks": every folder, with progress and cancel. */
-export async function scanWorkspace(analyzer: DocumentAnalyzer, diagnostics: AnalysisDiagnostics, worker: AnalysisWorkerClient): Promise<void> {
+export async function scanWorkspace(
+  analyzer: DocumentAnalyzer,
+  diagnostics: AnalysisDiagnostics,
+  worker: AnalysisWorkerClient,
+): Promise<void> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
     void vscode.window.showInformationMessage('Memory Budget: open a folder to scan it.');
@@ -28,25 +32,32 @@ export async function scanWorkspace(analyzer: DocumentAnalyzer, diagnostics: Ana
         let reported = 0;
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
-        const scan = await worker.scan({
-          root: folder.uri.fsPath,
-          excludeGlobs: Object.entries(excludes).filter(([, on]) => on).map(([glob]) => glob),
-          thresholds: settings.thresholds,
-          disabledRules: (Object.keys(RULE_SETTINGS) as RuleId[]).filter((r) => !settings.isRuleEnabled(r)),
-          measure: settings.measureImports && vscode.workspace.isTrusted,
-          nodePath: settings.nodePath,
-          pythonPath: settings.pythonPath,
-          cacheFile: analyzer.costCacheFile,
-        }, {
-          signal: abort.signal,
-          onProgress: (done, total) => {
-            const pct = total ? Math.floor((done / total) * 100) : 0;
-            if (pct > reported) {
-              progress.report({ increment: pct - reported, message: `${folder.name}: ${done}/${total} files` });
-              reported = pct;
-            }
-          },
-        }).finally(() => cancel.dispose());
+        const scan = await worker
+          .scan(
+            {
+              root: folder.uri.fsPath,
+              excludeGlobs: Object.entries(excludes)
+                .filter(([, on]) => on)
+                .map(([glob]) => glob),
+              thresholds: settings.thresholds,
+              disabledRules: (Object.keys(RULE_SETTINGS) as RuleId[]).filter((r) => !settings.isRuleEnabled(r)),
+              measure: settings.measureImports && vscode.workspace.isTrusted,
+              nodePath: settings.nodePath,
+              pythonPath: settings.pythonPath,
+              cacheFile: analyzer.costCacheFile,
+            },
+            {
+              signal: abort.signal,
+              onProgress: (done, total) => {
+                const pct = total ? Math.floor((done / total) * 100) : 0;
+                if (pct > reported) {
+                  progress.report({ increment: pct - reported, message: `${folder.name}: ${done}/${total} files` });
+                  reported = pct;
+                }
+              },
+            },
+          )
+          .finally(() => cancel.dispose());
         files += scan.files;
         const byFile = new Map<string, vscode.Diagnostic[]>();
         for (const { file, finding } of scan.findings) {

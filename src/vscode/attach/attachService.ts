@@ -7,7 +7,10 @@ import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
  * thrown error in the extension host). Returns undefined when the attach failed.
  */
 export class AttachService {
-  constructor(private readonly watches: WatchSet, private readonly output: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly watches: WatchSet,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
 
   async attach(spec: TargetSpec, options: { quiet?: boolean } = {}): Promise<WatchEntry | undefined> {
     const label = formatTargetSpec(spec);

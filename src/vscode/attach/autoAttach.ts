@@ -16,7 +16,10 @@ export class AutoAttach implements vscode.Disposable {
   /** Endpoints that failed once are not retried every poll. */
   private readonly failed = new Set<string>();
 
-  constructor(private readonly watches: WatchSet, private readonly attach: AttachService) {}
+  constructor(
+    private readonly watches: WatchSet,
+    private readonly attach: AttachService,
+  ) {}
 
   configure(settings: MonitorSettings): void {
     this.rules = settings.autoAttach.filter((r) => r.trim() !== '');

@@ -25,14 +25,20 @@ export async function pickTargets(options: { many: boolean; ports: number[]; jsD
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   pick.busy = true;
-  const manual: ChoiceItem = { label: MANUAL_LABEL, description: 'a port-forwarded process: fly proxy, ssh -L, kubectl port-forward', manual: true, alwaysShow: true };
+  const manual: ChoiceItem = {
+    label: MANUAL_LABEL,
+    description: 'a port-forwarded process: fly proxy, ssh -L, kubectl port-forward',
+    manual: true,
+    alwaysShow: true,
+  };
   pick.items = [manual];
   pick.show();
 
   void discoverTargets({ ports: options.ports }).then(
     (found) => {
       pick.items = [...debugSessionItems(options.jsDebug), ...found.map(itemFor), ...(options.many ? [] : [manual])];
-      if (found.length === 0 && options.jsDebug.running.length === 0) pick.placeholder = 'Nothing found on this machine — enter host:port, or start your app with node --inspect';
+      if (found.length === 0 && options.jsDebug.running.length === 0)
+        pick.placeholder = 'Nothing found on this machine — enter host:port, or start your app with node --inspect';
       pick.busy = false;
     },
     (err: Error) => {
@@ -117,7 +123,7 @@ function debugSessionItems(jsDebug: JsDebugSessions): ChoiceItem[] {
   return jsDebug.running.map((session) => ({
     label: `$(debug) ${session.name}`,
     description: `debug session (${session.type})`,
-    detail: 'through the JavaScript debugger\'s CDP proxy',
+    detail: "through the JavaScript debugger's CDP proxy",
     choice: { session, name: session.name },
   }));
 }

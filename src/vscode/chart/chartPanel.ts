@@ -114,7 +114,10 @@ export class ChartPanels implements vscode.Disposable {
     if (!this.panel) return;
     const entry = this.current();
     this.targetId = entry?.id;
-    const canSnapshot = entry !== undefined && entry.watch.target.facts?.hasInspector === true && (await vscode.commands.getCommands(true)).includes(SNAPSHOT_COMMAND);
+    const canSnapshot =
+      entry !== undefined &&
+      entry.watch.target.facts?.hasInspector === true &&
+      (await vscode.commands.getCommands(true)).includes(SNAPSHOT_COMMAND);
     this.post({
       type: 'init',
       targets: this.watches.all.map((e) => ({ id: e.id, name: `${e.watch.name} (${e.label})` })),
@@ -134,7 +137,13 @@ export class ChartPanels implements vscode.Disposable {
     this.post({
       type: 'sample',
       targetId: entry.id,
-      point: { t: s.time, rss: s.rssBytes, heapUsed: s.heapUsedBytes ?? NaN, heapTotal: s.heapTotalBytes ?? NaN, external: s.externalBytes ?? NaN },
+      point: {
+        t: s.time,
+        rss: s.rssBytes,
+        heapUsed: s.heapUsedBytes ?? NaN,
+        heapTotal: s.heapTotalBytes ?? NaN,
+        external: s.externalBytes ?? NaN,
+      },
       budget: chartBudget(update.status.budget),
       summary: `${entry.watch.name}: ${formatMB(s.rssBytes)} / ${formatMB(update.status.budget.bytes)} (${update.status.percent.toFixed(0)} %, ${levelWord(update.status.level)}) · ${describeTrend(update.status.trend)}`,
     });

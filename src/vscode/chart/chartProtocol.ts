@@ -44,12 +44,7 @@ export type ToWebview =
   | { type: 'gcResult'; text: string }
   | { type: 'error'; text: string };
 
-export type FromWebview =
-  | { type: 'ready' }
-  | { type: 'selectTarget'; targetId: string }
-  | { type: 'forceGc' }
-  | { type: 'takeSnapshot' };
-
+export type FromWebview = { type: 'ready' } | { type: 'selectTarget'; targetId: string } | { type: 'forceGc' } | { type: 'takeSnapshot' };
 
 /** Messages from a webview are untrusted input: accept only the shapes above. */
 export function parseFromWebview(raw: unknown): FromWebview | undefined {
@@ -61,7 +56,9 @@ export function parseFromWebview(raw: unknown): FromWebview | undefined {
     case 'takeSnapshot':
       return { type: m.type };
     case 'selectTarget':
-      return typeof m.targetId === 'string' && /^[\w.-]{1,64}$/.test(m.targetId) ? { type: 'selectTarget', targetId: m.targetId } : undefined;
+      return typeof m.targetId === 'string' && /^[\w.-]{1,64}$/.test(m.targetId)
+        ? { type: 'selectTarget', targetId: m.targetId }
+        : undefined;
     default:
       return undefined;
   }

@@ -8,7 +8,9 @@ export function registerOpenMemoryLogCommand(directory: () => string): vscode.Di
   return vscode.commands.registerCommand('memoryBudget.openMemoryLog', async () => {
     const file = path.join(directory(), LOG_FILE);
     if (!existsSync(file)) {
-      void vscode.window.showInformationMessage(`Memory Budget: no memory log yet at ${file}. Attach to a target first; every session writes one.`);
+      void vscode.window.showInformationMessage(
+        `Memory Budget: no memory log yet at ${file}. Attach to a target first; every session writes one.`,
+      );
       return;
     }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));

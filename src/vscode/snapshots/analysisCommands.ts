@@ -22,7 +22,9 @@ export class SnapshotAnalysisCommands implements vscode.Disposable {
   async summary(uri?: vscode.Uri): Promise<void> {
     const file = uri?.fsPath ?? (await this.pick(false))?.[0];
     if (!file) return;
-    const result = await this.withProgress(`Analysing ${basename(file)}`, (onProgress) => this.client.summarize({ file, options: { top: 500, detailRows: 40, objectsPerClass: 10 } }, onProgress));
+    const result = await this.withProgress(`Analysing ${basename(file)}`, (onProgress) =>
+      this.client.summarize({ file, options: { top: 500, detailRows: 40, objectsPerClass: 10 } }, onProgress),
+    );
     if (result) this.show(`Heap summary: ${basename(file)}`).showSummary(result);
   }
 
@@ -30,7 +32,9 @@ export class SnapshotAnalysisCommands implements vscode.Disposable {
     const files = uris.length >= 2 ? uris.map((u) => u.fsPath) : await this.pick(true);
     if (!files) return;
     if (files.length < 2 || files.length > 3) {
-      void vscode.window.showWarningMessage(`Memory Budget: pick 2 snapshots (before, after) or 3 (baseline, target, final); you picked ${files.length}.`);
+      void vscode.window.showWarningMessage(
+        `Memory Budget: pick 2 snapshots (before, after) or 3 (baseline, target, final); you picked ${files.length}.`,
+      );
       return;
     }
     // Oldest first: the first is the baseline, the last the snapshot compared.
@@ -50,22 +54,34 @@ export class SnapshotAnalysisCommands implements vscode.Disposable {
     }));
     items.push({ label: BROWSE, description: 'pick .heapsnapshot files anywhere' });
     const title = many ? 'Pick 2 snapshots (before, after) or 3 (baseline, target, final)' : 'Pick a heap snapshot';
-    const picked = many ? await vscode.window.showQuickPick(items, { canPickMany: true, title }) : await vscode.window.showQuickPick(items, { title }).then((p) => (p ? [p] : undefined));
+    const picked = many
+      ? await vscode.window.showQuickPick(items, { canPickMany: true, title })
+      : await vscode.window.showQuickPick(items, { title }).then((p) => (p ? [p] : undefined));
     if (!picked || picked.length === 0) return undefined;
     if (picked.some((p) => p.label === BROWSE)) {
-      const uris = await vscode.window.showOpenDialog({ canSelectMany: many, filters: { 'Heap snapshots': ['heapsnapshot'] }, defaultUri: vscode.Uri.file(dir) });
+      const uris = await vscode.window.showOpenDialog({
+        canSelectMany: many,
+        filters: { 'Heap snapshots': ['heapsnapshot'] },
+        defaultUri: vscode.Uri.file(dir),
+      });
       return uris?.map((u) => u.fsPath);
     }
     return picked.map((p) => p.file!);
   }
 
-  private async withProgress<R>(title: string, start: (onProgress: (p: AnalysisProgress) => void) => RunningAnalysis<R>): Promise<R | undefined> {
+  private async withProgress<R>(
+    title: string,
+    start: (onProgress: (p: AnalysisProgress) => void) => RunningAnalysis<R>,
+  ): Promise<R | undefined> {
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-        const running = start((p) => progress.report({ message: describe(p) }));
-        token.onCancellationRequested(() => running.cancel());
-        return running.result;
-      });
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (progress, token) => {
+          const running = start((p) => progress.report({ message: describe(p) }));
+          token.onCancellationRequested(() => running.cancel());
+          return running.result;
+        },
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof HeapAnalysisError && /cancelled/.test(message)) return undefined;

@@ -54,6 +54,8 @@ export function registerSnapshotFeature(context: vscode.ExtensionContext, deps: 
 /** Explorer context menus pass (uri, selectedUris); code may pass file paths. */
 function urisFrom(args: unknown[]): vscode.Uri[] {
   const flat = args.flat().filter((a) => a !== undefined);
-  const uris = flat.map((a) => (a instanceof vscode.Uri ? a : typeof a === 'string' ? vscode.Uri.file(a) : undefined)).filter((u): u is vscode.Uri => !!u);
+  const uris = flat
+    .map((a) => (a instanceof vscode.Uri ? a : typeof a === 'string' ? vscode.Uri.file(a) : undefined))
+    .filter((u): u is vscode.Uri => !!u);
   return [...new Map(uris.map((u) => [u.toString(), u])).values()];
 }

@@ -56,10 +56,12 @@ export class TakeSnapshotCommand {
         },
       );
       this.deps.onSnapshot(target, result.file, result.bytes);
-      void vscode.window.showInformationMessage(`Heap snapshot saved (${formatBytes(result.bytes)}).`, 'Show Summary', 'Compare…').then((choice) => {
-        if (choice === 'Show Summary') void this.analysis.summary(vscode.Uri.file(result.file));
-        if (choice === 'Compare…') void this.analysis.compare([]);
-      });
+      void vscode.window
+        .showInformationMessage(`Heap snapshot saved (${formatBytes(result.bytes)}).`, 'Show Summary', 'Compare…')
+        .then((choice) => {
+          if (choice === 'Show Summary') void this.analysis.summary(vscode.Uri.file(result.file));
+          if (choice === 'Compare…') void this.analysis.compare([]);
+        });
       return result.file;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

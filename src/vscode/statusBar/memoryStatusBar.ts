@@ -21,7 +21,14 @@ export class MemoryStatusBar implements vscode.Disposable {
     watches.on('added', refresh);
     watches.on('removed', refresh);
     watches.on('event', refresh);
-    this.disposables.push({ dispose: () => (watches.off('update', refresh), watches.off('added', refresh), watches.off('removed', refresh), watches.off('event', refresh)) });
+    this.disposables.push({
+      dispose: () => (
+        watches.off('update', refresh),
+        watches.off('added', refresh),
+        watches.off('removed', refresh),
+        watches.off('event', refresh)
+      ),
+    });
     this.refresh();
   }
 
@@ -55,11 +62,15 @@ export class MemoryStatusBar implements vscode.Disposable {
     const status = entry.watch.status;
     const connected = entry.watch.target.connected;
     const icon = connected ? '$(pulse)' : '$(debug-disconnect)';
-    item.text = status ? `${icon} ${prefix}${formatMB(status.sample.rssBytes)} / ${formatMB(status.budget.bytes)}` : `${icon} ${prefix}attaching…`;
+    item.text = status
+      ? `${icon} ${prefix}${formatMB(status.sample.rssBytes)} / ${formatMB(status.budget.bytes)}`
+      : `${icon} ${prefix}attaching…`;
     item.backgroundColor = background(status?.level);
     item.tooltip = tooltip(entry, status, connected);
     item.command = { title: 'Open Memory Chart', command: 'memoryBudget.openChart', arguments: [entry.id] };
-    item.accessibilityInformation = { label: `Memory Budget: ${entry.watch.name} ${status ? `${formatMB(status.sample.rssBytes)} of ${formatMB(status.budget.bytes)}, ${levelWord(status.level)}` : 'attaching'}` };
+    item.accessibilityInformation = {
+      label: `Memory Budget: ${entry.watch.name} ${status ? `${formatMB(status.sample.rssBytes)} of ${formatMB(status.budget.bytes)}, ${levelWord(status.level)}` : 'attaching'}`,
+    };
     item.show();
   }
 
@@ -68,8 +79,12 @@ export class MemoryStatusBar implements vscode.Disposable {
     this.main.text = combined ? `$(pulse) Σ ${formatMB(combined.rssBytes)} / ${formatMB(combined.budget.bytes)}` : '$(pulse) attaching…';
     this.main.backgroundColor = background(combined?.level);
     const md = new vscode.MarkdownString(`**Memory Budget** — ${entries.length} targets, one budget\n\n`);
-    for (const e of entries) md.appendMarkdown(`- ${escape(e.watch.name)}: ${e.watch.status ? formatMB(e.watch.status.sample.rssBytes) : '—'}\n`);
-    if (combined) md.appendMarkdown(`\n**Total ${formatMB(combined.rssBytes)} of ${combined.budget.label}** (${combined.percent.toFixed(0)} %, ${levelWord(combined.level)})`);
+    for (const e of entries)
+      md.appendMarkdown(`- ${escape(e.watch.name)}: ${e.watch.status ? formatMB(e.watch.status.sample.rssBytes) : '—'}\n`);
+    if (combined)
+      md.appendMarkdown(
+        `\n**Total ${formatMB(combined.rssBytes)} of ${combined.budget.label}** (${combined.percent.toFixed(0)} %, ${levelWord(combined.level)})`,
+      );
     this.main.tooltip = md;
     this.main.command = { title: 'Open Memory Chart', command: 'memoryBudget.openChart' };
     this.main.show();
@@ -99,7 +114,9 @@ function background(level: BudgetLevel | undefined): vscode.ThemeColor | undefin
 function tooltip(entry: WatchEntry, status: BudgetStatus | undefined, connected: boolean): vscode.MarkdownString {
   const facts = entry.watch.target.facts;
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${escape(entry.watch.name)}** — ${escape(entry.label)}${facts?.pid ? `, pid ${facts.pid}` : ''}${facts ? `, ${escape(facts.runtime)}` : ''}\n\n`);
+  md.appendMarkdown(
+    `**${escape(entry.watch.name)}** — ${escape(entry.label)}${facts?.pid ? `, pid ${facts.pid}` : ''}${facts ? `, ${escape(facts.runtime)}` : ''}\n\n`,
+  );
   if (!connected) md.appendMarkdown(`$(debug-disconnect) disconnected — reconnecting…\n\n`);
   if (!status) return md;
   const s = status.sample;

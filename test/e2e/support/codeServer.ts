@@ -119,7 +119,9 @@ function installExtension(dirs: ServerDirs, vsix: string): void {
     timeout: 120_000,
   });
   if (result.status !== 0) {
-    throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`,
+    );
   }
 }
 
@@ -150,8 +152,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const url = `http://127.0.0.1:${port}`;
   const args = [
     ...baseArgs(dirs),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

@@ -37,7 +37,13 @@ describe('memory-budget scan', () => {
     const r = await cli(['scan', app, '--format', 'sarif', '--no-measure']);
     const sarif = JSON.parse(r.stdout) as {
       version: string;
-      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }>;
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string }> } };
+        results: Array<{
+          ruleId: string;
+          locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+        }>;
+      }>;
     };
     expect(sarif.version).toBe('2.1.0');
     const direct = await scanWithTable(app);
@@ -45,7 +51,9 @@ describe('memory-budget scan', () => {
     expect(results).toHaveLength(direct.length);
     const ruleIds = sarif.runs[0]!.tool.driver.rules.map((x) => x.id);
     for (const res of results) expect(ruleIds).toContain(res.ruleId);
-    expect(results.map((x) => `${x.locations[0]!.physicalLocation.artifactLocation.uri}:${x.locations[0]!.physicalLocation.region.startLine}`)).toContain('storybook/admin_profanity.py:20');
+    expect(
+      results.map((x) => `${x.locations[0]!.physicalLocation.artifactLocation.uri}:${x.locations[0]!.physicalLocation.region.startLine}`),
+    ).toContain('storybook/admin_profanity.py:20');
   });
 
   it('exits 0 with findings, 1 with --fail-on, 2 on bad input', async () => {

@@ -26,11 +26,15 @@ describe('analysis corpus', () => {
         if (w.module) expect(got.get(k)?.module, `${app} ${k}`).toBe(w.module);
         if (w.rule) expect(got.get(k)?.rule, `${app} ${k}`).toBe(w.rule);
       }
-      const negativeHits = expected.negatives.filter((n) => got.has(`${n.file}:${n.line}:heavy-import`) || got.has(`${n.file}:${n.line}:unbounded-query`));
+      const negativeHits = expected.negatives.filter(
+        (n) => got.has(`${n.file}:${n.line}:heavy-import`) || got.has(`${n.file}:${n.line}:unbounded-query`),
+      );
       tp += appTp.length;
       fp += appFp.length;
       fn += appFn.length;
-      report.push(`${app}: tp=${appTp.length} fp=${appFp.length} [${appFp.join(', ')}] fn=${appFn.length} [${appFn.join(', ')}] negatives hit=${negativeHits.length}`);
+      report.push(
+        `${app}: tp=${appTp.length} fp=${appFp.length} [${appFp.join(', ')}] fn=${appFn.length} [${appFn.join(', ')}] negatives hit=${negativeHits.length}`,
+      );
     }
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);

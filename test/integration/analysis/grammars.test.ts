@@ -9,7 +9,7 @@ describe('bundled grammars', () => {
     python: 'import os\nfor u in User.objects.all():\n    print(u)\n',
     javascript: "const express = require('express');\nconst app = express();\n",
     typescript: "import type { A } from 'a';\nexport const x: A = { n: 1 } as A;\n",
-    tsx: "import React from 'react';\nexport const C = () => <div className=\"x\">{1}</div>;\n",
+    tsx: 'import React from \'react\';\nexport const C = () => <div className="x">{1}</div>;\n',
   } as const;
 
   for (const [language, source] of Object.entries(samples)) {

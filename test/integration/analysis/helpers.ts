@@ -17,7 +17,9 @@ export interface Expected {
 }
 
 export function corpusApps(): string[] {
-  return readdirSync(CORPUS).filter((d) => existsSync(join(CORPUS, d, 'expected.json'))).sort();
+  return readdirSync(CORPUS)
+    .filter((d) => existsSync(join(CORPUS, d, 'expected.json')))
+    .sort();
 }
 
 export function expectedFor(app: string): Expected {

@@ -40,7 +40,9 @@ describe('ignore comments and rule switches', () => {
   });
 
   it('runs only the rules that are switched on', async () => {
-    const a = await analyzeSource(parser, py, 'python', { isRuleEnabled: (r) => r !== 'django-unbounded-queryset' && r !== 'heavy-import' });
+    const a = await analyzeSource(parser, py, 'python', {
+      isRuleEnabled: (r) => r !== 'django-unbounded-queryset' && r !== 'heavy-import',
+    });
     expect(a.queries).toEqual([]);
     expect(a.startupImports).toEqual([]);
   });

@@ -39,7 +39,9 @@ describe('import-cost measurement', () => {
     const m = new ImportCostMeasurer();
     const heavy = await m.measureNode('xlsx', REPO);
     const light = await m.measureNode('moment', REPO);
-    console.log(`xlsx: heap ${heavy.heapMB.toFixed(2)} MB, rss ${heavy.rssMB.toFixed(1)} MB, ${heavy.loadMs.toFixed(0)} ms; moment: heap ${light.heapMB.toFixed(2)} MB, ${light.loadMs.toFixed(0)} ms`);
+    console.log(
+      `xlsx: heap ${heavy.heapMB.toFixed(2)} MB, rss ${heavy.rssMB.toFixed(1)} MB, ${heavy.loadMs.toFixed(0)} ms; moment: heap ${light.heapMB.toFixed(2)} MB, ${light.loadMs.toFixed(0)} ms`,
+    );
     expect(heavy.heapMB).toBeGreaterThan(5);
     expect(light.heapMB).toBeLessThan(2);
     expect(heavy.heapMB).toBeGreaterThan(light.heapMB * 4);
@@ -54,7 +56,9 @@ describe('import-cost measurement', () => {
     const m = new ImportCostMeasurer({ pythonPath: '/usr/bin/python3' });
     const heavy = await m.measurePython('import asyncio', tmp);
     const light = await m.measurePython('import colorsys', tmp);
-    console.log(`asyncio: heap ${heavy.heapMB.toFixed(2)} MB, ${heavy.loadMs.toFixed(0)} ms; colorsys: heap ${light.heapMB.toFixed(3)} MB, ${light.loadMs.toFixed(1)} ms`);
+    console.log(
+      `asyncio: heap ${heavy.heapMB.toFixed(2)} MB, ${heavy.loadMs.toFixed(0)} ms; colorsys: heap ${light.heapMB.toFixed(3)} MB, ${light.loadMs.toFixed(1)} ms`,
+    );
     expect(heavy.heapMB).toBeGreaterThan(1);
     expect(heavy.heapMB).toBeGreaterThan(light.heapMB * 10);
     await expect(m.measurePython('import no_such_module_memory_budget', tmp)).rejects.toThrow(/ModuleNotFoundError/);
@@ -63,7 +67,10 @@ describe('import-cost measurement', () => {
   it('caches measurements per package and version, so the second open runs nothing', async () => {
     const cacheFile = join(tmp, 'cache', 'import-costs.json');
     const first = new CountingMeasurer();
-    const r1 = await new ImportCostResolver({ measure: true, measurer: first, cache: new CostCache(cacheFile) }).resolve(nodeImport('xlsx'), REPO);
+    const r1 = await new ImportCostResolver({ measure: true, measurer: first, cache: new CostCache(cacheFile) }).resolve(
+      nodeImport('xlsx'),
+      REPO,
+    );
     expect(r1.cost?.source).toBe('measured');
     expect(r1.cost?.version).toBe(JSON.parse(readFileSync(join(REPO, 'node_modules/xlsx/package.json'), 'utf8')).version);
     expect(first.runs).toBe(1);
@@ -81,7 +88,10 @@ describe('import-cost measurement', () => {
   it('falls back to the built-in table when measuring is off or the package is missing', async () => {
     const untrusted = await new ImportCostResolver({ measure: false }).resolve(nodeImport('mongoose'), REPO);
     expect(untrusted.cost).toMatchObject({ source: 'table', basis: expect.stringContaining('mongoose') });
-    const missing = await new ImportCostResolver({ measure: true, measurer: new ImportCostMeasurer() }).resolve(nodeImport('googleapis'), tmp);
+    const missing = await new ImportCostResolver({ measure: true, measurer: new ImportCostMeasurer() }).resolve(
+      nodeImport('googleapis'),
+      tmp,
+    );
     expect(missing.cost?.source).toBe('table');
     expect(missing.note).toMatch(/not installed/);
   });
@@ -94,7 +104,11 @@ describe('import-cost measurement', () => {
   });
 
   it('measures Python through the resolver with the interpreter version in the key', async () => {
-    const resolver = new ImportCostResolver({ measure: true, measurer: new ImportCostMeasurer({ pythonPath: '/usr/bin/python3' }), workspaceRoot: tmp });
+    const resolver = new ImportCostResolver({
+      measure: true,
+      measurer: new ImportCostMeasurer({ pythonPath: '/usr/bin/python3' }),
+      workspaceRoot: tmp,
+    });
     const r = await resolver.resolve(pythonImport('asyncio'), tmp);
     expect(r.cost?.source).toBe('measured');
     expect(r.cost?.version).toMatch(/python 3\./);

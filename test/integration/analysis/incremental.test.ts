@@ -20,8 +20,15 @@ describe('incremental parsing of open documents', () => {
   ].join('\n');
 
   /** The tree's shape and every identifier's and string's position: what the rules rely on. */
-  function dump(root: { toString(): string; descendantsOfType(t: string[]): Array<{ type: string; startIndex: number; endIndex: number; startPosition: { row: number; column: number } }> }): string {
-    const positions = root.descendantsOfType(['identifier', 'string']).map((n) => `${n.type}@${n.startIndex}-${n.endIndex}:${n.startPosition.row}.${n.startPosition.column}`);
+  function dump(root: {
+    toString(): string;
+    descendantsOfType(
+      t: string[],
+    ): Array<{ type: string; startIndex: number; endIndex: number; startPosition: { row: number; column: number } }>;
+  }): string {
+    const positions = root
+      .descendantsOfType(['identifier', 'string'])
+      .map((n) => `${n.type}@${n.startIndex}-${n.endIndex}:${n.startPosition.row}.${n.startPosition.column}`);
     return `${root.toString()}\n${positions.join(' ')}`;
   }
 
@@ -36,7 +43,10 @@ describe('incremental parsing of open documents', () => {
 
   function edit(text: string, find: string, replacement: string): { text: string; change: TextChange } {
     const offset = text.indexOf(find);
-    return { text: text.slice(0, offset) + replacement + text.slice(offset + find.length), change: { offset, length: find.length, text: replacement } };
+    return {
+      text: text.slice(0, offset) + replacement + text.slice(offset + find.length),
+      change: { offset, length: find.length, text: replacement },
+    };
   }
 
   it('matches a fresh parse after edits on lines with non-ASCII text, and finds what a fresh analysis finds', async () => {
@@ -55,7 +65,9 @@ describe('incremental parsing of open documents', () => {
       expect(incremental).toBe(await fresh(next.text));
       text = next.text;
     }
-    const lines = await trees.withTree('doc', text, 'python', (tree) => analyzeTree(tree.rootNode, text, 'python').queries.map((q) => q.statementStart.line + 1));
+    const lines = await trees.withTree('doc', text, 'python', (tree) =>
+      analyzeTree(tree.rootNode, text, 'python').queries.map((q) => q.statementStart.line + 1),
+    );
     expect(lines).toEqual([7, 9]);
   });
 

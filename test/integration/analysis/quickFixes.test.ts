@@ -16,7 +16,10 @@ import { CORPUS, corpusApps, expectedFor, parser } from './helpers';
 
 function pythonSyntaxError(source: string): string | undefined {
   try {
-    execFileSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: source, stdio: ['pipe', 'ignore', 'pipe'] });
+    execFileSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {
+      input: source,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     return undefined;
   } catch (err) {
     return String((err as { stderr?: Buffer }).stderr ?? err);
@@ -48,8 +51,11 @@ async function collectCases(): Promise<Case[]> {
       const source = readFileSync(file, 'utf8');
       const language = languageForPath(file)!;
       const a = await analyzeSource(parser, source, language, { isLocalPythonModule: () => false });
-      for (const q of a.queries) for (const fix of q.fixes) cases.push({ file, language, source, fix, line: q.statementStart.line, kind: 'unbounded-query' });
-      for (const i of a.startupImports) if (i.lazyFix) cases.push({ file, language, source, fix: i.lazyFix, line: i.range.start.line, kind: 'heavy-import', module: i.module });
+      for (const q of a.queries)
+        for (const fix of q.fixes) cases.push({ file, language, source, fix, line: q.statementStart.line, kind: 'unbounded-query' });
+      for (const i of a.startupImports)
+        if (i.lazyFix)
+          cases.push({ file, language, source, fix: i.lazyFix, line: i.range.start.line, kind: 'heavy-import', module: i.module });
     }
   }
   return cases;
@@ -60,7 +66,19 @@ describe('quick fixes on the corpus', async () => {
 
   it('offers fixes of every kind', () => {
     const titles = cases.map((c) => c.fix.title).join('\n');
-    for (const expected of ['[:100]', '.iterator()', '.count()', '.limit(100)', 'take: 100', 'limit: 100', 'find({ where, take: 100 })', '.take(100)', 'await import()', 'Move `import', 'Move `require(']) {
+    for (const expected of [
+      '[:100]',
+      '.iterator()',
+      '.count()',
+      '.limit(100)',
+      'take: 100',
+      'limit: 100',
+      'find({ where, take: 100 })',
+      '.take(100)',
+      'await import()',
+      'Move `import',
+      'Move `require(',
+    ]) {
       expect(titles).toContain(expected);
     }
   });

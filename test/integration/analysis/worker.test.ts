@@ -17,14 +17,20 @@ describe('analysis worker', () => {
   afterAll(() => client.dispose());
 
   const params = (root: string, disabledRules: string[] = []) => ({
-    root, excludeGlobs: [], thresholds: DEFAULT_THRESHOLDS, disabledRules: disabledRules as never[], measure: false,
+    root,
+    excludeGlobs: [],
+    thresholds: DEFAULT_THRESHOLDS,
+    disabledRules: disabledRules as never[],
+    measure: false,
   });
 
   it('scans a corpus app in the worker thread with the bundled grammars', async () => {
     const root = join(CORPUS, 'telegram-ai-bot');
     let progressCalls = 0;
     const reply = await client.scan(params(root), { onProgress: () => progressCalls++ });
-    const viaWorker = toReported(root, { ...reply, costNotes: new Map() }).map(findingKey).sort();
+    const viaWorker = toReported(root, { ...reply, costNotes: new Map() })
+      .map(findingKey)
+      .sort();
     expect(viaWorker).toEqual((await scanWithTable(root)).map(findingKey).sort());
     expect(reply.files).toBeGreaterThan(5);
     expect(progressCalls).toBeGreaterThan(0);

@@ -43,8 +43,20 @@ describe('memory-budget watch', () => {
     const record = JSON.parse(lines[0]);
     expect(Object.keys(record).sort()).toEqual(
       [
-        'time', 'target', 'pid', 'rssBytes', 'heapUsedBytes', 'heapTotalBytes', 'externalBytes', 'arrayBuffersBytes',
-        'heapLimitBytes', 'constrainedMemoryBytes', 'budgetBytes', 'percent', 'state', 'growthBytesPerHour',
+        'time',
+        'target',
+        'pid',
+        'rssBytes',
+        'heapUsedBytes',
+        'heapTotalBytes',
+        'externalBytes',
+        'arrayBuffersBytes',
+        'heapLimitBytes',
+        'constrainedMemoryBytes',
+        'budgetBytes',
+        'percent',
+        'state',
+        'growthBytesPerHour',
       ].sort(),
     );
     expect(record.pid).toBe(bot.pid);
@@ -74,7 +86,10 @@ describe('memory-budget watch', () => {
   it('streams a line per sample with a growth figure once enough samples are in', async () => {
     const { code, stdout } = await runCli(['watch', target, '--json', '--interval', '250', '--duration', '5']);
     expect(code).toBe(0);
-    const records = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const records = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(records.length).toBeGreaterThanOrEqual(12);
     expect(records.at(-1).growthBytesPerHour).not.toBeNull();
   });
@@ -88,7 +103,10 @@ describe('memory-budget watch', () => {
     const log = readFileSync(`${dir}/memory_debug.log`, 'utf8');
     expect(log).toContain('MEMORY DEBUG LOG - server.js');
     expect(log).toMatch(/🚨 CRITICAL MEMORY - CRASH IMMINENT: [\d.]+ MB \/ \d+ MB/);
-    const jsonl = readFileSync(`${dir}/memory_debug.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const jsonl = readFileSync(`${dir}/memory_debug.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(jsonl).toContainEqual(expect.objectContaining({ kind: 'event', type: 'level', to: 'critical' }));
   });
 });

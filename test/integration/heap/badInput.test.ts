@@ -28,7 +28,10 @@ describe('bad snapshot files give a clear error and no crash', () => {
     brokenNodes: /is malformed: unexpected character "x" in the nodes array/,
   };
   // Built by `npm test` before vitest runs; the worker client needs the bundled worker.
-  const client = new HeapAnalysisClient(join(repoRoot, 'dist/workers/heapWorker.js'), { maxOldGenerationSizeMb: 256, maxArrayBytes: 2 ** 30 });
+  const client = new HeapAnalysisClient(join(repoRoot, 'dist/workers/heapWorker.js'), {
+    maxOldGenerationSizeMb: 256,
+    maxArrayBytes: 2 ** 30,
+  });
 
   beforeAll(() => {
     writeSnapshotOf('globalThis.kept = [1, 2, 3];', good);
@@ -55,19 +58,32 @@ describe('bad snapshot files give a clear error and no crash', () => {
     });
 
     it(`${kind}: the worker reports it as bad input and the host goes on`, async () => {
-      await expect(client.summarize({ file: bad[kind], options: {} }).result).rejects.toMatchObject({ badInput: true, message: expect.stringMatching(expected[kind]) });
+      await expect(client.summarize({ file: bad[kind], options: {} }).result).rejects.toMatchObject({
+        badInput: true,
+        message: expect.stringMatching(expected[kind]),
+      });
     });
   }
 
   it('the CLI prints the reason and exits 2', async () => {
-    const err = await run(process.execPath, [join(repoRoot, 'dist/cli.js'), 'summary', bad.truncated]).catch((e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, [join(repoRoot, 'dist/cli.js'), 'summary', bad.truncated]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/memory-budget summary: .*is truncated/) });
   });
 
   it('a bad older snapshot in a comparison (read on a second thread) is reported the same way', async () => {
-    const err = await run(process.execPath, [join(repoRoot, 'dist/cli.js'), 'diff', bad.garbage, good]).catch((e: { code: number; stderr: string }) => e);
-    expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/memory-budget diff: .*garbage\.heapsnapshot is not a V8 heap snapshot/) });
-    await expect(client.compare({ files: [bad.truncated, good], options: {} }).result).rejects.toMatchObject({ badInput: true, message: expect.stringMatching(/is truncated/) });
+    const err = await run(process.execPath, [join(repoRoot, 'dist/cli.js'), 'diff', bad.garbage, good]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/memory-budget diff: .*garbage\.heapsnapshot is not a V8 heap snapshot/),
+    });
+    await expect(client.compare({ files: [bad.truncated, good], options: {} }).result).rejects.toMatchObject({
+      badInput: true,
+      message: expect.stringMatching(/is truncated/),
+    });
   });
 
   it('the worker still analyses a good file after the bad ones', async () => {

@@ -1,7 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { captureHeapSnapshot, captureRiskWarning, CaptureError, snapshotFileName, uniqueSnapshotPath } from '../../../src/core/heap/capture';
+import {
+  captureHeapSnapshot,
+  captureRiskWarning,
+  CaptureError,
+  snapshotFileName,
+  uniqueSnapshotPath,
+} from '../../../src/core/heap/capture';
 import { HeapGraph } from '../../../src/core/heap/heapGraph';
 import { CdpSession } from '../../../src/core/inspector/cdpSession';
 import { tempDir } from './helpers';
@@ -28,7 +34,11 @@ describe('capturing a heap snapshot from a live Node process', () => {
   it('writes a complete snapshot under its final name only', async () => {
     const file = join(tmp.dir, 'snapshots', snapshotFileName('leaky bot'));
     const seen: string[][] = [];
-    const result = await captureHeapSnapshot({ session, file, onBytes: () => seen.length < 3 && seen.push(readdirSync(join(tmp.dir, 'snapshots'))) });
+    const result = await captureHeapSnapshot({
+      session,
+      file,
+      onBytes: () => seen.length < 3 && seen.push(readdirSync(join(tmp.dir, 'snapshots'))),
+    });
     // While chunks arrive only a hidden temporary file exists.
     expect(seen[0]!.every((name) => name.startsWith('.') && name.endsWith('.partial'))).toBe(true);
     expect(readdirSync(join(tmp.dir, 'snapshots'))).toEqual([file.split('/').pop()]);
@@ -51,7 +61,12 @@ describe('capturing a heap snapshot from a live Node process', () => {
   it('a capture cancelled midway leaves no file behind', async () => {
     const abort = new AbortController();
     let chunks = 0;
-    const capture = captureHeapSnapshot({ session, file: join(tmp.dir, 'cancelled.heapsnapshot'), signal: abort.signal, onBytes: () => ++chunks === 2 && abort.abort() });
+    const capture = captureHeapSnapshot({
+      session,
+      file: join(tmp.dir, 'cancelled.heapsnapshot'),
+      signal: abort.signal,
+      onBytes: () => ++chunks === 2 && abort.abort(),
+    });
     await expect(capture).rejects.toMatchObject({ reason: 'cancelled', message: expect.stringMatching(/cancelled; no file was written/) });
     expect(chunks).toBeGreaterThanOrEqual(2);
     expect(readdirSync(tmp.dir)).toEqual([]);
@@ -71,7 +86,10 @@ describe('capturing a heap snapshot from a live Node process', () => {
     });
     const err = await capture.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CaptureError);
-    expect(err).toMatchObject({ reason: 'target-gone', message: expect.stringMatching(/the target went away during the snapshot \(\d+(\.\d)? MB received\)/) });
+    expect(err).toMatchObject({
+      reason: 'target-gone',
+      message: expect.stringMatching(/the target went away during the snapshot \(\d+(\.\d)? MB received\)/),
+    });
     expect(readdirSync(tmp.dir)).toEqual([]);
   });
 });

@@ -35,7 +35,8 @@ describe('memory-budget summary and diff (built CLI)', () => {
       growingCollections: { kind: string; counts: number[]; retainerPath: string }[];
     };
     expect(Object.keys(out)).toEqual(['rows', 'leaks', 'growingCollections']);
-    for (const row of out.rows) expect(Object.keys(row)).toEqual(['name', 'newCount', 'deletedCount', 'countDelta', 'allocSize', 'freedSize', 'sizeDelta']);
+    for (const row of out.rows)
+      expect(Object.keys(row)).toEqual(['name', 'newCount', 'deletedCount', 'countDelta', 'allocSize', 'freedSize', 'sizeDelta']);
     expect(out.rows.find((r) => r.name === 'Order')).toMatchObject({ newCount: 400, deletedCount: 0, countDelta: 400 });
     expect(out.leaks[0]).toMatchObject({ name: 'Order', count: 300 });
     expect(out.leaks[0]!.retainerPaths[0]!.path).toMatch(/^Order ← Map ← pending\b/);
@@ -71,7 +72,10 @@ describe('memory-budget summary and diff (built CLI)', () => {
       await bot.leak(200, 16);
       await series;
       const { stdout } = await cli('diff', c!, d!, '--json');
-      const out = JSON.parse(stdout) as { rows: { name: string; countDelta: number }[]; growingCollections: { kind: string; counts: number[]; retainerPath: string }[] };
+      const out = JSON.parse(stdout) as {
+        rows: { name: string; countDelta: number }[];
+        growingCollections: { kind: string; counts: number[]; retainerPath: string }[];
+      };
       expect(out.rows.find((r) => r.name === 'UserSession')?.countDelta).toBe(200);
       expect(out.growingCollections[0]).toMatchObject({ kind: 'Map', counts: [220, 420] });
       expect(out.growingCollections[0]!.retainerPath).toMatch(/^Map ← sessions ← BroadcasterService ← broadcaster/);

@@ -19,11 +19,15 @@ describe('RSS of child processes (a PaaS budget counts the whole container)', ()
     // A "service" whose worker child holds 80 MB of touched memory, as a Python or ffmpeg helper would.
     const parent = spawn(
       process.execPath,
-      ['--inspect=127.0.0.1:0', '-e', `
+      [
+        '--inspect=127.0.0.1:0',
+        '-e',
+        `
         const { spawn } = require('node:child_process');
         const worker = spawn(process.execPath, ['-e', 'globalThis.b = Buffer.alloc(80 * 1024 * 1024, 1); console.log("ready"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'inherit'] });
         worker.stdout.on('data', () => console.log('worker ' + worker.pid));
-        setInterval(() => {}, 1000);`],
+        setInterval(() => {}, 1000);`,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     children.push(parent);

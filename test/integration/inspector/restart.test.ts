@@ -21,10 +21,17 @@ describe('a target that dies and comes back', () => {
     bots.push(first);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mb-restart-'));
     const log = new MemoryLog(dir, 'leaky-bot restart test');
-    const target = new MonitoredTarget({ kind: 'inspector', host: '127.0.0.1', port }, { intervalMs: 100, includeChildren: true, maxBackoffMs: 300 });
+    const target = new MonitoredTarget(
+      { kind: 'inspector', host: '127.0.0.1', port },
+      { intervalMs: 100, includeChildren: true, maxBackoffMs: 300 },
+    );
     // Budget just above the idle bot: the leak below pushes it over the warn line.
     const idleRss = (await first.stats()).memory.rss;
-    const watch = new MemoryWatch(target, { preset: 'custom', budgetMB: Math.ceil((idleRss + 40 * MB) / MB), warnPercent: 80, criticalPercent: 94 }, log);
+    const watch = new MemoryWatch(
+      target,
+      { preset: 'custom', budgetMB: Math.ceil((idleRss + 40 * MB) / MB), warnPercent: 80, criticalPercent: 94 },
+      log,
+    );
     const events: BudgetEvent[] = [];
     watch.on('event', (e) => events.push(e));
     try {

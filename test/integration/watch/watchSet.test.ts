@@ -20,7 +20,12 @@ describe('several targets against one budget', () => {
     const b = await startLeakyBot();
     bots.push(a, b);
     const logDirectory = mkdtempSync(path.join(os.tmpdir(), 'mb-set-'));
-    set = new WatchSet({ budget: { preset: 'fly-256', warnPercent: 80, criticalPercent: 94 }, intervalMs: 100, includeChildren: true, logDirectory });
+    set = new WatchSet({
+      budget: { preset: 'fly-256', warnPercent: 80, criticalPercent: 94 },
+      intervalMs: 100,
+      includeChildren: true,
+      logDirectory,
+    });
     const ea = await set.attach({ kind: 'inspector', host: '127.0.0.1', port: a.inspectorPort! });
     const eb = await set.attach({ kind: 'websocket', url: b.webSocketUrl! });
     expect(await set.attach({ kind: 'inspector', host: '127.0.0.1', port: a.inspectorPort! })).toBe(ea); // no double attach
@@ -33,7 +38,12 @@ describe('several targets against one budget', () => {
     expect(eb.watch.status!.sample.pid).toBe(b.pid);
 
     // Settings change live: a budget below both targets' RSS puts each over it.
-    set.applyOptions({ budget: { preset: 'auto', budgetMB: 10, warnPercent: 80, criticalPercent: 94 }, intervalMs: 100, includeChildren: true, logDirectory });
+    set.applyOptions({
+      budget: { preset: 'auto', budgetMB: 10, warnPercent: 80, criticalPercent: 94 },
+      intervalMs: 100,
+      includeChildren: true,
+      logDirectory,
+    });
     await waitFor(() => (ea.watch.status?.level === 'over' && eb.watch.status?.level === 'over') || undefined, 5_000, 'both over');
     expect(ea.events.some((e) => e.type === 'level' && e.to === 'over')).toBe(true);
     expect(readFileSync(path.join(logDirectory, 'memory_debug.log'), 'utf8')).toMatch(/OVER BUDGET - OOM KILL LIKELY: [\d.]+ MB \/ 10 MB/);

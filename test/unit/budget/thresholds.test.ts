@@ -9,7 +9,10 @@ const MB = 1024 * 1024;
 describe('budget presets', () => {
   it('resolves presets, an explicit size, and auto from the container limit', () => {
     expect(resolveBudget({ preset: 'render-free', warnPercent: 80, criticalPercent: 94 })).toMatchObject({
-      bytes: 512 * MB, label: 'Render Free — 512 MB', warnBytes: Math.round(512 * MB * 0.8), criticalBytes: Math.round(512 * MB * 0.94),
+      bytes: 512 * MB,
+      label: 'Render Free — 512 MB',
+      warnBytes: Math.round(512 * MB * 0.8),
+      criticalBytes: Math.round(512 * MB * 0.94),
     });
     expect(resolveBudget({ preset: 'fly-256', warnPercent: 80, criticalPercent: 94 }).label).toBe('Fly.io 256 MB — 256 MB');
     expect(resolveBudget({ preset: 'heroku-standard-2x', warnPercent: 80, criticalPercent: 94 }).label).toBe('Heroku Standard-2X — 1 GB');
@@ -24,7 +27,7 @@ describe('thresholds on a real leaking series', () => {
   const first = samples[0].rssBytes;
   const last = samples.at(-1)!.rssBytes;
   // A budget the recording crosses warn, critical and over in: the last sample is 10 % over.
-  const budget = resolveBudget({ preset: 'custom', budgetMB: (last / 1.1) / MB, warnPercent: 80, criticalPercent: 94 });
+  const budget = resolveBudget({ preset: 'custom', budgetMB: last / 1.1 / MB, warnPercent: 80, criticalPercent: 94 });
 
   it('crosses ok → warn → critical → over in order, each once, with the level matching RSS', () => {
     expect(first).toBeLessThan(budget.warnBytes); // the recording starts well under
@@ -38,7 +41,9 @@ describe('thresholds on a real leaking series', () => {
       if (s.rssBytes >= budget.bytes) expect(status.level).toBe('over');
       expect(status.percent).toBeCloseTo((s.rssBytes / budget.bytes) * 100, 6);
     }
-    const ups = crossings.filter((e) => e.type === 'level' && ['ok', 'warn', 'critical', 'over'].indexOf(e.to) > ['ok', 'warn', 'critical', 'over'].indexOf(e.from));
+    const ups = crossings.filter(
+      (e) => e.type === 'level' && ['ok', 'warn', 'critical', 'over'].indexOf(e.to) > ['ok', 'warn', 'critical', 'over'].indexOf(e.from),
+    );
     expect(ups.map((e) => (e.type === 'level' ? e.to : ''))).toEqual(['warn', 'critical', 'over']);
     expect(tracker.status!.level).toBe('over');
   });

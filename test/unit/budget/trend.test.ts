@@ -22,7 +22,7 @@ describe('least-squares trend on real series from leaky-bot', () => {
     expect(hours).toBeLessThan((100 * MB * 1.3) / trend.bytesPerHour);
   });
 
-  it('sees an idle bot as steady: growth a tenth of a leak\'s or less', () => {
+  it("sees an idle bot as steady: growth a tenth of a leak's or less", () => {
     const samples = asSamples(loadSeries('idle'));
     const window = new TrendWindow({ windowMs: 15 * 60_000, minSamples: 5, minSpanMs: 4_000 });
     for (const s of samples) window.add({ time: s.time, bytes: s.rssBytes });

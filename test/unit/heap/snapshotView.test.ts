@@ -20,18 +20,25 @@ describe('heap snapshot results view', () => {
     diff = compareSnapshots(files, { top: 40, detailRows: 10, objectsPerClass: 3 });
 
     document.body.innerHTML = '<main id="root"></main>';
-    (globalThis as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({ postMessage: (m: ViewMessage) => posted.push(m) });
+    (globalThis as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
+      postMessage: (m: ViewMessage) => posted.push(m),
+    });
     await import('../../../media/snapshots/snapshotView');
     window.dispatchEvent(new MessageEvent('message', { data: { type: 'diff', diff } }));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const tables = () => Array.from(root().querySelectorAll('table'));
-  const firstCells = (table: HTMLTableElement) => Array.from(table.querySelectorAll('tbody tr.row')).map((tr) => tr.querySelector('td')!.textContent);
+  const firstCells = (table: HTMLTableElement) =>
+    Array.from(table.querySelectorAll('tbody tr.row')).map((tr) => tr.querySelector('td')!.textContent);
 
   it('tells the host it is ready, then shows leak candidates, growing collections and the comparison', () => {
     expect(posted[0]).toEqual({ type: 'ready' });
-    expect(Array.from(root().querySelectorAll('h2')).map((h) => h.textContent)).toEqual(['Leak candidates', 'Growing collections', 'Comparison']);
+    expect(Array.from(root().querySelectorAll('h2')).map((h) => h.textContent)).toEqual([
+      'Leak candidates',
+      'Growing collections',
+      'Comparison',
+    ]);
     const [leaks, growing] = tables();
     expect(firstCells(leaks!)[0]).toBe('Order');
     expect(growing!.querySelector('tbody tr.row')!.textContent).toContain('10 → 310 → 410');
@@ -42,7 +49,9 @@ describe('heap snapshot results view', () => {
     const comparison = tables()[2]!;
     const header = Array.from(comparison.querySelectorAll('th')).find((th) => th.textContent === '# New')!;
     header.click();
-    const news = Array.from(comparison.querySelectorAll('tbody tr.row')).map((tr) => Number(tr.querySelectorAll('td')[1]!.textContent!.replace(/,/g, '')));
+    const news = Array.from(comparison.querySelectorAll('tbody tr.row')).map((tr) =>
+      Number(tr.querySelectorAll('td')[1]!.textContent!.replace(/,/g, '')),
+    );
     expect(news).toEqual([...news].sort((a, b) => b - a));
     expect(header.getAttribute('aria-sort')).toBe('descending');
     const filter = comparison.parentElement!.querySelector('input')!;

@@ -104,5 +104,13 @@ const ESTIMATED: Array<[...Row, string]> = [
 
 export const IMPORT_COST_TABLE: readonly TableEntry[] = [
   ...MEASURED.map(([ecosystem, module, version, heapMB, rssMB, loadMs]) => ({ ecosystem, module, version, heapMB, rssMB, loadMs })),
-  ...ESTIMATED.map(([ecosystem, module, version, heapMB, rssMB, loadMs, estimate]) => ({ ecosystem, module, version, heapMB, rssMB, loadMs, estimate })),
+  ...ESTIMATED.map(([ecosystem, module, version, heapMB, rssMB, loadMs, estimate]) => ({
+    ecosystem,
+    module,
+    version,
+    heapMB,
+    rssMB,
+    loadMs,
+    estimate,
+  })),
 ];

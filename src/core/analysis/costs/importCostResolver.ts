@@ -40,7 +40,11 @@ export function tableCost(imp: StartupImport): ImportCost | undefined {
     const e = tableIndex.get(`${imp.ecosystem}|${c}`);
     if (e) {
       return {
-        heapMB: e.heapMB, rssMB: e.rssMB, loadMs: e.loadMs, source: 'table', version: e.version,
+        heapMB: e.heapMB,
+        rssMB: e.rssMB,
+        loadMs: e.loadMs,
+        source: 'table',
+        version: e.version,
         basis: e.estimate ? `${c} ${e.version}, estimated from ${e.estimate}` : `${c} ${e.version}`,
       };
     }
@@ -91,9 +95,10 @@ export class ImportCostResolver {
   private async measure(imp: StartupImport, fileDir: string, key: string, version: string): Promise<ResolvedCost> {
     const measurer = this.options.measurer!;
     try {
-      const m = imp.ecosystem === 'node'
-        ? await measurer.measureNode(imp.module, fileDir)
-        : await measurer.measurePython(pythonImportStatement(imp), this.options.workspaceRoot ?? fileDir);
+      const m =
+        imp.ecosystem === 'node'
+          ? await measurer.measureNode(imp.module, fileDir)
+          : await measurer.measurePython(pythonImportStatement(imp), this.options.workspaceRoot ?? fileDir);
       this.options.cache?.set(key, { ...m, measuredAt: new Date().toISOString() });
       return { cost: { ...m, source: 'measured', version, basis: imp.module } };
     } catch (err) {

@@ -37,19 +37,24 @@ export class MeasurementError extends Error {}
 
 function runChild(file: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    execFile(file, [...args], { cwd, timeout: timeoutMs, maxBuffer: 1 << 20, env: { ...process.env, NODE_OPTIONS: '', ELECTRON_RUN_AS_NODE: '1' } }, (err, stdout) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (line.startsWith('{')) {
-        try {
-          resolve(JSON.parse(line) as ChildResult);
-          return;
-        } catch {
-          // fall through to the error below
+    execFile(
+      file,
+      [...args],
+      { cwd, timeout: timeoutMs, maxBuffer: 1 << 20, env: { ...process.env, NODE_OPTIONS: '', ELECTRON_RUN_AS_NODE: '1' } },
+      (err, stdout) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        if (line.startsWith('{')) {
+          try {
+            resolve(JSON.parse(line) as ChildResult);
+            return;
+          } catch {
+            // fall through to the error below
+          }
         }
-      }
-      const killed = err && 'killed' in err && err.killed;
-      reject(new MeasurementError(killed ? `timed out after ${timeoutMs} ms` : `measurement failed: ${err?.message ?? 'no output'}`));
-    });
+        const killed = err && 'killed' in err && err.killed;
+        reject(new MeasurementError(killed ? `timed out after ${timeoutMs} ms` : `measurement failed: ${err?.message ?? 'no output'}`));
+      },
+    );
   });
 }
 
@@ -105,7 +110,9 @@ export class ImportCostMeasurer {
 
   /** Installed version of a Python distribution in the interpreter's environment, from its metadata folder. */
   async pythonDistributionVersion(distribution: string, topLevelModule: string, cwd: string): Promise<string | undefined> {
-    this.pythonEnv ??= runChild(this.pythonPath, ['-c', PYTHON_PATHS_SCRIPT], cwd, this.timeoutMs).then((r) => r as unknown as { path: string[]; version: string });
+    this.pythonEnv ??= runChild(this.pythonPath, ['-c', PYTHON_PATHS_SCRIPT], cwd, this.timeoutMs).then(
+      (r) => r as unknown as { path: string[]; version: string },
+    );
     const env = await this.pythonEnv;
     const wanted = normaliseDistribution(distribution);
     let moduleFound = false;
@@ -119,7 +126,8 @@ export class ImportCostMeasurer {
       for (const name of names) {
         const m = /^(.+?)-([^-]+?)(\.dist-info|\.egg-info)$/.exec(name);
         if (m && normaliseDistribution(m[1] ?? '') === wanted) return `${m[2]} (python ${env.version})`;
-        if (dir && (name === topLevelModule || name === `${topLevelModule}.py` || name.startsWith(`${topLevelModule}.`))) moduleFound = true;
+        if (dir && (name === topLevelModule || name === `${topLevelModule}.py` || name.startsWith(`${topLevelModule}.`)))
+          moduleFound = true;
       }
     }
     // Importable without metadata (vendored, stdlib): key the cache by the interpreter version.

@@ -1,6 +1,15 @@
 import type { Fix, StartupImport, TextEdit } from '../model';
 import type { SyntaxNode } from '../parsers';
-import { JS_FUNCTION_TYPES, enclosingFunction, indentOf, nodesWhereTextMatches, occurrencesOf, rangeOf, stringValue, wholeLines } from '../syntax';
+import {
+  JS_FUNCTION_TYPES,
+  enclosingFunction,
+  indentOf,
+  nodesWhereTextMatches,
+  occurrencesOf,
+  rangeOf,
+  stringValue,
+  wholeLines,
+} from '../syntax';
 import { nodePackageName } from './packageNames';
 
 /** JS/TS imports and top-level `require` calls that load a package when the module loads. */
@@ -12,7 +21,8 @@ export interface JsImportContext {
 }
 
 /** Packages imported to change the process (env, polyfills, tracing): never move them. */
-const SIDE_EFFECT_PACKAGES = /^(dotenv|reflect-metadata|source-map-support|module-alias|tsconfig-paths|ts-node|dd-trace|newrelic|elastic-apm-node|express-async-errors|zone\.js|core-js|regenerator-runtime|@opentelemetry\/.*|@sentry\/.*|@babel\/register|@swc\/register|esm)$/;
+const SIDE_EFFECT_PACKAGES =
+  /^(dotenv|reflect-metadata|source-map-support|module-alias|tsconfig-paths|ts-node|dd-trace|newrelic|elastic-apm-node|express-async-errors|zone\.js|core-js|regenerator-runtime|@opentelemetry\/.*|@sentry\/.*|@babel\/register|@swc\/register|esm)$/;
 
 /** Identifier kinds that name a binding in an expression. */
 const VALUE_IDENTIFIERS = ['identifier', 'shorthand_property_identifier'];
@@ -20,9 +30,18 @@ const ANY_IDENTIFIER = new Set([...VALUE_IDENTIFIERS, 'type_identifier']);
 const IDENTIFIER = new Set(['identifier']);
 /** Ancestors that make an identifier a type, erased at compile time. */
 const TYPE_CONTEXT = new Set([
-  'type_annotation', 'type_arguments', 'type_query', 'type_alias_declaration', 'interface_declaration',
-  'implements_clause', 'nested_type_identifier', 'type_parameters', 'type_predicate_annotation',
-  'ambient_declaration', 'abstract_method_signature', 'index_signature',
+  'type_annotation',
+  'type_arguments',
+  'type_query',
+  'type_alias_declaration',
+  'interface_declaration',
+  'implements_clause',
+  'nested_type_identifier',
+  'type_parameters',
+  'type_predicate_annotation',
+  'ambient_declaration',
+  'abstract_method_signature',
+  'index_signature',
 ]);
 
 interface Binding {
@@ -103,7 +122,8 @@ function collectRaw(root: SyntaxNode, source: string): RawImport[] {
   for (const stmt of root.namedChildren) {
     if (stmt.type !== 'import_statement' && stmt.type !== 'export_statement') continue;
     if (hasTypeKeyword(stmt)) continue;
-    const source = stmt.childForFieldName('source') ?? stmt.namedChildren.find((c) => c.type === 'import_require_clause')?.childForFieldName('source');
+    const source =
+      stmt.childForFieldName('source') ?? stmt.namedChildren.find((c) => c.type === 'import_require_clause')?.childForFieldName('source');
     const specifier = stringValue(source);
     if (!source || specifier === undefined) continue;
     const bindings = stmt.type === 'import_statement' ? esmBindings(stmt) : [];
@@ -187,9 +207,10 @@ function lazyFixFor(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, s
   const pkg = nodePackageName(raw.specifier) ?? '';
   if (stmt.type === 'export_statement') return { notLazyReason: 're-exported: whoever imports this module loads it' };
   if (raw.bindings.length === 0) return { notLazyReason: 'imported for its side effects' };
-  if (SIDE_EFFECT_PACKAGES.test(pkg) || SIDE_EFFECT_PACKAGES.test(raw.specifier)) return { notLazyReason: `${pkg} sets the process up when it loads` };
+  if (SIDE_EFFECT_PACKAGES.test(pkg) || SIDE_EFFECT_PACKAGES.test(raw.specifier))
+    return { notLazyReason: `${pkg} sets the process up when it loads` };
   if (stmt.parent?.type !== 'program') return { notLazyReason: 'the import is inside a top-level block' };
-  if (raw.isRequire && (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration' || stmt.namedChildren.length !== 1)) {
+  if (raw.isRequire && ((stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') || stmt.namedChildren.length !== 1)) {
     return { notLazyReason: 'the require is part of a larger statement' };
   }
   const perFunction = new Map<number, { fn: SyntaxNode; names: Set<string> }>();
@@ -218,7 +239,12 @@ function lazyFixFor(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, s
     if (!body || !first || first.startPosition.row === body.startPosition.row) {
       return { notLazyReason: 'a function using it has no block body on its own lines' };
     }
-    const line = raw.isRequire ? requireText : dynamicImportLine(raw.bindings.filter((b) => names.has(b.local)), quoted);
+    const line = raw.isRequire
+      ? requireText
+      : dynamicImportLine(
+          raw.bindings.filter((b) => names.has(b.local)),
+          quoted,
+        );
     const at = wholeLines(source, first).start;
     edits.push({ startOffset: at, endOffset: at, newText: `${indentOf(source, first)}${line}\n` });
   }
@@ -234,6 +260,7 @@ function dynamicImportLine(bindings: readonly Binding[], quoted: string): string
   const ns = bindings.find((b) => b.imported === '*');
   if (ns && bindings.length === 1) return `const ${ns.local} = await import(${quoted});`;
   const parts = bindings.map((b) => (b.imported === b.local ? b.local : `${b.imported}: ${b.local}`));
-  if (bindings.length === 1 && bindings[0]?.imported === 'default') return `const ${bindings[0].local} = (await import(${quoted})).default;`;
+  if (bindings.length === 1 && bindings[0]?.imported === 'default')
+    return `const ${bindings[0].local} = (await import(${quoted})).default;`;
   return `const { ${parts.join(', ')} } = await import(${quoted});`;
 }

@@ -13,8 +13,18 @@ export interface PythonImportContext {
 
 /** Compound statements whose bodies run at import time (class bodies do too). */
 const RUNS_AT_IMPORT = new Set([
-  'if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'except_group_clause',
-  'finally_clause', 'with_statement', 'for_statement', 'while_statement', 'class_definition', 'block',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'try_statement',
+  'except_clause',
+  'except_group_clause',
+  'finally_clause',
+  'with_statement',
+  'for_statement',
+  'while_statement',
+  'class_definition',
+  'block',
   'decorated_definition',
 ]);
 
@@ -59,7 +69,7 @@ function parseStatement(stmt: SyntaxNode): ParsedImport[] {
   for (const n of stmt.childrenForFieldName('name')) {
     const dotted = n.type === 'aliased_import' ? n.childForFieldName('name') : n;
     names.push(dotted?.text ?? '');
-    bindings.push(n.type === 'aliased_import' ? n.childForFieldName('alias')?.text ?? '' : dotted?.text ?? '');
+    bindings.push(n.type === 'aliased_import' ? (n.childForFieldName('alias')?.text ?? '') : (dotted?.text ?? ''));
   }
   const wildcard = stmt.namedChildren.some((c) => c.type === 'wildcard_import');
   return [{ module: moduleNode.text, names, bindings, wildcard }];
@@ -117,12 +127,7 @@ function usesOf(root: SyntaxNode, source: string, name: string, importStmt: Synt
   });
 }
 
-function lazyFixFor(
-  stmt: SyntaxNode,
-  imp: ParsedImport,
-  root: SyntaxNode,
-  source: string,
-): { lazyFix?: Fix; notLazyReason?: string } {
+function lazyFixFor(stmt: SyntaxNode, imp: ParsedImport, root: SyntaxNode, source: string): { lazyFix?: Fix; notLazyReason?: string } {
   if (stmt.parent?.type !== 'module') return { notLazyReason: 'the import is inside a top-level block (try/if), which may guard it' };
   if (imp.wildcard) return { notLazyReason: '`import *` names cannot be traced' };
   const functions = new Map<number, SyntaxNode>();

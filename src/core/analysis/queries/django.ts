@@ -11,8 +11,23 @@ import { type Chain, type Materialisation, PythonScopes, calleeName, directMater
 
 /** Methods that return another (still unbounded) queryset. Anything else ends the chain. */
 const QUERYSET_METHODS = new Set([
-  'all', 'filter', 'exclude', 'values', 'values_list', 'order_by', 'select_related', 'prefetch_related',
-  'annotate', 'alias', 'only', 'defer', 'distinct', 'using', 'reverse', 'select_for_update', 'extra',
+  'all',
+  'filter',
+  'exclude',
+  'values',
+  'values_list',
+  'order_by',
+  'select_related',
+  'prefetch_related',
+  'annotate',
+  'alias',
+  'only',
+  'defer',
+  'distinct',
+  'using',
+  'reverse',
+  'select_for_update',
+  'extra',
 ]);
 const UNIQUE_LOOKUPS = /^(pk|id)$/;
 const RESPONSE_CALLS = new Set(['Response', 'JsonResponse', 'StreamingHttpResponse']);
@@ -37,7 +52,10 @@ function unboundedQueryset(chain: Chain): string | undefined {
     if (!link.call || !QUERYSET_METHODS.has(link.name)) return undefined;
     if (link.name === 'filter' && filtersByUniqueKey(link.call)) return undefined;
   }
-  const path = [...chain.links.slice(0, manager + 1).map((l) => l.name), ...after.map((l) => `${l.name}(${l.call?.childForFieldName('arguments')?.namedChildCount ? '…' : ''})`)];
+  const path = [
+    ...chain.links.slice(0, manager + 1).map((l) => l.name),
+    ...after.map((l) => `${l.name}(${l.call?.childForFieldName('arguments')?.namedChildCount ? '…' : ''})`),
+  ];
   return `${chain.root.text}.${path.join('.')}`;
 }
 
@@ -48,8 +66,10 @@ function filtersByUniqueKey(call: SyntaxNode): boolean {
 
 function templateIterates(template: string, key: string): boolean {
   const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`{%-?\\s*for\\s+[\\w\\s,]+\\s+in\\s+${k}(\\.all)?\\s*(reversed\\s*)?-?%}`).test(template)
-    || new RegExp(`{{-?\\s*${k}\\s*\\|\\s*length`).test(template);
+  return (
+    new RegExp(`{%-?\\s*for\\s+[\\w\\s,]+\\s+in\\s+${k}(\\.all)?\\s*(reversed\\s*)?-?%}`).test(template) ||
+    new RegExp(`{{-?\\s*${k}\\s*\\|\\s*length`).test(template)
+  );
 }
 
 const HOW: Record<Materialisation, string> = {
@@ -67,7 +87,10 @@ export class DjangoQueryRule {
   private readonly seen = new Set<number>();
   readonly findings: QueryFinding[] = [];
 
-  constructor(private readonly root: SyntaxNode, private readonly ctx: DjangoContext) {
+  constructor(
+    private readonly root: SyntaxNode,
+    private readonly ctx: DjangoContext,
+  ) {
     this.scopes = new PythonScopes(root);
   }
 
@@ -91,7 +114,8 @@ export class DjangoQueryRule {
 
   private checkRender(call: SyntaxNode, args: SyntaxNode): void {
     const positional = args.namedChildren.filter((a) => a.type !== 'keyword_argument');
-    const keyword = (k: string) => args.namedChildren.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value');
+    const keyword = (k: string) =>
+      args.namedChildren.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value');
     const offset = calleeName(call) === 'TemplateResponse' || calleeName(call) === 'render' ? 1 : 0;
     const templateNode = positional[offset] ?? keyword('template_name');
     const contextNode = positional[offset + 1] ?? keyword('context');
@@ -116,7 +140,8 @@ export class DjangoQueryRule {
       for (const a of this.root.descendantsOfType('assignment')) {
         const left = a.childForFieldName('left');
         const value = a.childForFieldName('right');
-        if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== node.text || !value || a.startIndex > call.startIndex) continue;
+        if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== node.text || !value || a.startIndex > call.startIndex)
+          continue;
         const key = left.childForFieldName('subscript');
         if (key?.type === 'string') entries.push([key.text.slice(1, -1), value]);
       }
@@ -135,7 +160,10 @@ export class DjangoQueryRule {
     }
     const call = expr.parent?.parent;
     if (how === 'len' && call?.type === 'call') {
-      fixes.unshift({ title: 'Count in the database with `.count()`', edits: [{ startOffset: call.startIndex, endOffset: call.endIndex, newText: `${expr.text}.count()` }] });
+      fixes.unshift({
+        title: 'Count in the database with `.count()`',
+        edits: [{ startOffset: call.startIndex, endOffset: call.endIndex, newText: `${expr.text}.count()` }],
+      });
     }
     const message = `${describe(origin)} is ${HOW[how]} with no bound: every row is fetched into memory. Slice it, paginate it (Paginator) or stream it (.iterator()).`;
     this.findings.push(queryFinding('django-unbounded-queryset', 'django', expr, message, fixes));
@@ -145,7 +173,8 @@ export class DjangoQueryRule {
 /** Values inside dict/list/tuple literals (the things a response serialises). */
 function containerLeaves(node: SyntaxNode | null | undefined): SyntaxNode[] {
   if (!node) return [];
-  if (node.type === 'dictionary') return node.namedChildren.flatMap((p) => (p.type === 'pair' ? containerLeaves(p.childForFieldName('value')) : []));
+  if (node.type === 'dictionary')
+    return node.namedChildren.flatMap((p) => (p.type === 'pair' ? containerLeaves(p.childForFieldName('value')) : []));
   if (node.type === 'list' || node.type === 'tuple') return node.namedChildren.flatMap(containerLeaves);
   return [node];
 }

@@ -13,13 +13,35 @@ import { type MethodCall, asMethodCall, chainedAfter, chainedBefore, declaredVal
 
 const MONGOOSE_BOUNDING = new Set(['limit', 'cursor', 'eachAsync', 'countDocuments', 'count', 'stream', 'distinct', 'explain']);
 const KNEX_BOUNDING = new Set([
-  'limit', 'first', 'count', 'countDistinct', 'min', 'max', 'sum', 'avg', 'insert', 'update', 'del', 'delete', 'truncate',
-  'increment', 'decrement', 'stream', 'pipe', 'paginate', 'upsert', 'onConflict', 'toSQL', 'toString', 'columnInfo',
+  'limit',
+  'first',
+  'count',
+  'countDistinct',
+  'min',
+  'max',
+  'sum',
+  'avg',
+  'insert',
+  'update',
+  'del',
+  'delete',
+  'truncate',
+  'increment',
+  'decrement',
+  'stream',
+  'pipe',
+  'paginate',
+  'upsert',
+  'onConflict',
+  'toSQL',
+  'toString',
+  'columnInfo',
 ]);
 const KNEX_ROOT_METHODS = new Set(['select', 'from', 'table', 'queryBuilder', 'distinct', 'column', 'columns', 'withSchema']);
 
 const lastSegment = (n: SyntaxNode): string => n.text.split('.').pop() ?? '';
-const ORM_METHOD_CALL = /\.\s*(findMany|findAll|findAndCountAll|find|findBy|findAndCount|findAndCountBy|getMany|getRawMany|getManyAndCount)\s*(?:<[^>()]*>)?\s*\(/;
+const ORM_METHOD_CALL =
+  /\.\s*(findMany|findAll|findAndCountAll|find|findBy|findAndCount|findAndCountBy|getMany|getRawMany|getManyAndCount)\s*(?:<[^>()]*>)?\s*\(/;
 const PROPERTY = new Set(['property_identifier']);
 const IDENTIFIER = new Set(['identifier']);
 
@@ -81,7 +103,8 @@ export class JsOrmQueryRules {
     const name = lastSegment(receiver);
     if (/(repo|repository)$/i.test(name) || /^(manager|entityManager|em)$/.test(name)) return true;
     const inner = receiver.type === 'call_expression' ? asMethodCall(receiver) : undefined;
-    if (inner && /^(getRepository|getMongoRepository|getCustomRepository|withRepository|getTreeRepository)$/.test(inner.method)) return true;
+    if (inner && /^(getRepository|getMongoRepository|getCustomRepository|withRepository|getTreeRepository)$/.test(inner.method))
+      return true;
     if (receiver.type === 'member_expression' && receiver.childForFieldName('object')?.type === 'this') {
       return new RegExp(`\\b${name}\\s*[?!]?:\\s*(Repository|MongoRepository|TreeRepository)<`).test(this.source);
     }
@@ -96,9 +119,12 @@ export class JsOrmQueryRules {
   private isMongooseModel(receiver: SyntaxNode, firstArg: SyntaxNode | undefined): boolean {
     if (firstArg && /function|arrow_function/.test(firstArg.type)) return false;
     const name = lastSegment(receiver);
-    const evidence = this.packages.has('mongoose') || this.packages.has('@nestjs/mongoose') || /Model$/.test(name) || this.modelBindings.has(name);
-    const modelLike = (receiver.type === 'identifier' && /^[A-Z]/.test(name)) || /Model$/.test(name)
-      || (receiver.type === 'call_expression' && asMethodCall(receiver)?.method === 'model');
+    const evidence =
+      this.packages.has('mongoose') || this.packages.has('@nestjs/mongoose') || /Model$/.test(name) || this.modelBindings.has(name);
+    const modelLike =
+      (receiver.type === 'identifier' && /^[A-Z]/.test(name)) ||
+      /Model$/.test(name) ||
+      (receiver.type === 'call_expression' && asMethodCall(receiver)?.method === 'model');
     return evidence && modelLike;
   }
 
@@ -138,7 +164,11 @@ export class JsOrmQueryRules {
     let bounded = false;
     if (before.root.type === 'identifier') {
       const init = declaredValue(before.root, this.source);
-      if (init) methods = [...methods, ...chainedBefore(init.type === 'await_expression' ? init.namedChildren[0]! : init).methods.map((x) => x.method)];
+      if (init)
+        methods = [
+          ...methods,
+          ...chainedBefore(init.type === 'await_expression' ? init.namedChildren[0]! : init).methods.map((x) => x.method),
+        ];
       bounded = new RegExp(`\\b${before.root.text}\\s*\\.\\s*(take|limit)\\s*\\(`).test(scopeText(m.call));
     } else if (before.root.type === 'call_expression') {
       const rootCall = asMethodCall(before.root);
@@ -200,6 +230,9 @@ export class JsOrmQueryRules {
         ? { title, edits: [{ startOffset: arg.startIndex, endOffset: arg.endIndex, newText: `{ ${key}: ${DEFAULT_BOUND} }` }] }
         : { title, edits: [insertAt(arg.startIndex + 1, ` ${key}: ${DEFAULT_BOUND},`)] };
     }
-    return { title, edits: [{ startOffset: arg.startIndex, endOffset: arg.endIndex, newText: `{ ...${arg.text}, ${key}: ${DEFAULT_BOUND} }` }] };
+    return {
+      title,
+      edits: [{ startOffset: arg.startIndex, endOffset: arg.endIndex, newText: `{ ...${arg.text}, ${key}: ${DEFAULT_BOUND} }` }],
+    };
   }
 }

@@ -14,7 +14,9 @@ function moduleReferences(root: SyntaxNode, source: string): Array<{ specifier: 
     const specifier = stringValue(stmt.childForFieldName('source'));
     if (specifier !== undefined) out.push({ specifier, binder: stmt });
   }
-  const dynamic = nodesWhereTextMatches(root, source, /(?<![\w$.])(import)\s*\(/, IMPORT_KEYWORD).map((k) => k.parent).filter((c): c is SyntaxNode => c?.type === 'call_expression');
+  const dynamic = nodesWhereTextMatches(root, source, /(?<![\w$.])(import)\s*\(/, IMPORT_KEYWORD)
+    .map((k) => k.parent)
+    .filter((c): c is SyntaxNode => c?.type === 'call_expression');
   for (const call of [...requireCalls(root, source), ...dynamic]) {
     const specifier = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
     const decl = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
@@ -92,8 +94,8 @@ export function optionKey(arg: SyntaxNode | undefined, keys: readonly string[], 
   if (obj?.type !== 'object') return 'unknown';
   for (const p of obj.namedChildren) {
     if (p.type === 'spread_element') return 'unknown';
-    const key = p.type === 'pair' || p.type === 'method_definition' ? p.childForFieldName('key') ?? p.childForFieldName('name') : p;
-    const name = key ? stringValue(key) ?? key.text : '';
+    const key = p.type === 'pair' || p.type === 'method_definition' ? (p.childForFieldName('key') ?? p.childForFieldName('name')) : p;
+    const name = key ? (stringValue(key) ?? key.text) : '';
     if (keys.includes(name)) return 'present';
   }
   return 'absent';
@@ -124,7 +126,8 @@ export function chainedAfter(call: SyntaxNode): { methods: MethodCall[]; outer: 
   for (;;) {
     const member = node.parent;
     const next = member?.parent;
-    if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== node.id || next?.type !== 'call_expression') break;
+    if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== node.id || next?.type !== 'call_expression')
+      break;
     const m = asMethodCall(next);
     if (!m) break;
     methods.push(m);

@@ -98,7 +98,12 @@ export function unrollChain(expr: SyntaxNode, scopes: PythonScopes, depth = 0): 
   for (;;) {
     if (node.type === 'parenthesized_expression' && node.namedChildren[0]) {
       node = node.namedChildren[0];
-    } else if (node.type === 'call' && depth < 8 && node.childForFieldName('function')?.childForFieldName('object')?.text === 'self' && scopes.returnedBy(node)) {
+    } else if (
+      node.type === 'call' &&
+      depth < 8 &&
+      node.childForFieldName('function')?.childForFieldName('object')?.text === 'self' &&
+      scopes.returnedBy(node)
+    ) {
       const inner = unrollChain(scopes.returnedBy(node)!, scopes, depth + 1);
       return { root: inner.root, links: [...inner.links, ...links.reverse()], sliced: sliced || inner.sliced };
     } else if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute') {
@@ -147,14 +152,18 @@ export function directMaterialisation(expr: SyntaxNode): Materialisation | undef
     if (isFirst && MATERIALISING_BUILTINS.has(name) && call.childForFieldName('function')?.type === 'identifier') {
       return name === 'len' ? 'len' : 'builtin';
     }
-    const many = parent.namedChildren.some((k) => k.type === 'keyword_argument' && k.childForFieldName('name')?.text === 'many' && k.childForFieldName('value')?.text === 'True');
+    const many = parent.namedChildren.some(
+      (k) => k.type === 'keyword_argument' && k.childForFieldName('name')?.text === 'many' && k.childForFieldName('value')?.text === 'True',
+    );
     if (isFirst && many) return 'serializer';
     // django.core.serializers.serialize('json', queryset)
     if (name === 'serialize' && parent.namedChildren[1]?.id === expr.id && parent.namedChildren[0]?.type === 'string') return 'serializer';
   }
   if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.text === 'instance') {
     const args = parent.parent;
-    const many = args?.namedChildren.some((k) => k.type === 'keyword_argument' && k.childForFieldName('name')?.text === 'many' && k.childForFieldName('value')?.text === 'True');
+    const many = args?.namedChildren.some(
+      (k) => k.type === 'keyword_argument' && k.childForFieldName('name')?.text === 'many' && k.childForFieldName('value')?.text === 'True',
+    );
     if (many) return 'serializer';
   }
   return undefined;

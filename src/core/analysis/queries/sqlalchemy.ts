@@ -9,7 +9,23 @@ import { type Chain, PythonScopes, directMaterialisation, unrollChain } from './
  * iterated) without `.limit()`; `yield_per` bounds the memory too.
  */
 
-const BOUNDING = new Set(['limit', 'yield_per', 'paginate', 'slice', 'first', 'one', 'one_or_none', 'scalar', 'scalar_one', 'get', 'count', 'exists', 'fetchmany', 'partitions', 'fetch']);
+const BOUNDING = new Set([
+  'limit',
+  'yield_per',
+  'paginate',
+  'slice',
+  'first',
+  'one',
+  'one_or_none',
+  'scalar',
+  'scalar_one',
+  'get',
+  'count',
+  'exists',
+  'fetchmany',
+  'partitions',
+  'fetch',
+]);
 
 interface Classified {
   readonly origin: string;
@@ -34,7 +50,11 @@ export class SqlAlchemyQueryRule {
   run(): QueryFinding[] {
     for (const call of this.root.descendantsOfType('call')) {
       const fn = call.childForFieldName('function');
-      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'all' && call.childForFieldName('arguments')?.namedChildCount === 0) {
+      if (
+        fn?.type === 'attribute' &&
+        fn.childForFieldName('attribute')?.text === 'all' &&
+        call.childForFieldName('arguments')?.namedChildCount === 0
+      ) {
         const receiver = fn.childForFieldName('object');
         if (receiver) this.check(receiver, call, false);
       }
@@ -66,7 +86,8 @@ export class SqlAlchemyQueryRule {
     const statement = exec?.call?.childForFieldName('arguments')?.namedChildren[0];
     if (!statement) return undefined;
     const stmtChain = unrollChain(statement, this.scopes);
-    const isSelect = stmtChain.root.type === 'call' && /^(sa\.|sqlalchemy\.)?select$/.test(stmtChain.root.childForFieldName('function')?.text ?? '');
+    const isSelect =
+      stmtChain.root.type === 'call' && /^(sa\.|sqlalchemy\.)?select$/.test(stmtChain.root.childForFieldName('function')?.text ?? '');
     if (!isSelect || boundedLinks(stmtChain)) return undefined;
     return { origin: describe(statement.text), limitAt: statement.endIndex, isLegacyQuery: false };
   }
@@ -78,7 +99,10 @@ export class SqlAlchemyQueryRule {
     this.seen.add(reported.id);
     const fixes: Fix[] = [{ title: `Add a bound: \`.limit(${DEFAULT_BOUND})\``, edits: [insertAt(c.limitAt, `.limit(${DEFAULT_BOUND})`)] }];
     if (iterated && c.isLegacyQuery) {
-      fixes.push({ title: `Stream rows with \`.yield_per(${DEFAULT_BOUND})\``, edits: [insertAt(expr.endIndex, `.yield_per(${DEFAULT_BOUND})`)] });
+      fixes.push({
+        title: `Stream rows with \`.yield_per(${DEFAULT_BOUND})\``,
+        edits: [insertAt(expr.endIndex, `.yield_per(${DEFAULT_BOUND})`)],
+      });
     }
     const message = `${c.origin} loads every row into memory (${iterated ? 'iterated' : '.all()'} with no .limit()). Add .limit() or stream with yield_per().`;
     this.findings.push(queryFinding('sqlalchemy-unbounded-query', 'sqlalchemy', reported, message, fixes));
