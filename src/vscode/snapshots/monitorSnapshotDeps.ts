@@ -15,7 +15,7 @@ export function monitorSnapshotDeps(watches: WatchSet, logDirectory: () => strin
       const pid = entry.watch.target.facts?.pid;
       return {
         id: entry.id,
-        session: source.cdp,
+        session: source.session,
         label: `${entry.watch.name.replace(/\.[cm]?[jt]s$/, '')}${pid ? ` (pid ${pid})` : ''}`,
         rssBytes: entry.watch.status?.sample.rssBytes,
         budgetBytes: entry.watch.status?.budget.bytes ?? watches.budget().bytes,
