@@ -25,6 +25,7 @@ Takes one sample and prints a one-line verdict. Exit code: 0 under budget, 1 ove
       io.stderr.write(`memory-budget check: ${(err as Error).message}\n`);
       return 2;
     }
+    if (source.facts.rssOnlyReason) io.stderr.write(`RSS only: ${source.facts.rssOnlyReason}\n`);
     try {
       const sample = await source.read();
       const tracker = new BudgetTracker(resolveBudget(settings, source.facts.constrainedMemoryBytes));

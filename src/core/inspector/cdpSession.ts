@@ -20,6 +20,9 @@ type Params<M extends CdpCommand> = ProtocolMapping.Commands[M]['paramsType'][0]
 type Result<M extends CdpCommand> = ProtocolMapping.Commands[M]['returnType'];
 type EventPayload<E extends CdpEvent> = ProtocolMapping.Events[E][0];
 
+/** JSON-RPC's "Invalid params": the method exists and refused what it was given. */
+const INVALID_PARAMS = -32602;
+
 /**
  * A typed CDP connection to one inspector target (Node, Deno, a VS Code debug session's proxy).
  * Emits `close` once, when the socket goes away for any reason (target exit, network, our own `close()`).
@@ -89,8 +92,10 @@ export class CdpSession extends EventEmitter implements InspectorSession {
   }
 
   /**
-   * `Schema.getDomains` where the runtime still answers it; otherwise the domain is tried with a
-   * harmless `enable`. Bun's CDP bridge (node:inspector in Bun), say, has no HeapProfiler.
+   * `Schema.getDomains` where the runtime still answers it, else a harmless `HeapProfiler.enable`.
+   * Snapshots are asked of the method itself: `takeHeapSnapshot` with a malformed parameter is
+   * refused as "Invalid parameters" where it exists (V8 checks parameters before acting) and as
+   * "not found" where it does not (Bun's node:inspector bridge has HeapProfiler but no snapshots).
    */
   capabilities(): Promise<SessionCapabilities> {
     this.asked ??= (async () => {
@@ -104,11 +109,17 @@ export class CdpSession extends EventEmitter implements InspectorSession {
           () => true,
           () => false,
         ));
+      const snapshots =
+        heapProfiler &&
+        (await withTimeout(this.sendUntyped('HeapProfiler.takeHeapSnapshot', { reportProgress: 'probe' }), timeoutMs).then(
+          () => true,
+          (err: { response?: { code?: number } }) => err.response?.code === INVALID_PARAMS,
+        ));
       const heapUsage = await withTimeout(this.send('Runtime.getHeapUsage'), timeoutMs).then(
         (u) => u.usedSize > 0 || u.totalSize > 0,
         () => false,
       );
-      return { heapUsage, gc: heapProfiler, heapSnapshot: heapProfiler ? 'v8' : undefined };
+      return { heapUsage, gc: heapProfiler, heapSnapshot: snapshots ? 'v8' : undefined };
     })();
     return this.asked;
   }
