@@ -40,6 +40,7 @@ const statusLine = $('status');
 const pauseButton = $<HTMLButtonElement>('pause');
 const gcButton = $<HTMLButtonElement>('gc');
 const snapshotButton = $<HTMLButtonElement>('snapshot');
+const adviceLine = $('advice');
 const chartHost = $('chart');
 
 function themeColor(name: string, fallback: string): string {
@@ -185,9 +186,11 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       state.ring.clear();
       for (const p of m.history) state.ring.push(p);
       state.events = m.events;
-      snapshotButton.disabled = !m.canSnapshot;
-      snapshotButton.title = m.canSnapshot ? 'Take a heap snapshot of this target' : 'Heap snapshots are not available for this target';
-      gcButton.disabled = !m.canGc;
+      // What the target's inspector does not offer is not shown at all.
+      snapshotButton.hidden = !m.canSnapshot;
+      gcButton.hidden = !m.canGc;
+      gcButton.disabled = false;
+      adviceLine.hidden = true;
       document.body.classList.toggle('empty', m.targets.length === 0);
       summary.textContent = m.targets.length === 0 ? 'Nothing attached — run "Memory Budget: Attach Memory Budget Monitor".' : '';
       redraw();
@@ -198,6 +201,8 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       state.ring.push(m.point);
       state.budget = m.budget;
       summary.textContent = m.summary;
+      adviceLine.textContent = m.advice ?? '';
+      adviceLine.hidden = !m.advice;
       if (!state.paused) redraw();
       break;
     case 'event':

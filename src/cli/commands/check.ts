@@ -1,8 +1,7 @@
 import { BudgetTracker } from '../../core/budget/budgetTracker';
 import { formatMB, levelWord } from '../../core/budget/display';
 import { resolveBudget } from '../../core/budget/presets';
-import { heapCapLine } from '../../core/heapCap/display';
-import { adviseHeapCap } from '../../core/heapCap/model';
+import { heapCapLineFor } from '../../core/heapCap/display';
 import { openSource } from '../../core/inspector/openSource';
 import { formatTargetSpec } from '../../core/inspector/targetSpec';
 import type { CliCommand } from '../command';
@@ -43,7 +42,7 @@ goes to stderr).`,
           `${source.facts.name}${source.facts.pid ? ` (pid ${source.facts.pid})` : ''}: RSS ${formatMB(sample.rssBytes)} / ${formatMB(status.budget.bytes)} ` +
             `(${status.percent.toFixed(0)}%) — ${verdict}\n`,
         );
-        const advice = heapCapLine(adviseHeapCap({ facts: source.facts, samples: [sample], budgetBytes: status.budget.bytes }));
+        const advice = heapCapLineFor(source.facts, status);
         if (advice) io.stdout.write(`  heap: ${advice}\n`);
       }
       return over ? 1 : 0;

@@ -1,4 +1,6 @@
-import type { HeapCapAdvice } from './model';
+import type { BudgetStatus } from '../budget/budgetTracker';
+import type { TargetFacts } from '../inspector/memorySample';
+import { adviseHeapCap, type HeapCapAdvice } from './model';
 
 /** One line for the status bar tooltip, the chart and `check`; undefined when there is nothing to say. */
 export function heapCapLine(advice: HeapCapAdvice): string | undefined {
@@ -13,6 +15,12 @@ export function heapCapLine(advice: HeapCapAdvice): string | undefined {
     case 'unknown':
       return undefined;
   }
+}
+
+/** The advice line for a watched target's latest status (tooltip, chart), or undefined. */
+export function heapCapLineFor(facts: TargetFacts | undefined, status: BudgetStatus): string | undefined {
+  if (!facts) return undefined;
+  return heapCapLine(adviseHeapCap({ facts, samples: [status.sample], budgetBytes: status.budget.bytes }));
 }
 
 /** The full advice `memory-budget advise` prints: the verdict, the figures it rests on, how to apply it. */

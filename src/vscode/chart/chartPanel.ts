@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { BudgetEvent } from '../../core/budget/budgetEvents';
 import { describeEvent, describeTrend, formatMB, formatMB1, levelWord } from '../../core/budget/display';
 import type { ResolvedBudget } from '../../core/budget/presets';
+import { heapCapLineFor } from '../../core/heapCap/display';
 import type { WatchUpdate } from '../../core/watch/memoryWatch';
 import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
 import { parseFromWebview, type ChartBudget, type ChartEvent, type ToWebview } from './chartProtocol';
@@ -114,10 +115,9 @@ export class ChartPanels implements vscode.Disposable {
     if (!this.panel) return;
     const entry = this.current();
     this.targetId = entry?.id;
-    const canSnapshot =
-      entry !== undefined &&
-      entry.watch.target.facts?.hasInspector === true &&
-      (await vscode.commands.getCommands(true)).includes(SNAPSHOT_COMMAND);
+    // What the target's inspector offers, as asked of its protocol when attaching.
+    const capabilities = entry?.watch.target.facts?.capabilities;
+    const canSnapshot = capabilities?.heapSnapshot !== undefined && (await vscode.commands.getCommands(true)).includes(SNAPSHOT_COMMAND);
     this.post({
       type: 'init',
       targets: this.watches.all.map((e) => ({ id: e.id, name: `${e.watch.name} (${e.label})` })),
@@ -127,7 +127,7 @@ export class ChartPanels implements vscode.Disposable {
       history: entry?.series.all() ?? [],
       events: entry?.events.map(chartEvent) ?? [],
       canSnapshot,
-      canGc: entry?.watch.target.facts?.hasInspector === true,
+      canGc: capabilities?.gc === true,
     });
   }
 
@@ -146,6 +146,7 @@ export class ChartPanels implements vscode.Disposable {
       },
       budget: chartBudget(update.status.budget),
       summary: `${entry.watch.name}: ${formatMB(s.rssBytes)} / ${formatMB(update.status.budget.bytes)} (${update.status.percent.toFixed(0)} %, ${levelWord(update.status.level)}) · ${describeTrend(update.status.trend)}`,
+      advice: heapCapLineFor(entry.watch.target.facts, update.status),
     });
   }
 
@@ -174,10 +175,11 @@ export class ChartPanels implements vscode.Disposable {
     <button data-window="1m" aria-pressed="false">1 m</button><button data-window="15m" aria-pressed="true">15 m</button><button data-window="1h" aria-pressed="false">1 h</button><button data-window="all" aria-pressed="false">all</button>
   </span>
   <button id="pause" aria-pressed="false">Pause</button>
-  <button id="gc" title="HeapProfiler.collectGarbage: what it does not free is live">Force GC</button>
-  <button id="snapshot" class="primary" disabled>Take heap snapshot</button>
+  <button id="gc" title="A full garbage collection: what it does not free is live" hidden>Force GC</button>
+  <button id="snapshot" class="primary" hidden>Take heap snapshot</button>
 </header>
 <div id="status" role="status"></div>
+<div id="advice" role="note" hidden></div>
 <div id="chart" role="img" aria-label="Memory over time against the budget"></div>
 <script nonce="${nonce}" src="${media('chart.js')}"></script>
 </body>

@@ -39,7 +39,15 @@ export type ToWebview =
       canSnapshot: boolean;
       canGc: boolean;
     }
-  | { type: 'sample'; targetId: string; point: ChartPoint; budget: ChartBudget; summary: string }
+  | {
+      type: 'sample';
+      targetId: string;
+      point: ChartPoint;
+      budget: ChartBudget;
+      summary: string;
+      /** Heap-cap advice for this target, when its heap limit leaves too little of the budget. */
+      advice?: string;
+    }
   | { type: 'event'; targetId: string; event: ChartEvent }
   | { type: 'gcResult'; text: string }
   | { type: 'error'; text: string };

@@ -8,7 +8,10 @@ export function monitorSnapshotDeps(watches: WatchSet, logDirectory: () => strin
   const entryOf = (target: SnapshotTarget) => watches.get(target.id);
   return {
     activeSession(targetId?: string): SnapshotTarget | undefined {
-      const candidates = watches.all.filter((e) => e.watch.target.source instanceof InspectorSource);
+      // Only targets whose inspector offers snapshots (asked of the protocol when attaching).
+      const candidates = watches.all.filter(
+        (e) => e.watch.target.source instanceof InspectorSource && e.watch.target.facts?.capabilities?.heapSnapshot,
+      );
       const entry = candidates.find((e) => e.id === targetId) ?? candidates[0];
       const source = entry?.watch.target.source;
       if (!entry || !(source instanceof InspectorSource)) return undefined;
