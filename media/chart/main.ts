@@ -191,6 +191,8 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       gcButton.hidden = !m.canGc;
       gcButton.disabled = false;
       adviceLine.hidden = true;
+      // A GC result or error belongs to the target it was about.
+      statusLine.textContent = '';
       document.body.classList.toggle('empty', m.targets.length === 0);
       summary.textContent = m.targets.length === 0 ? 'Nothing attached — run "Memory Budget: Attach Memory Budget Monitor".' : '';
       redraw();

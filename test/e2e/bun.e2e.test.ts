@@ -10,16 +10,20 @@ const MB = 2 ** 20;
 describe('a Bun service in a real VS Code (code-server + Chromium)', () => {
   const bun = runtimeOrSkip('bun');
   let bot: RuntimeBot;
+  let randomPath: RuntimeBot;
   let session: EditorSession | undefined;
 
   beforeAll(async () => {
     if (!bun) return;
     bot = await startRuntimeBot('bun', bun, { inspect: 'path' });
+    // Bun's own random path, printed to a pipe only the test reads: nothing on the machine tells it.
+    randomPath = await startRuntimeBot('bun', bun, { inspect: 'random' });
     session = await openEditorSession({ copyFromRepo: ['examples/runtime-bot'], settings: { 'memoryBudget.preset': 'fly-256' } });
   });
   afterAll(async () => {
     await session?.close();
     await bot?.kill();
+    await randomPath?.kill();
   });
 
   const rssShown = async (): Promise<number> => {
@@ -77,4 +81,31 @@ describe('a Bun service in a real VS Code (code-server + Chromium)', () => {
       await screenshot(page, 'bun-chart');
     },
   );
+
+  it.skipIf(!bun)('asks for the URL of a Bun whose inspector path is random, with the port filled in, and attaches', async () => {
+    const page = session!.workbench.page;
+    onTestFailed(async () => void (await screenshot(page, 'bun-url-failed')));
+    await runCommand(page, 'Memory Budget: Detach');
+    await expect.poll(() => statusBarItem(page, STATUS).count(), { timeout: 15_000 }).toBe(0);
+    await runCommand(page, 'Memory Budget: Attach Memory Budget Monitor');
+    const label = `pid ${randomPath.pid} · Bun inspector 127.0.0.1:${randomPath.inspectorPort} — enter the ws:// URL it printed`;
+    // RSS-only entries come last in a long list: narrow it to this process first.
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(`pid ${randomPath.pid}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: `pid ${randomPath.pid} · RSS only` }).waitFor();
+    await input.fill(label);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => input.inputValue(), { timeout: 15_000 }).toBe(`ws://127.0.0.1:${randomPath.inspectorPort}/`);
+    await screenshot(page, 'bun-url-prompt');
+    await input.fill(randomPath.webSocketUrl!);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => statusBarItem(page, STATUS).textContent(), { timeout: 30_000 }).toMatch(/\d+ MB \/ 256 MB/);
+    await statusBarItem(page, STATUS).hover();
+    await page
+      .locator('.monaco-hover, .workbench-hover')
+      .filter({ hasText: `pid ${randomPath.pid}` })
+      .first()
+      .waitFor({ timeout: 15_000 });
+  });
 });
