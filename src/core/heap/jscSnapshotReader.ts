@@ -339,6 +339,7 @@ function toRawSnapshot(file: string, fileBytes: number, parsed: ParsedJsc, optio
 
   const ordinalOf = idLookup(nodeId);
   const edgeKind = edgeTypeNames.map((name) => EDGE_TYPE_OF[name] ?? E.internal!);
+  const duplicate = internalDuplicates(edges, edgeKind);
   // Edges come sorted by id, but node order is not id order: place them by ordinal (counting sort).
   const from = new Uint32Array(rawEdgeCount);
   const to = new Uint32Array(rawEdgeCount);
@@ -348,7 +349,7 @@ function toRawSnapshot(file: string, fileBytes: number, parsed: ParsedJsc, optio
     const f = ordinalOf(edges[e * 4]!);
     const t = ordinalOf(edges[e * 4 + 1]!);
     // Edges to cells the snapshot left out (JSC drops them too) are skipped.
-    if (f < 0 || t < 0) {
+    if (f < 0 || t < 0 || duplicate[e]) {
       from[e] = 0xffffffff;
       continue;
     }
@@ -397,6 +398,30 @@ function toRawSnapshot(file: string, fileBytes: number, parsed: ParsedJsc, optio
     locations: new Uint32Array(0),
     strings,
   };
+}
+
+/**
+ * JavaScriptCore often reports one reference twice: as a named edge (a property, a scope variable)
+ * and as an unnamed Internal edge from the same cell to the same cell. The unnamed twin adds nothing
+ * and would let a retainer path go through it, losing the name: it is dropped. Edges come grouped by
+ * source (sorted by id), so twins are found within each group.
+ */
+function internalDuplicates(edges: Uint32Array, edgeKind: number[]): Uint8Array {
+  const count = edges.length / 4;
+  const duplicate = new Uint8Array(count);
+  const named = new Set<number>();
+  for (let start = 0; start < count;) {
+    const fromId = edges[start * 4]!;
+    let end = start;
+    while (end < count && edges[end * 4] === fromId) end++;
+    named.clear();
+    for (let e = start; e < end; e++) if (edgeKind[edges[e * 4 + 2]!] !== E.internal) named.add(edges[e * 4 + 1]!);
+    if (named.size > 0) {
+      for (let e = start; e < end; e++) if (edgeKind[edges[e * 4 + 2]!] === E.internal && named.has(edges[e * 4 + 1]!)) duplicate[e] = 1;
+    }
+    start = end;
+  }
+  return duplicate;
 }
 
 /** id → ordinal: a direct table when ids are dense (JSC numbers cells from one counter), else binary search. */
