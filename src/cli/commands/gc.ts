@@ -17,7 +17,11 @@ free is live, and a heap snapshot shows who holds it.`,
     const spec = targetArg(positionals, 'gc');
     const source = await openSource(spec, { includeChildren: false });
     try {
-      if (!(source instanceof InspectorSource)) throw new Error('this target has no inspector; a GC cannot be forced RSS-only');
+      if (!(source instanceof InspectorSource)) {
+        throw new Error(
+          `this target is watched RSS-only, so no GC can be forced${source.facts.rssOnlyReason ? ` (${source.facts.rssOnlyReason})` : ''}`,
+        );
+      }
       const before = await source.read();
       await source.collectGarbage();
       const after = await source.read();
