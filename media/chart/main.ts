@@ -4,10 +4,10 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
 import { SeriesRing } from '../../src/core/watch/seriesRing';
-import type { ChartBudget, ChartEvent, FromWebview, ToWebview } from '../../src/vscode/chart/chartProtocol';
+import { parseChartHostMessage, type ChartBudget, type ChartEvent, type ChartViewMessage } from '../../src/webview/chartProtocol';
 import { drawBudgetOverlay, placeEventMarkers, placeBudgetLabel } from './overlays';
 
-declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; getState(): unknown; setState(s: unknown): void };
+declare function acquireVsCodeApi(): { postMessage(m: ChartViewMessage): void; getState(): unknown; setState(s: unknown): void };
 
 const vscode = acquireVsCodeApi();
 const MB = 1024 * 1024;
@@ -172,9 +172,9 @@ new MutationObserver(() => {
   redraw();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
-  const m = e.data;
-  switch (m.type) {
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const m = parseChartHostMessage(e.data);
+  switch (m?.type) {
     case 'init': {
       targetSelect.replaceChildren(...m.targets.map((t) => new Option(t.name, t.id, false, t.id === m.targetId)));
       targetSelect.hidden = m.targets.length < 2;

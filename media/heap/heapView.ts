@@ -1,8 +1,12 @@
+// A heap summary or comparison: sortable, filterable tables whose rows expand to the largest
+// objects and their retainer paths.
 import { formatBytes, formatSigned } from '../../src/core/heap/display';
 import type { DiffRow, GrowingCollection, HeapDiff, HeapObjectInfo, HeapSummary, LeakGroup, SummaryRow } from '../../src/core/heap/model';
-import type { HostMessage, ViewMessage } from './protocol';
+import { parseHeapHostMessage, type HeapViewMessage } from '../../src/webview/heapProtocol';
+import { isRecord } from '../../src/webview/validate';
+import './heapView.css';
 
-declare function acquireVsCodeApi(): { postMessage(message: ViewMessage): void };
+declare function acquireVsCodeApi(): { postMessage(message: HeapViewMessage): void };
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
 
@@ -235,9 +239,11 @@ function renderDiff(diff: HeapDiff): void {
   root.replaceChildren(...parts);
 }
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
-  const message = event.data;
-  if (message.type === 'summary') renderSummary(message.summary);
-  else if (message.type === 'diff') renderDiff(message.diff);
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = parseHeapHostMessage(event.data);
+  if (message?.type === 'summary') renderSummary(message.summary);
+  else if (message?.type === 'diff') renderDiff(message.diff);
+  else if (isRecord(event.data) && (event.data.type === 'summary' || event.data.type === 'diff'))
+    root.replaceChildren(el('p', { class: 'empty' }, 'This report is malformed and was not shown; run the command again.'));
 });
 vscode.postMessage({ type: 'ready' });
