@@ -25,9 +25,10 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
   beforeAll(async () => {
     bot = await startLeakyBot();
     await bot.leak(20, 64);
-    // Auto-attach: the attach pick has its own test; this one starts at the chart.
+    // Auto-attach: the attach pick has its own test; this one starts at the chart. The workspace
+    // holds a copy of the bot, as a checkout of the service being debugged would.
     session = await openEditorSession({
-      files: { 'README.md': '# snapshots\n' },
+      copyFromRepo: ['examples/leaky-bot'],
       settings: { 'memoryBudget.autoAttach': [String(bot.inspectorPort)], 'memoryBudget.preset': 'render-free' },
     });
   });
@@ -37,9 +38,9 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
     await bot?.kill();
   });
 
-  it('takes two snapshots from the chart and names the leaking class and the Map that holds it', async () => {
+  it('takes two snapshots from the chart, names the leaking class and the Map that holds it, and opens the class in the workspace', async () => {
     const page = session!.workbench.page;
-    onTestFailed(async () => void (await screenshot(page, 'snapshots-failed')));
+    onTestFailed(async () => void (await screenshot(page, 'heap-failed')));
     const item = statusBarItem(page, 'memoryBudget.status');
     await expect.poll(() => item.textContent(), { timeout: 60_000 }).toMatch(/MB \/ 512 MB/);
     await item.click();
@@ -79,6 +80,18 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
     await expect.poll(() => sessionRow.textContent(), { timeout: 10_000 }).toContain('+200');
     const mapRow = view!.locator('tr', { hasText: 'sessions ← BroadcasterService' }).first();
     await expect.poll(() => mapRow.textContent(), { timeout: 10_000 }).toMatch(/Map.*20 → 220/);
-    await screenshot(page, 'snapshots-compare');
+    await screenshot(page, 'heap-compare');
+
+    // The class's source: the bot ran from the repository, outside the workspace, so the path the
+    // snapshot recorded maps to the workspace's copy of the same file.
+    await sessionRow.click();
+    const link = view!.locator('tr.detail a.location').first();
+    await expect.poll(() => link.textContent(), { timeout: 10_000 }).toMatch(/examples\/leaky-bot\/server\.js:\d+:\d+$/);
+    const [, line, column] = /:(\d+):(\d+)$/.exec((await link.textContent())!)!;
+    await link.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'server.js' }).waitFor({ timeout: 15_000 });
+    // The cursor is where the snapshot says the class is defined.
+    await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.monaco-editor .view-line', { hasText: 'class UserSession' }).count()).toBeGreaterThan(0);
   });
 });
