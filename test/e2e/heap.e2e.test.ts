@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { startLeakyBot, type RunningBot } from '../support/leakyBot';
 import { openEditorSession, type EditorSession } from './support/editorSession';
 import { runCommand, screenshot, statusBarItem, waitForNotification, webviewFrame } from './support/workbench';
@@ -43,7 +47,9 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
     onTestFailed(async () => void (await screenshot(page, 'heap-failed')));
     const item = statusBarItem(page, 'memoryBudget.status');
     await expect.poll(() => item.textContent(), { timeout: 60_000 }).toMatch(/MB \/ 512 MB/);
-    await item.click();
+    // The status bar's click is the monitor test's subject; here the palette opens the chart.
+    await runCommand(page, 'Memory Budget: Open Memory Chart');
+    await page.locator('.tabs-container .tab', { hasText: 'Memory Budget' }).waitFor({ timeout: 30_000 });
     const chart = webviewFrame(page);
     const button = chart.locator('#snapshot');
     await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
@@ -93,5 +99,40 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
     // The cursor is where the snapshot says the class is defined.
     await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).waitFor({ timeout: 10_000 });
     expect(await page.locator('.monaco-editor .view-line', { hasText: 'class UserSession' }).count()).toBeGreaterThan(0);
+  });
+
+  it('refuses to open a script a snapshot names outside the workspace, and says why', async () => {
+    const page = session!.workbench.page;
+    onTestFailed(async () => void (await screenshot(page, 'heap-outside-failed')));
+    // A snapshot from someone else's process: its class lives in a file outside this workspace.
+    const outside = mkdtempSync(join(tmpdir(), 'mb-outside-'));
+    const snapshots = join(session!.workspace.path, '.memory-budget', 'snapshots');
+    mkdirSync(snapshots, { recursive: true });
+    const script = join(outside, 'private-service.js');
+    writeFileSync(
+      script,
+      `class OutsideWidget { constructor(i) { this.i = i; } }\n` +
+        `globalThis.kept = Array.from({ length: 50 }, (_, i) => new OutsideWidget(i));\n` +
+        `require('node:v8').writeHeapSnapshot(${JSON.stringify(join(snapshots, 'from-elsewhere.heapsnapshot'))});\n`,
+    );
+    onTestFinished(() => rmSync(outside, { recursive: true, force: true }));
+    // The file stays on disk while the link is clicked: what is refused is a file that exists.
+    execFileSync(process.execPath, [script], { stdio: 'pipe', timeout: 30_000 });
+
+    await runCommand(page, 'Memory Budget: Show Heap Snapshot Summary');
+    await page.locator('.quick-input-widget input').fill('from-elsewhere');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'from-elsewhere.heapsnapshot' }).waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    let view: Frame | undefined;
+    await expect
+      .poll(async () => (view = await frameWithHeading(page, 'Summary').catch(() => undefined)) !== undefined, { timeout: 60_000 })
+      .toBe(true);
+    await view!.locator('input.filter').fill('OutsideWidget');
+    const link = view!.locator('tr.row', { hasText: 'OutsideWidget' }).locator('a.location');
+    await expect.poll(() => link.textContent(), { timeout: 10_000 }).toContain('private-service.js');
+    await link.click();
+    await waitForNotification(page, /private-service\.js is not in the workspace/, 15_000);
+    expect(await page.locator('.tabs-container .tab', { hasText: 'private-service.js' }).count()).toBe(0);
+    await screenshot(page, 'heap-outside-refused');
   });
 });
