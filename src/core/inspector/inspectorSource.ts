@@ -43,11 +43,12 @@ export class InspectorSource implements MemorySource {
       // Heap snapshot chunks are events; js-debug's proxy forwards none without this.
       if (options.viaJsDebug && session instanceof CdpSession)
         await session.sendUntyped('JsDebug.subscribe', { events: ['HeapProfiler.*'] });
-      const remote = await session.evaluate<RemoteFacts>(FACTS_EXPRESSION, requestTimeoutMs).catch((err: unknown) => {
+      const answer = await session.evaluate<Record<string, unknown>>(FACTS_EXPRESSION, requestTimeoutMs).catch((err: unknown) => {
         throw err instanceof RemoteEvaluationError
           ? new Error(`the target is not a JavaScript runtime this tool knows: ${err.message}`)
           : err;
       });
+      const remote = readFacts(answer);
       const capabilities = await session.capabilities();
       const facts = await describe(remote, endpoint);
       return new InspectorSource(
@@ -72,6 +73,7 @@ export class InspectorSource implements MemorySource {
       this.inspector.evaluate<RemoteMemoryUsage>(MEMORY_EXPRESSION, timeoutMs),
       this.inspector.heapUsage(timeoutMs),
     ]);
+    if (finite(usage?.rss) === undefined) throw new Error('the target answered memoryUsage() without an rss figure');
     let rss = usage.rss;
     let children = 0;
     if (this.facts.local && this.facts.pid !== undefined) {
@@ -83,10 +85,10 @@ export class InspectorSource implements MemorySource {
       pid: this.facts.pid,
       rssBytes: rss + children,
       childrenRssBytes: children,
-      heapUsedBytes: heap ? heap.usedSize : usage.heapUsed,
-      heapTotalBytes: heap ? heap.totalSize : usage.heapTotal,
-      externalBytes: usage.external,
-      arrayBuffersBytes: usage.arrayBuffers,
+      heapUsedBytes: heap ? heap.usedSize : finite(usage.heapUsed),
+      heapTotalBytes: heap ? heap.totalSize : finite(usage.heapTotal),
+      externalBytes: finite(usage.external),
+      arrayBuffersBytes: finite(usage.arrayBuffers),
     };
   }
 
@@ -106,6 +108,34 @@ export class InspectorSource implements MemorySource {
     }
     await this.inspector.close();
   }
+}
+
+/** A number the target sent, or undefined for null, NaN and anything else. */
+function finite(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * The facts as sent, checked field by field: a target's answer is input. WebKit's by-value results
+ * turn an undefined field into null, which must read as "not reported", not as a value.
+ */
+function readFacts(raw: Record<string, unknown> | undefined): RemoteFacts {
+  const number = finite;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const pid = number(raw?.pid);
+  if (pid === undefined) throw new Error('the target did not say its pid: not a JavaScript runtime this tool knows');
+  return {
+    pid,
+    execPath: text(raw?.execPath),
+    argv: Array.isArray(raw?.argv) ? raw.argv.filter((a): a is string => typeof a === 'string') : undefined,
+    uptime: number(raw?.uptime),
+    version: text(raw?.version),
+    bun: text(raw?.bun),
+    deno: text(raw?.deno),
+    heapLimit: number(raw?.heapLimit),
+    constrained: number(raw?.constrained),
+    physical: number(raw?.physical),
+  };
 }
 
 function runtimeOf(remote: RemoteFacts): { name: RuntimeName; label: string } {
