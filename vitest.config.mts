@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Some unit tests write real heap snapshots in their setup, and every integration test starts
+// real Node processes: on a loaded two-core machine both need more than vitest's default times.
+const timeouts = { testTimeout: 60_000, hookTimeout: 60_000 };
+
 // `vitest run` runs both projects; `--project unit` or `--project integration` one of them.
 export default defineConfig({
   test: {
@@ -10,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          ...timeouts,
         },
       },
       {
@@ -17,8 +22,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/buildDist.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          ...timeouts,
         },
       },
     ],
