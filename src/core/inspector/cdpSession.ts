@@ -1,6 +1,7 @@
-import CDP from 'chrome-remote-interface';
-import { EventEmitter } from 'node:events';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { ProtocolMapping } from 'devtools-protocol/types/protocol-mapping';
+import { readInspectorList } from './inspectorHttp';
 import {
   CapabilityError,
   connectReason,
@@ -10,9 +11,11 @@ import {
   type HeapSnapshotSink,
   type InspectorSession,
   type SessionCapabilities,
+  evaluatedValue,
 } from './inspectorSession';
+import { checkOfferedUrl, type OfferedHostConsent } from './offeredHost';
 import type { FixedExpression } from './remoteExpressions';
-import { withTimeout } from './withTimeout';
+import { RpcError, RpcSocket } from './rpcSocket';
 
 export type CdpCommand = keyof ProtocolMapping.Commands;
 export type CdpEvent = keyof ProtocolMapping.Events;
@@ -20,46 +23,46 @@ type Params<M extends CdpCommand> = ProtocolMapping.Commands[M]['paramsType'][0]
 type Result<M extends CdpCommand> = ProtocolMapping.Commands[M]['returnType'];
 type EventPayload<E extends CdpEvent> = ProtocolMapping.Events[E][0];
 
+const NO_ANSWER = 'the target did not answer (paused at a breakpoint, or busy)';
+
 /** JSON-RPC's "Invalid params": the method exists and refused what it was given. */
 const INVALID_PARAMS = -32602;
+/** V8 sends snapshots in chunks of about 100 KB and nothing else comes near; a bigger message is not CDP. */
+const MAX_CDP_MESSAGE_BYTES = 64 * 2 ** 20;
 
 /**
  * A typed CDP connection to one inspector target (Node, Deno, a VS Code debug session's proxy).
  * Emits `close` once, when the socket goes away for any reason (target exit, network, our own `close()`).
  */
-export class CdpSession extends EventEmitter implements InspectorSession {
+export class CdpSession implements InspectorSession {
   readonly protocol = 'cdp';
-  private closed = false;
   private asked?: Promise<SessionCapabilities>;
 
   private constructor(
-    private readonly client: Awaited<ReturnType<typeof CDP>>,
+    private readonly socket: RpcSocket,
     readonly endpoint: Endpoint,
-  ) {
-    super();
-    client.on('disconnect', () => this.markClosed());
-  }
+  ) {}
 
-  static async connect(endpoint: Endpoint, timeoutMs = 5000): Promise<CdpSession> {
-    const options =
-      'webSocketUrl' in endpoint
-        ? { target: endpoint.webSocketUrl, local: true }
-        : { host: endpoint.host, port: endpoint.port, local: true };
+  /**
+   * Connects to a WebSocket URL, or to the first target `/json/list` names at host:port. The URL a
+   * port offers must be on the host the user named, unless `consent` agrees to go elsewhere.
+   */
+  static async connect(endpoint: Endpoint, timeoutMs = 5000, consent?: OfferedHostConsent): Promise<CdpSession> {
     try {
-      const client = await withTimeout(CDP(options), timeoutMs, `timed out after ${timeoutMs} ms`);
-      return new CdpSession(client, endpoint);
+      const url = 'webSocketUrl' in endpoint ? endpoint.webSocketUrl : await offeredUrl(endpoint, timeoutMs, consent);
+      const socket = await RpcSocket.open(url, { timeoutMs, maxMessageBytes: MAX_CDP_MESSAGE_BYTES });
+      return new CdpSession(socket, endpoint);
     } catch (err) {
       throw new Error(`cannot attach to ${describeEndpoint(endpoint)}: ${connectReason(err)}`, { cause: err });
     }
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.socket.isClosed;
   }
 
   send<M extends CdpCommand>(method: M, ...params: Params<M> extends undefined ? [] : [Params<M>]): Promise<Result<M>> {
-    if (this.closed) return Promise.reject(new Error('the inspector connection is closed'));
-    return this.client.send(method, params[0] as object | undefined) as Promise<Result<M>>;
+    return this.socket.request(method, params[0] as object | undefined) as Promise<Result<M>>;
   }
 
   /**
@@ -67,28 +70,27 @@ export class CdpSession extends EventEmitter implements InspectorSession {
    * which it forwards no events.
    */
   sendUntyped(method: string, params?: object): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error('the inspector connection is closed'));
-    return this.client.send(method, params);
+    return this.socket.request(method, params);
   }
 
   /** Subscribes to a CDP event; returns the function that unsubscribes. */
   onEvent<E extends CdpEvent>(event: E, handler: (payload: EventPayload<E>) => void): () => void {
-    const listener = (payload: EventPayload<E>) => handler(payload);
-    this.client.on(event, listener);
-    return () => this.client.off(event, listener);
+    return this.socket.onEvent((message) => {
+      if (message.method === event) handler(message.params as EventPayload<E>);
+    });
   }
 
   async evaluate<T>(expression: FixedExpression, timeoutMs: number): Promise<T> {
-    const reply = await withTimeout(
-      this.send('Runtime.evaluate', { expression, returnByValue: true, includeCommandLineAPI: true, silent: true }),
-      timeoutMs,
-      'the target did not answer (paused at a breakpoint, or busy)',
-    );
+    const reply = (await this.socket.request(
+      'Runtime.evaluate',
+      { expression, returnByValue: true, includeCommandLineAPI: true, silent: true },
+      { timeoutMs, timeoutMessage: NO_ANSWER },
+    )) as Partial<Result<'Runtime.evaluate'>>;
     if (reply.exceptionDetails) {
       const text = reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text;
-      throw new RemoteEvaluationError(text.split('\n')[0]!);
+      throw new RemoteEvaluationError(String(text).split('\n')[0]!);
     }
-    return reply.result.value as T;
+    return evaluatedValue<T>(reply.result);
   }
 
   /**
@@ -100,23 +102,26 @@ export class CdpSession extends EventEmitter implements InspectorSession {
   capabilities(): Promise<SessionCapabilities> {
     this.asked ??= (async () => {
       const timeoutMs = 5000;
-      const domains = await withTimeout(this.sendUntyped('Schema.getDomains'), timeoutMs)
+      const domains = await this.call('Schema.getDomains', undefined, timeoutMs)
         .then((r) => new Set((r as { domains?: { name: string }[] }).domains?.map((d) => d.name)))
         .catch(() => undefined);
       const heapProfiler =
         domains?.has('HeapProfiler') ??
-        (await withTimeout(this.send('HeapProfiler.enable'), timeoutMs).then(
+        (await this.call('HeapProfiler.enable', undefined, timeoutMs).then(
           () => true,
           () => false,
         ));
       const snapshots =
         heapProfiler &&
-        (await withTimeout(this.sendUntyped('HeapProfiler.takeHeapSnapshot', { reportProgress: 'probe' }), timeoutMs).then(
+        (await this.call('HeapProfiler.takeHeapSnapshot', { reportProgress: 'probe' }, timeoutMs).then(
           () => true,
-          (err: { response?: { code?: number } }) => err.response?.code === INVALID_PARAMS,
+          (err: unknown) => err instanceof RpcError && err.code === INVALID_PARAMS,
         ));
-      const heapUsage = await withTimeout(this.send('Runtime.getHeapUsage'), timeoutMs).then(
-        (u) => u.usedSize > 0 || u.totalSize > 0,
+      const heapUsage = await this.call('Runtime.getHeapUsage', undefined, timeoutMs).then(
+        (u) => {
+          const usage = heapUsageOf(u);
+          return usage !== undefined && (usage.usedSize > 0 || usage.totalSize > 0);
+        },
         () => false,
       );
       return { heapUsage, gc: heapProfiler, heapSnapshot: snapshots ? 'v8' : undefined };
@@ -126,19 +131,23 @@ export class CdpSession extends EventEmitter implements InspectorSession {
 
   async heapUsage(timeoutMs: number): Promise<{ usedSize: number; totalSize: number } | undefined> {
     if (!(await this.capabilities()).heapUsage) return undefined;
-    return withTimeout(this.send('Runtime.getHeapUsage'), timeoutMs).catch(() => undefined);
+    return this.call('Runtime.getHeapUsage', undefined, timeoutMs).then(heapUsageOf, () => undefined);
   }
 
   async collectGarbage(timeoutMs: number): Promise<void> {
     if (!(await this.capabilities()).gc) throw new CapabilityError('gc', 'this target');
-    await withTimeout(this.send('HeapProfiler.collectGarbage'), timeoutMs);
+    await this.call('HeapProfiler.collectGarbage', undefined, timeoutMs);
   }
 
   /** V8 sends the snapshot as `addHeapSnapshotChunk` events before it answers the command. */
   async takeHeapSnapshot(sink: HeapSnapshotSink): Promise<void> {
     if (!(await this.capabilities()).heapSnapshot) throw new CapabilityError('heapSnapshot', 'this target');
-    const offChunk = this.onEvent('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => sink.write(chunk));
-    const offProgress = this.onEvent('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => sink.onProgress?.(done, total));
+    const offChunk = this.onEvent('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => {
+      if (typeof chunk === 'string') sink.write(chunk);
+    });
+    const offProgress = this.onEvent('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => {
+      if (Number.isFinite(done) && Number.isFinite(total)) sink.onProgress?.(done, total);
+    });
     try {
       await this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true });
     } finally {
@@ -147,23 +156,38 @@ export class CdpSession extends EventEmitter implements InspectorSession {
     }
   }
 
+  /** A command that is forgotten, not left waiting, when the target does not answer in time. */
+  private call(method: string, params: object | undefined, timeoutMs: number): Promise<unknown> {
+    return this.socket.request(method, params, { timeoutMs });
+  }
+
   onClose(listener: () => void): () => void {
-    this.once('close', listener);
-    return () => this.off('close', listener);
+    return this.socket.onClose(listener);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.client.close();
-    } finally {
-      this.markClosed();
-    }
+  close(): Promise<void> {
+    return this.socket.close();
   }
+}
 
-  private markClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.emit('close');
-  }
+/** `Runtime.getHeapUsage`'s two figures when both are numbers; a target's answer is input. */
+function heapUsageOf(reply: unknown): { usedSize: number; totalSize: number } | undefined {
+  const { usedSize, totalSize } = (reply ?? {}) as { usedSize?: unknown; totalSize?: unknown };
+  return Number.isFinite(usedSize) && Number.isFinite(totalSize)
+    ? { usedSize: usedSize as number, totalSize: totalSize as number }
+    : undefined;
+}
+
+/**
+ * The first target of `/json/list` that offers a WebSocket URL, checked against the host asked. A
+ * name is asked by its address: V8 refuses a Host header that names neither an IP nor localhost
+ * (its guard against DNS rebinding), and answers with URLs on the host it was asked by.
+ */
+async function offeredUrl(endpoint: { host: string; port: number }, timeoutMs: number, consent?: OfferedHostConsent): Promise<string> {
+  const address = isIP(endpoint.host.replace(/^\[|\]$/g, '')) ? endpoint.host : (await lookup(endpoint.host, { verbatim: false })).address;
+  const targets = await readInspectorList(address, endpoint.port, timeoutMs);
+  const url = targets[0]?.webSocketDebuggerUrl;
+  if (url === undefined) throw new Error('the inspector lists no targets');
+  await checkOfferedUrl(endpoint.host, url, consent, address);
+  return url;
 }

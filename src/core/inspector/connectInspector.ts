@@ -2,6 +2,7 @@ import { localBunInspector } from './bunInspector';
 import { CdpSession } from './cdpSession';
 import { fetchInspectorVersion, isWebKitInspector } from './inspectorHttp';
 import type { Endpoint, InspectorProtocol, InspectorSession } from './inspectorSession';
+import type { OfferedHostConsent } from './offeredHost';
 import { isLoopbackHost } from './targetSpec';
 import { WebKitSession } from './webkitSession';
 
@@ -9,6 +10,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Skip asking the port (a VS Code debug session's proxy is CDP and has no HTTP side). */
   protocol?: InspectorProtocol;
+  /** Asked before following a WebSocket URL the port offers on another host; refused without it. */
+  confirmOfferedHost?: OfferedHostConsent;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface ConnectOptions {
 export async function connectInspector(endpoint: Endpoint, options: ConnectOptions = {}): Promise<InspectorSession> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const protocol = options.protocol ?? (await detectProtocol(endpoint));
-  if (protocol === 'cdp') return CdpSession.connect(endpoint, timeoutMs);
+  if (protocol === 'cdp') return CdpSession.connect(endpoint, timeoutMs, options.confirmOfferedHost);
   if ('webSocketUrl' in endpoint) return WebKitSession.connect(endpoint.webSocketUrl, timeoutMs);
   const { host, port } = endpoint;
   const local = isLoopbackHost(host) ? await localBunInspector(host, port) : undefined;

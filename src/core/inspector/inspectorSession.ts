@@ -78,6 +78,12 @@ export interface InspectorSession {
   close(): Promise<void>;
 }
 
+/** The by-value result of an evaluation; a reply without one is the target's fault, said as such. */
+export function evaluatedValue<T>(result: unknown): T {
+  if (typeof result !== 'object' || result === null) throw new Error('the target answered Runtime.evaluate without a result');
+  return (result as { value?: unknown }).value as T;
+}
+
 /** Turns a connection failure into a reason a user can act on. */
 export function connectReason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;

@@ -38,7 +38,7 @@ export class InspectorSource implements MemorySource {
   static async open(endpoint: Endpoint, options: InspectorSourceOptions, requestTimeoutMs = 5000): Promise<InspectorSource> {
     const session = options.viaJsDebug
       ? await CdpSession.connect(endpoint, requestTimeoutMs)
-      : await connectInspector(endpoint, { timeoutMs: requestTimeoutMs });
+      : await connectInspector(endpoint, { timeoutMs: requestTimeoutMs, confirmOfferedHost: options.confirmOfferedHost });
     try {
       // Heap snapshot chunks are events; js-debug's proxy forwards none without this.
       if (options.viaJsDebug && session instanceof CdpSession)

@@ -1,4 +1,5 @@
 import type { MemorySample, TargetFacts } from './memorySample';
+import type { OfferedHostConsent } from './offeredHost';
 
 /** A connected target that can be read. `onClose` fires once when it goes away. */
 export interface MemorySource {
@@ -11,4 +12,9 @@ export interface MemorySource {
 export interface SourceOptions {
   /** Add the RSS of the process's descendants (a PaaS budget counts every process). */
   includeChildren: boolean;
+  /**
+   * Asked before following a WebSocket URL an inspector offers on another host than the one named
+   * (`/json/list` can point anywhere); without it such a URL is refused.
+   */
+  confirmOfferedHost?: OfferedHostConsent;
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { fetchInspectorList } from './inspectorHttp';
 import type { MemorySample, TargetFacts } from './memorySample';
 import type { MemorySource } from './memorySource';
+import { checkOfferedUrl } from './offeredHost';
 import { openSource, type OpenOptions } from './openSource';
 import { listProcesses, processExists } from './procfs';
 import { formatTargetSpec, type TargetSpec } from './targetSpec';
@@ -152,9 +153,12 @@ export class MonitoredTarget extends EventEmitter<MonitoredTargetEvents> {
       if (same) return same;
       // Node gives every run a new WebSocket path: after a restart, ask the port what it serves now.
       const url = new URL(spec.url);
-      const list = await fetchInspectorList(url.hostname, Number(url.port || 80));
+      const list = await fetchInspectorList(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80));
       const ws = list?.[0]?.webSocketDebuggerUrl;
-      if (ws) return openSource({ kind: 'websocket', url: ws }, this.options);
+      if (ws) {
+        await checkOfferedUrl(url.hostname, ws, this.options.confirmOfferedHost);
+        return openSource({ kind: 'websocket', url: ws }, this.options);
+      }
     } else if (spec.kind !== 'pid') {
       try {
         return await openSource(spec, this.options);

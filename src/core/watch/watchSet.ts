@@ -4,6 +4,7 @@ import { MemoryLog } from '../budget/memoryLog';
 import { resolveBudget, type BudgetSettings, type ResolvedBudget } from '../budget/presets';
 import { classify, type BudgetLevel } from '../budget/thresholds';
 import { MonitoredTarget } from '../inspector/monitoredTarget';
+import type { OfferedHostConsent } from '../inspector/offeredHost';
 import { formatTargetSpec, type TargetSpec } from '../inspector/targetSpec';
 import { MemoryWatch, type WatchUpdate } from './memoryWatch';
 import { SeriesRing } from './seriesRing';
@@ -71,10 +72,18 @@ export class WatchSet extends EventEmitter<WatchSetEvents> {
     return this.all.find((e) => e.label === label);
   }
 
-  async attach(spec: TargetSpec): Promise<WatchEntry> {
+  /**
+   * `confirmOfferedHost` is asked, now and at reconnects, before following a WebSocket URL the
+   * target's port offers on another host; without it such a URL is refused.
+   */
+  async attach(spec: TargetSpec, options: { confirmOfferedHost?: OfferedHostConsent } = {}): Promise<WatchEntry> {
     const existing = this.findBySpec(spec);
     if (existing) return existing;
-    const target = new MonitoredTarget(spec, { intervalMs: this.options.intervalMs, includeChildren: this.options.includeChildren });
+    const target = new MonitoredTarget(spec, {
+      intervalMs: this.options.intervalMs,
+      includeChildren: this.options.includeChildren,
+      confirmOfferedHost: options.confirmOfferedHost,
+    });
     const facts = await target.start();
     const log = this.options.logDirectory
       ? new MemoryLog(
