@@ -114,6 +114,21 @@ export async function confirmRemote(spec: TargetSpec): Promise<boolean> {
   return answer === proceed;
 }
 
+/**
+ * The port the user named answered with a WebSocket URL on another host (`/json/list` can name any).
+ * Following it runs code there, so it is the user's decision, asked like a remote host typed by hand.
+ */
+export async function confirmOfferedHost(named: string, offeredUrl: string): Promise<boolean> {
+  const follow = 'Follow Anyway';
+  const answer = await vscode.window.showWarningMessage(
+    `The inspector at ${named} sent us to ${new URL(offeredUrl).host}, another host. Following it lets that machine's ` +
+      'process be inspected and run code sent from here; an inspector on this machine never does this.',
+    { modal: true, detail: offeredUrl },
+    follow,
+  );
+  return answer === follow;
+}
+
 /** Bun prints its inspector's URL once, with a random path nothing else tells: ask for it, port filled in. */
 async function promptForBunUrl(bun: { host: string; port: number; pid: number; name: string }): Promise<AttachChoice | undefined> {
   const prefix = `ws://${bun.host}:${bun.port}/`;
