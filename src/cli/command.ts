@@ -9,10 +9,23 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-/** Output streams, injectable so commands never reach for `process` directly. */
+/** Where a command prints: text only, with control characters escaped on the way (see output.ts). */
+export interface CliWriter {
+  write(text: string): boolean;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/**
+ * Output streams, injectable so commands never reach for `process` directly.
+ *
+ * Exit codes, the same for every command: 0 done; 1 only for a verdict the user asked for (over
+ * budget in `check`, findings at `--fail-on` in `scan`); 2 for every failure to reach, read or parse
+ * (bad arguments included); 130 when Ctrl+C or SIGTERM stopped a command before it had a result.
+ */
 export interface CliIo {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  readonly stderr: NodeJS.WritableStream;
+  readonly stdout: CliWriter;
+  readonly stderr: CliWriter;
   /** Resolves when the user interrupts (Ctrl+C); long-running commands stop cleanly then. */
   readonly interrupted: Promise<void>;
 }

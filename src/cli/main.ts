@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { commands } from './commands/index';
-import { UsageError, type CliIo } from './command';
+import { UsageError, type CliCommand, type CliIo } from './command';
+import { describeFailure } from './failure';
+import { CliOutput } from './output';
+
+declare const VERSION: string;
+
+/** See `CliIo` for what each code means; no other code leaves this process. */
+const EXIT_FAILURE = 2;
+const EXIT_INTERRUPTED = 130;
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -12,55 +20,81 @@ function help(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'A <target> is host:port, a ws:// URL, or pid:<N>. `memory-budget <command> --help` for details.',
+    '',
+    'Exit codes: 0 done; 1 over budget (check) or findings at --fail-on (scan); 2 the target, file or',
+    'arguments could not be reached, read or parsed; 130 stopped by Ctrl+C before a result.',
   ].join('\n');
+}
+
+let interrupt: () => void = () => {};
+const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+const stdout = new CliOutput(process.stdout, () => interrupt()); // `| head`: the reader has what it wanted
+const stderr = new CliOutput(process.stderr);
+let running: CliCommand | undefined;
+
+let signalled = 0;
+const onSignal = () => {
+  // A second Ctrl+C ends at once, whatever the command is still cleaning up.
+  if (++signalled > 1) process.exit(EXIT_INTERRUPTED);
+  interrupt();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+// Whatever escapes a command (an error in an event handler, a rejection nobody awaited) is a failure
+// of this run, exit 2 with one line, never Node's exit 1 with a stack trace: 1 means "over budget".
+process.on('uncaughtException', (err) => fail(err));
+process.on('unhandledRejection', (reason) => fail(reason));
+
+function fail(err: unknown): void {
+  const where = running ? `memory-budget ${running.name}` : 'memory-budget';
+  stderr.write(`${where}: ${describeFailure(err)}\n`);
+  if (process.env.MEMORY_BUDGET_DEBUG && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+  void finish(EXIT_FAILURE);
+}
+
+let finishing = false;
+/** Exits once everything written has reached the OS: a pipe gets all of the output. */
+async function finish(code: number): Promise<void> {
+  if (finishing) return;
+  finishing = true;
+  process.exitCode = code;
+  await Promise.all([stdout.drained(), stderr.drained()]);
+  // Open sockets or timers of a finished command must not keep the process alive.
+  process.exit(code);
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help() + '\n');
-    return name ? 0 : 2;
+    (name ? stdout : stderr).write(help() + '\n');
+    return name ? 0 : EXIT_FAILURE;
   }
   if (name === '--version') {
-    process.stdout.write(`${VERSION}\n`);
+    stdout.write(`${VERSION}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`memory-budget: unknown command "${name}"\n\n${help()}\n`);
-    return 2;
+    stderr.write(`memory-budget: unknown command "${name}"\n\n${help()}\n`);
+    return EXIT_FAILURE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(command.usage + '\n');
+    stdout.write(command.usage + '\n');
     return 0;
   }
-  const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, interrupted };
+  running = command;
+  const io: CliIo = { stdout, stderr, interrupted };
   try {
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`memory-budget ${name}: ${err.message}\n\n${command.usage}\n`);
-      return 2;
+      stderr.write(`memory-budget ${name}: ${err.message}\n\n${command.usage}\n`);
+      return EXIT_FAILURE;
     }
-    process.stderr.write(`memory-budget ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
+    stderr.write(`memory-budget ${name}: ${describeFailure(err)}\n`);
+    return EXIT_FAILURE;
   }
 }
 
-declare const VERSION: string;
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    // Open CDP sockets or timers must not keep a finished command alive.
-    setImmediate(() => process.exit(code));
-  },
-  (err: unknown) => {
-    process.stderr.write(`memory-budget: ${String(err)}\n`);
-    process.exit(2);
-  },
-);
+main(process.argv.slice(2)).then(finish, fail);

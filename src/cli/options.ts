@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PRESET_IDS, type BudgetSettings, DEFAULT_BUDGET_SETTINGS } from '../core/budget/presets';
+import type { OfferedHostConsent } from '../core/inspector/offeredHost';
 import { parseTargetSpec, TargetSpecError, type TargetSpec } from '../core/inspector/targetSpec';
 import { UsageError } from './command';
 
@@ -22,11 +23,25 @@ export function targetArg(positionals: string[], command: string): TargetSpec {
   }
 }
 
-export function numberOption(value: string | undefined, name: string, min: number): number | undefined {
+export function numberOption(value: string | undefined, name: string, min: number, max = Infinity): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number ≥ ${min}, not "${value}"`);
+  if (n > max) throw new UsageError(`--${name} must be at most ${max}, not "${value}"`);
   return n;
+}
+
+/** Options of every command that attaches to a target. */
+export const attachOptions = {
+  'allow-remote': { type: 'boolean' },
+} as const;
+
+export const attachUsage = `  --allow-remote   follow a WebSocket URL the inspector offers on another host than the one named
+                   (by default such a URL is refused: it would run code on a machine nobody chose)`;
+
+/** What the attach options allow, as the core's options take it. */
+export function attachSettings(values: { 'allow-remote'?: boolean }): { confirmOfferedHost?: OfferedHostConsent } {
+  return values['allow-remote'] ? { confirmOfferedHost: () => Promise.resolve(true) } : {};
 }
 
 export const budgetOptions = {

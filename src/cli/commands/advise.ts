@@ -5,7 +5,7 @@ import type { MemorySample } from '../../core/inspector/memorySample';
 import { openSource } from '../../core/inspector/openSource';
 import { formatTargetSpec } from '../../core/inspector/targetSpec';
 import type { CliCommand } from '../command';
-import { budgetOptions, budgetSettings, numberOption, parse, targetArg } from '../options';
+import { attachOptions, attachSettings, attachUsage, budgetOptions, budgetSettings, numberOption, parse, targetArg } from '../options';
 
 export const adviseCommand: CliCommand = {
   name: 'advise',
@@ -19,13 +19,19 @@ Bun ignores that flag; advise says what works there instead.
 
   --budget MB      the budget (overrides --preset); default: the preset (auto: container limit, else 512 MB)
   --samples N      samples to measure from, 300 ms apart (default 3); the largest non-heap share counts
-  --json           {"target","runtime","budgetBytes","advice":{"kind",…}}`,
+  --json           {"target","runtime","budgetBytes","advice":{"kind",…}}
+${attachUsage}`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { ...budgetOptions, samples: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, {
+      ...budgetOptions,
+      ...attachOptions,
+      samples: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     const spec = targetArg(positionals, 'advise');
     const settings = budgetSettings(values);
     const count = Math.round(numberOption(values.samples, 'samples', 1) ?? 3);
-    const source = await openSource(spec, { includeChildren: true });
+    const source = await openSource(spec, { includeChildren: true, ...attachSettings(values) });
     try {
       const samples: MemorySample[] = [];
       for (let i = 0; i < count; i++) {

@@ -5,29 +5,31 @@ import { heapCapLineFor } from '../../core/heapCap/display';
 import { openSource } from '../../core/inspector/openSource';
 import { formatTargetSpec } from '../../core/inspector/targetSpec';
 import type { CliCommand } from '../command';
-import { budgetOptions, budgetSettings, parse, targetArg } from '../options';
+import { attachOptions, attachSettings, attachUsage, budgetOptions, budgetSettings, parse, targetArg } from '../options';
 import { sampleRecord } from '../sampleRecord';
 
 export const checkCommand: CliCommand = {
   name: 'check',
   summary: 'one sample against the budget: exit 0 under, 1 over, 2 unreachable (the CI gate)',
-  usage: `Usage: memory-budget check <target> --budget MB [--preset NAME] [--json] [--no-children]
+  usage: `Usage: memory-budget check <target> --budget MB [--preset NAME] [--json] [--no-children] [--allow-remote]
 
 Takes one sample and prints a one-line verdict, and under it the heap cap to set when the heap
 limit leaves too little of the budget for what lives outside the heap (see \`advise\`).
 Exit code: 0 under budget, 1 over budget, 2 when the target cannot be reached or read (the reason
-goes to stderr).`,
+goes to stderr).
+
+${attachUsage}`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { ...budgetOptions, json: { type: 'boolean' }, 'no-children': { type: 'boolean' } });
+    const { values, positionals } = parse(argv, {
+      ...budgetOptions,
+      ...attachOptions,
+      json: { type: 'boolean' },
+      'no-children': { type: 'boolean' },
+    });
     const spec = targetArg(positionals, 'check');
     const settings = budgetSettings(values);
-    let source;
-    try {
-      source = await openSource(spec, { includeChildren: !values['no-children'] });
-    } catch (err) {
-      io.stderr.write(`memory-budget check: ${(err as Error).message}\n`);
-      return 2;
-    }
+    // A target that cannot be reached or read is a failure (exit 2 from main), never a verdict.
+    const source = await openSource(spec, { includeChildren: !values['no-children'], ...attachSettings(values) });
     if (source.facts.rssOnlyReason) io.stderr.write(`RSS only: ${source.facts.rssOnlyReason}\n`);
     try {
       const sample = await source.read();
@@ -47,8 +49,7 @@ goes to stderr).`,
       }
       return over ? 1 : 0;
     } catch (err) {
-      io.stderr.write(`memory-budget check: cannot read ${formatTargetSpec(spec)}: ${(err as Error).message}\n`);
-      return 2;
+      throw new Error(`cannot read ${formatTargetSpec(spec)}: ${(err as Error).message}`, { cause: err });
     } finally {
       await source.close().catch(() => undefined);
     }

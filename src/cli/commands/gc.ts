@@ -2,7 +2,7 @@ import { formatMB1 } from '../../core/budget/display';
 import { InspectorSource } from '../../core/inspector/inspectorSource';
 import { openSource } from '../../core/inspector/openSource';
 import type { CliCommand } from '../command';
-import { parse, targetArg } from '../options';
+import { attachOptions, attachSettings, attachUsage, parse, targetArg } from '../options';
 
 export const gcCommand: CliCommand = {
   name: 'gc',
@@ -11,11 +11,13 @@ export const gcCommand: CliCommand = {
 
 Forces a full collection in the target (HeapProfiler.collectGarbage over CDP for Node and Deno,
 Heap.gc over WebKit's protocol for Bun). What a forced GC frees was garbage; what it does not
-free is live, and a heap snapshot shows who holds it.`,
+free is live, and a heap snapshot shows who holds it.
+
+${attachUsage}`,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, { ...attachOptions, json: { type: 'boolean' } });
     const spec = targetArg(positionals, 'gc');
-    const source = await openSource(spec, { includeChildren: false });
+    const source = await openSource(spec, { includeChildren: false, ...attachSettings(values) });
     try {
       if (!(source instanceof InspectorSource)) {
         throw new Error(

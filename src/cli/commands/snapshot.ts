@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { captureHeapSnapshot, uniqueSnapshotPath } from '../../core/heap/capture';
 import { connectInspector } from '../../core/inspector/connectInspector';
 import { endpointOf } from '../../core/inspector/openSource';
+import { longDelay } from '../../core/time/longDelay';
 import { UsageError, type CliCommand } from '../command';
-import { parse, targetArg } from '../options';
+import { attachOptions, attachSettings, attachUsage, parse, targetArg } from '../options';
 
 export const snapshotCommand: CliCommand = {
   name: 'snapshot',
@@ -23,9 +24,14 @@ export const snapshotCommand: CliCommand = {
     '',
     '  -o, --output FILE     where to write a snapshot (repeatable)',
     '  --interval SECONDS    wait between snapshots of a series (default 10)',
+    attachUsage,
   ].join('\n'),
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o', multiple: true }, interval: { type: 'string' } });
+    const { values, positionals } = parse(argv, {
+      ...attachOptions,
+      output: { type: 'string', short: 'o', multiple: true },
+      interval: { type: 'string' },
+    });
     const spec = targetArg(positionals, 'snapshot');
     // Snapshots need an inspector: a pid gets one through `watch pid:N` first, not silently here.
     if (spec.kind === 'pid') throw new UsageError('snapshot needs an inspector address (host:port or ws:// URL), not a pid');
@@ -34,7 +40,7 @@ export const snapshotCommand: CliCommand = {
     if (!Number.isFinite(intervalMs) || intervalMs < 0)
       throw new UsageError(`--interval needs a number of seconds, got "${values.interval}"`);
     const files = (values.output ?? [uniqueSnapshotPath('.memory-budget/snapshots', positionals[0]!)]).map((f) => resolve(f));
-    const session = await connectInspector(endpoint);
+    const session = await connectInspector(endpoint, attachSettings(values));
     if (!(await session.capabilities()).heapSnapshot) {
       await session.close().catch(() => {});
       io.stderr.write(`memory-budget snapshot: ${positionals[0]} offers no heap snapshots over its inspector\n`);
@@ -46,7 +52,7 @@ export const snapshotCommand: CliCommand = {
       for (const [i, file] of files.entries()) {
         if (i > 0) {
           io.stderr.write(`next snapshot in ${intervalMs / 1000} s\n`);
-          await Promise.race([new Promise((r) => setTimeout(r, intervalMs)), io.interrupted]);
+          await Promise.race([longDelay(intervalMs), io.interrupted]);
         }
         let lastPercent = -1;
         const result = await captureHeapSnapshot({

@@ -5,8 +5,9 @@ import { resolveBudget } from '../../core/budget/presets';
 import { MonitoredTarget } from '../../core/inspector/monitoredTarget';
 import { formatTargetSpec } from '../../core/inspector/targetSpec';
 import { MemoryWatch } from '../../core/watch/memoryWatch';
+import { longDelay, MAX_TIMER_MS } from '../../core/time/longDelay';
 import type { CliCommand } from '../command';
-import { budgetOptions, budgetSettings, numberOption, parse, targetArg } from '../options';
+import { attachOptions, attachSettings, attachUsage, budgetOptions, budgetSettings, numberOption, parse, targetArg } from '../options';
 import { readoutLine } from '../readout';
 import { sampleRecord } from '../sampleRecord';
 
@@ -23,10 +24,12 @@ export const watchCommand: CliCommand = {
   --log DIR        write memory_debug.log and memory_debug.jsonl into DIR
   --once           take one sample, print it and exit 0
   --json           one JSON object per sample per line
-  --no-children    do not add the RSS of the target's child processes`,
+  --no-children    do not add the RSS of the target's child processes
+${attachUsage}`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       ...budgetOptions,
+      ...attachOptions,
       interval: { type: 'string' },
       duration: { type: 'string' },
       log: { type: 'string' },
@@ -36,11 +39,11 @@ export const watchCommand: CliCommand = {
     });
     const spec = targetArg(positionals, 'watch');
     const settings = budgetSettings(values);
-    const intervalMs = numberOption(values.interval, 'interval', 50) ?? 1000;
+    const intervalMs = numberOption(values.interval, 'interval', 50, MAX_TIMER_MS) ?? 1000;
     const durationS = numberOption(values.duration, 'duration', 0);
     const label = formatTargetSpec(spec);
 
-    const target = new MonitoredTarget(spec, { intervalMs, includeChildren: !values['no-children'] });
+    const target = new MonitoredTarget(spec, { intervalMs, includeChildren: !values['no-children'], ...attachSettings(values) });
     let log: MemoryLog | undefined;
     const facts = await target.start();
     if (facts.rssOnlyReason) io.stderr.write(`RSS only: ${facts.rssOnlyReason}\n`);
@@ -65,7 +68,7 @@ export const watchCommand: CliCommand = {
       });
       watch.on('sampleError', (err) => io.stderr.write(`${tty ? '\r\x1b[K' : ''}sample failed: ${err.message}\n`));
       void io.interrupted.then(() => resolve(0));
-      if (durationS !== undefined && durationS > 0) setTimeout(() => resolve(0), durationS * 1000).unref();
+      if (durationS !== undefined && durationS > 0) void longDelay(durationS * 1000).then(() => resolve(0));
     });
     const code = await done;
     if (tty) io.stdout.write('\n');
