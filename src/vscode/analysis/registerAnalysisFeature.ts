@@ -6,6 +6,7 @@ import { AnalysisDiagnostics } from './diagnostics';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { ImportCostLensProvider, SHOW_IMPORT_COST_COMMAND } from './importCostLensProvider';
 import { SCAN_WORKSPACE_COMMAND, scanWorkspace } from './scanWorkspaceCommand';
+import { SHOW_STARTUP_LEDGER_COMMAND, STARTUP_LEDGER_VIEW, StartupLedgerView } from './startupLedgerView';
 
 const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'python' },
@@ -15,19 +16,21 @@ const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'typescriptreact' },
 ];
 const DEBOUNCE_MS = 400;
-const ANALYSIS_SETTINGS = ['heavyImportHeapMB', 'heavyImportMs', 'measureImports', 'nodePath', 'pythonPath', 'rules'];
+const ANALYSIS_SETTINGS = ['heavyImportHeapMB', 'heavyImportMs', 'measureImports', 'nodePath', 'pythonPath', 'rules', 'budgetMB', 'preset'];
 
 /**
  * Static analysis in the editor: code lenses over heavy startup imports, diagnostics and quick
- * fixes for them and for unbounded queries, and the workspace scan command. Call once from
- * `activate`; everything it creates is disposed with the extension.
+ * fixes for lazy-load candidates and unbounded queries, the startup ledger view, and the
+ * workspace scan command. Call once from `activate`; everything it creates is disposed with
+ * the extension.
  */
 export function registerAnalysisFeature(context: vscode.ExtensionContext): void {
-  const analyzer = new DocumentAnalyzer(context.globalStorageUri, context.extensionPath);
+  const worker = new AnalysisWorkerClient(join(context.extensionPath, 'dist', 'workers', 'analysisWorker.js'));
+  const analyzer = new DocumentAnalyzer(context.globalStorageUri, context.extensionPath, worker);
   const diagnostics = new AnalysisDiagnostics();
   const lenses = new ImportCostLensProvider(analyzer);
+  const ledger = new StartupLedgerView(analyzer, worker);
   const timers = new Map<string, NodeJS.Timeout>();
-  const worker = new AnalysisWorkerClient(join(context.extensionPath, 'dist', 'workers', 'analysisWorker.js'));
 
   const analyse = (document: vscode.TextDocument): void => {
     if (vscode.languages.match(SELECTOR, document) === 0) return;
@@ -47,27 +50,28 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
       }, DEBOUNCE_MS),
     );
   };
-  const reanalyseAll = (): void => {
-    analyzer.reset();
-    vscode.workspace.textDocuments.forEach(analyse);
-  };
+  const reanalyseAll = (): void => vscode.workspace.textDocuments.forEach(analyse);
 
   context.subscriptions.push(
     analyzer,
     diagnostics,
     lenses,
+    ledger,
     analyzer.onDidAnalyse((r) => diagnostics.show(r)),
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AnalysisCodeActions(analyzer), {
       providedCodeActionKinds: AnalysisCodeActions.kinds,
     }),
+    vscode.window.registerTreeDataProvider(STARTUP_LEDGER_VIEW, ledger),
     vscode.commands.registerCommand(SHOW_IMPORT_COST_COMMAND, (uri: vscode.Uri, line: number) => lenses.showDetails(uri, line)),
     vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanWorkspace(analyzer, diagnostics, worker)),
+    vscode.commands.registerCommand(SHOW_STARTUP_LEDGER_COMMAND, async () => {
+      await vscode.commands.executeCommand(`${STARTUP_LEDGER_VIEW}.focus`);
+      await ledger.refresh();
+    }),
     vscode.workspace.onDidOpenTextDocument(analyse),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0) return;
-      analyzer.recordChanges(e);
-      analyseSoon(e.document);
+      if (e.contentChanges.length > 0) analyseSoon(e.document);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       analyzer.forget(d.uri);
@@ -75,7 +79,7 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(reanalyseAll),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      // Budget and monitor settings change nothing here; only the analysis's own do.
+      // Monitor settings change nothing here; only the analysis's own (and the budget the ledger uses) do.
       if (ANALYSIS_SETTINGS.some((key) => e.affectsConfiguration(`memoryBudget.${key}`))) reanalyseAll();
     }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },

@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import type { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
-import type { RuleId } from '../../core/analysis/model';
 import type { AnalysisDiagnostics } from './diagnostics';
 import type { DocumentAnalyzer } from './documentAnalyzer';
 import { toDiagnostic } from './convert';
-import { RULE_SETTINGS, readSettings } from './settings';
 
 export const SCAN_WORKSPACE_COMMAND = 'memoryBudget.scanWorkspace';
 
@@ -27,25 +25,12 @@ export async function scanWorkspace(
       let files = 0;
       for (const folder of folders) {
         if (token.isCancellationRequested) break;
-        const settings = readSettings(folder.uri.fsPath);
-        const excludes = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {};
         let reported = 0;
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         const scan = await worker
           .scan(
-            {
-              root: folder.uri.fsPath,
-              excludeGlobs: Object.entries(excludes)
-                .filter(([, on]) => on)
-                .map(([glob]) => glob),
-              thresholds: settings.thresholds,
-              disabledRules: (Object.keys(RULE_SETTINGS) as RuleId[]).filter((r) => !settings.isRuleEnabled(r)),
-              measure: settings.measureImports && vscode.workspace.isTrusted,
-              nodePath: settings.nodePath,
-              pythonPath: settings.pythonPath,
-              cacheFile: analyzer.costCacheFile,
-            },
+            analyzer.paramsFor(folder.uri.fsPath),
             {
               signal: abort.signal,
               onProgress: (done, total) => {
@@ -61,10 +46,12 @@ export async function scanWorkspace(
         files += scan.files;
         const byFile = new Map<string, vscode.Diagnostic[]>();
         for (const { file, finding } of scan.findings) {
+          const diagnostic = toDiagnostic(finding, vscode.Uri.file(file));
+          if (!diagnostic) continue;
           if (finding.kind === 'heavy-import') imports++;
           else queries++;
           const list = byFile.get(file) ?? [];
-          list.push(toDiagnostic(finding));
+          list.push(diagnostic);
           byFile.set(file, list);
         }
         for (const [file, list] of byFile) {
@@ -76,7 +63,7 @@ export async function scanWorkspace(
       return { imports, queries, files, cancelled: token.isCancellationRequested };
     },
   );
-  const summary = `${totals.files} files: ${totals.imports} heavy startup import(s), ${totals.queries} unbounded query(ies)${totals.cancelled ? ' (cancelled)' : ''}.`;
+  const summary = `${totals.files} files: ${totals.imports} lazy-load candidate import(s), ${totals.queries} unbounded query(ies)${totals.cancelled ? ' (cancelled)' : ''}.`;
   const choice = await vscode.window.showInformationMessage(`Memory Budget: ${summary}`, 'Show Problems');
   if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_THRESHOLDS, type HeavyImportThresholds, type RuleId } from '../../core/analysis/model';
+import { BUDGET_PRESETS } from '../../core/budget/presets';
 
 /** The `memoryBudget.*` settings this feature reads (declared in package.json). */
 
@@ -21,7 +22,16 @@ export interface AnalysisSettings {
   readonly measureImports: boolean;
   readonly nodePath: string;
   readonly pythonPath: string;
+  /** What the startup ledger is set against: `memoryBudget.budgetMB`, else the preset's size, else 512. */
+  readonly budgetMB: number;
   isRuleEnabled(rule: RuleId): boolean;
+}
+
+function budgetOf(config: vscode.WorkspaceConfiguration): number {
+  const own = config.get<number>('budgetMB', 0);
+  if (own > 0) return own;
+  const preset = BUDGET_PRESETS.find((p) => p.id === config.get<string>('preset'));
+  return preset ? preset.bytes / (1024 * 1024) : 512;
 }
 
 function pythonFor(config: vscode.WorkspaceConfiguration, folder: string | undefined): string {
@@ -47,6 +57,7 @@ export function readSettings(folder: string | undefined): AnalysisSettings {
     measureImports: config.get<boolean>('measureImports', true),
     nodePath: config.get<string>('nodePath') || 'node',
     pythonPath: pythonFor(config, folder),
+    budgetMB: budgetOf(config),
     isRuleEnabled: (rule) => rules.get(rule) !== false,
   };
 }

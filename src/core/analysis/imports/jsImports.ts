@@ -1,4 +1,4 @@
-import type { Fix, StartupImport, TextEdit } from '../model';
+import type { Fix, LocalImport, StartupImport, TextEdit } from '../model';
 import type { SyntaxNode } from '../parsers';
 import {
   JS_FUNCTION_TYPES,
@@ -171,27 +171,47 @@ function usesOf(root: SyntaxNode, source: string, name: string, exclude: SyntaxN
   return { value, type };
 }
 
+/** Specifiers of the project's own modules: relative, absolute, `#subpath`, and the usual `@/` and `~/` aliases. */
+export function looksLocal(specifier: string): boolean {
+  return /^(\.|\/|~\/|#|@\/)/.test(specifier);
+}
+
+export interface JsImports {
+  readonly startupImports: StartupImport[];
+  readonly localImports: LocalImport[];
+}
+
 export function collectJsStartupImports(root: SyntaxNode, ctx: JsImportContext): StartupImport[] {
-  const result: StartupImport[] = [];
+  return collectJsImports(root, ctx).startupImports;
+}
+
+export function collectJsImports(root: SyntaxNode, ctx: JsImportContext): JsImports {
+  const startupImports: StartupImport[] = [];
+  const localImports: LocalImport[] = [];
   for (const raw of collectRaw(root, ctx.source)) {
+    const stmt = statementNode(raw);
+    if (looksLocal(raw.specifier)) {
+      localImports.push({ specifier: raw.specifier, names: raw.bindings.map((b) => b.imported), line: stmt.startPosition.row });
+      continue;
+    }
     const packageName = nodePackageName(raw.specifier);
     if (!packageName) continue;
-    const stmt = statementNode(raw);
     const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, ctx.source, b.local, stmt)]));
     const valueUses = [...uses.values()].reduce((n, u) => n + u.value.length, 0);
     const isEsm = !raw.isRequire && stmt.type === 'import_statement';
+    // TypeScript drops an import none of whose bindings is used as a value: it loads nothing.
     if (ctx.elidesTypeOnlyImports && isEsm && raw.bindings.length > 0 && valueUses === 0) continue;
-    result.push({
+    startupImports.push({
       ecosystem: 'node',
       module: raw.specifier,
       packageName,
       importedNames: raw.bindings.map((b) => b.imported),
       range: rangeOf(stmt),
       sideEffectOnly: raw.bindings.length === 0,
-      ...lazyFixFor(raw, stmt, uses, ctx.source),
+      ...judgeUses(raw, stmt, uses, valueUses, ctx.source),
     });
   }
-  return result;
+  return { startupImports, localImports };
 }
 
 function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
@@ -203,24 +223,77 @@ function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-function lazyFixFor(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, source: string): { lazyFix?: Fix; notLazyReason?: string } {
+type UseJudgement = Pick<StartupImport, 'lazyFix' | 'notLazyReason' | 'loadTimeUse' | 'unused' | 'removeFix'>;
+
+/** `router = express.Router()` on line 4: the source line of a use, shortened, for messages. */
+export function useText(source: string, node: SyntaxNode): string {
+  const start = source.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const end = source.indexOf('\n', node.startIndex);
+  const line = source.slice(start, end === -1 ? undefined : end).trim();
+  return line.length > 48 ? `${line.slice(0, 47)}…` : line;
+}
+
+function atLoad(stmt: SyntaxNode, what: string): UseJudgement {
+  return { unused: false, loadTimeUse: { line: stmt.startPosition.row, what }, notLazyReason: what };
+}
+
+/**
+ * Whether the package is needed when the module loads, can wait for the functions that use
+ * it (with the edit that makes it wait), or is not used at all (with the edit that removes it).
+ */
+function judgeUses(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, valueUses: number, source: string): UseJudgement {
   const pkg = nodePackageName(raw.specifier) ?? '';
-  if (stmt.type === 'export_statement') return { notLazyReason: 're-exported: whoever imports this module loads it' };
-  if (raw.bindings.length === 0) return { notLazyReason: 'imported for its side effects' };
+  if (stmt.type === 'export_statement') return atLoad(stmt, 're-exported: whoever imports this module loads it');
+  if (raw.bindings.length === 0) return atLoad(stmt, 'imported for its side effects');
   if (SIDE_EFFECT_PACKAGES.test(pkg) || SIDE_EFFECT_PACKAGES.test(raw.specifier))
-    return { notLazyReason: `${pkg} sets the process up when it loads` };
-  if (stmt.parent?.type !== 'program') return { notLazyReason: 'the import is inside a top-level block' };
-  if (raw.isRequire && ((stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') || stmt.namedChildren.length !== 1)) {
-    return { notLazyReason: 'the require is part of a larger statement' };
+    return atLoad(stmt, `${pkg} sets the process up when it loads`);
+  const singleStatement =
+    stmt.parent?.type === 'program' &&
+    (!raw.isRequire || ((stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') && stmt.namedChildren.length === 1));
+  if (valueUses === 0) {
+    const typeUses = [...uses.values()].reduce((n, u) => n + u.type, 0);
+    if (typeUses > 0) return { unused: false, notLazyReason: 'used only as a type' };
+    if (!singleStatement) return { unused: true, notLazyReason: 'unused, inside a larger statement' };
+    const del = wholeLines(source, stmt);
+    return {
+      unused: true,
+      notLazyReason: 'nothing uses it',
+      removeFix: {
+        title: `Remove the unused import of ${raw.specifierNode.text}`,
+        edits: [{ startOffset: del.start, endOffset: del.end, newText: '' }],
+      },
+    };
   }
+  for (const b of raw.bindings) {
+    for (const use of uses.get(b.local)?.value ?? []) {
+      if (!deferringFunction(use)) {
+        return {
+          unused: false,
+          loadTimeUse: { line: use.startPosition.row, what: useText(source, use) },
+          notLazyReason: `\`${b.local}\` is used when the module loads (line ${use.startPosition.row + 1})`,
+        };
+      }
+    }
+  }
+  return { unused: false, ...lazyFixFor(raw, stmt, uses, source, singleStatement) };
+}
+
+function lazyFixFor(
+  raw: RawImport,
+  stmt: SyntaxNode,
+  uses: Map<string, Uses>,
+  source: string,
+  singleStatement: boolean,
+): { lazyFix?: Fix; notLazyReason?: string } {
+  if (stmt.parent?.type !== 'program') return { notLazyReason: 'the import is inside a top-level block' };
+  if (!singleStatement) return { notLazyReason: 'the require is part of a larger statement' };
   const perFunction = new Map<number, { fn: SyntaxNode; names: Set<string> }>();
   for (const b of raw.bindings) {
     const u = uses.get(b.local);
     if (!u) continue;
     if (u.type > 0 && !raw.isRequire) return { notLazyReason: `\`${b.local}\` is also used as a type` };
     for (const use of u.value) {
-      const fn = deferringFunction(use);
-      if (!fn) return { notLazyReason: `\`${b.local}\` is used when the module loads (line ${use.startPosition.row + 1})` };
+      const fn = deferringFunction(use)!;
       if (!raw.isRequire && !fn.children.some((c) => c.type === 'async')) {
         return { notLazyReason: `\`${b.local}\` is used in a function that is not async (line ${use.startPosition.row + 1})` };
       }

@@ -1,4 +1,4 @@
-import type { Fix, Orm, QueryFinding, QueryRuleId } from '../model';
+import type { Fix, Orm, QueryFinding, QueryRuleId, RelatedLocation } from '../model';
 import type { SyntaxNode } from '../parsers';
 import { rangeOf, statementStartOf } from '../syntax';
 
@@ -9,8 +9,15 @@ export function insertAt(offset: number, text: string): Fix['edits'][number] {
   return { startOffset: offset, endOffset: offset, newText: text };
 }
 
-export function queryFinding(rule: QueryRuleId, orm: Orm, node: SyntaxNode, message: string, fixes: Fix[]): QueryFinding {
-  return { kind: 'unbounded-query', rule, orm, message, range: rangeOf(node), statementStart: statementStartOf(node), fixes };
+export function queryFinding(
+  rule: QueryRuleId,
+  orm: Orm,
+  node: SyntaxNode,
+  message: string,
+  fixes: Fix[],
+  related: RelatedLocation[] = [],
+): QueryFinding {
+  return { kind: 'unbounded-query', rule, orm, message, range: rangeOf(node), statementStart: statementStartOf(node), fixes, related };
 }
 
 /** Shortens an expression for a message: `ProfanityWord.objects.filter(…)`. */

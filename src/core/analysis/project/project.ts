@@ -1,0 +1,154 @@
+import { relative, sep } from 'node:path';
+import { looksLocal } from '../imports/jsImports';
+import type { FileAnalysis, ModelExport, PendingQuery, QueryFinding, StartupImport } from '../model';
+import { type ProcessEntry, findProcesses } from './entryPoints';
+import { ModuleResolver, pythonRoots } from './resolve';
+
+/**
+ * The project seen as processes: for each entry point, the files it loads when it starts, in
+ * the order it loads them (depth first, in statement order, as Node and Python do), following
+ * the project's own imports and what Django loads by name. Migrations, management commands,
+ * scripts and tests are reached by no entry point: they are not startup.
+ */
+
+export interface ProcessModel {
+  readonly entry: ProcessEntry;
+  /** Files in load order. */
+  readonly order: readonly string[];
+  /** Third-party imports in load order. */
+  readonly sites: ReadonlyArray<{ file: string; imp: StartupImport }>;
+}
+
+/** Paths that never run when a server starts, used where no entry point is known. */
+const NOT_STARTUP =
+  /(^|\/)(migrations|alembic\/versions|tests?|__tests__|spec|e2e|fixtures|scripts|seeds?|seeders)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$|\.(test|spec)\.[jt]sx?$|(^|\/)(seeder|seed)\.[jt]s$/;
+
+export function looksLikeNonStartup(relPath: string): boolean {
+  return NOT_STARTUP.test(relPath);
+}
+
+export class ProjectModel {
+  readonly processes: ProcessModel[];
+  readonly resolver: ModuleResolver;
+  /** REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS'] is set in a settings module. */
+  readonly drfDefaultPagination: boolean;
+  private readonly reachedBy = new Map<string, ProcessModel>();
+
+  private constructor(
+    readonly root: string,
+    private readonly facts: ReadonlyMap<string, FileAnalysis>,
+    projectFiles: readonly string[],
+  ) {
+    const files = new Set(facts.keys());
+    const entries = findProcesses(root, files, projectFiles);
+    this.resolver = new ModuleResolver(
+      files,
+      projectFiles.filter((f) => /[\\/](ts|js)config\.json$/.test(f)),
+      pythonRoots(
+        root,
+        files,
+        entries.flatMap((e) => e.files),
+      ),
+    );
+    this.drfDefaultPagination = [...facts.values()].some((f) => f.pythonSettings?.drfDefaultPagination);
+    const built = entries.map((e) => this.load(e));
+    // A process whose every file another one loads too adds nothing of its own (main and start naming the same server).
+    this.processes = built.filter(
+      (p, i) => !built.some((q, j) => j !== i && q.order.length > p.order.length && p.order.every((f) => q.order.includes(f))),
+    );
+    for (const p of this.processes) for (const f of p.order) if (!this.reachedBy.has(f)) this.reachedBy.set(f, p);
+  }
+
+  static build(root: string, facts: ReadonlyMap<string, FileAnalysis>, projectFiles: readonly string[]): ProjectModel {
+    return new ProjectModel(root, facts, projectFiles);
+  }
+
+  /** True when no entry point was found: every file is judged on its own. */
+  get perFile(): boolean {
+    return this.processes.length === 0;
+  }
+
+  rel(file: string): string {
+    return relative(this.root, file).split(sep).join('/');
+  }
+
+  /** The first process that loads `file` at startup. */
+  processOf(file: string): ProcessModel | undefined {
+    return this.reachedBy.get(file);
+  }
+
+  /** true / false for reached or not by an entry point; null when there is none. */
+  isStartup(file: string): boolean | null {
+    return this.perFile ? null : this.reachedBy.has(file);
+  }
+
+  /** A JS import of a package name that tsconfig `paths`/`baseUrl` map to a project file. */
+  private aliasTarget(file: string, imp: StartupImport): string | undefined {
+    return imp.ecosystem === 'node' ? this.resolver.resolveJs(file, imp.module) : undefined;
+  }
+
+  /** Files one file loads when it runs, with the line of the statement that loads them. */
+  private edges(file: string, f: FileAnalysis): Array<{ line: number; files: string[] } | { line: number; site: StartupImport }> {
+    const items: Array<{ line: number; files: string[] } | { line: number; site: StartupImport }> = [];
+    const python = f.language === 'python';
+    for (const l of f.localImports) {
+      const files = python ? this.resolver.resolvePython(file, l.specifier, l.names) : [this.resolver.resolveJs(file, l.specifier)];
+      items.push({ line: l.line, files: files.filter((x): x is string => x !== undefined) });
+    }
+    for (const imp of f.startupImports) {
+      const alias = this.aliasTarget(file, imp);
+      items.push(alias ? { line: imp.range.start.line, files: [alias] } : { line: imp.range.start.line, site: imp });
+    }
+    const s = f.pythonSettings;
+    if (s) {
+      const named = [...s.modulePaths, ...s.installedApps.flatMap((a) => [a, `${a}.models`, `${a}.admin`, `${a}.apps`])];
+      items.push({ line: Number.MAX_SAFE_INTEGER, files: named.flatMap((m) => this.resolver.resolveDotted(m)) });
+    }
+    return items.sort((a, b) => a.line - b.line);
+  }
+
+  private load(entry: ProcessEntry): ProcessModel {
+    const order: string[] = [];
+    const sites: Array<{ file: string; imp: StartupImport }> = [];
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const f = this.facts.get(file);
+      if (!f) return;
+      order.push(file);
+      for (const item of this.edges(file, f)) {
+        if ('site' in item) sites.push({ file, imp: item.site });
+        else for (const next of item.files) visit(next);
+      }
+    };
+    for (const f of entry.files) visit(f);
+    for (const m of entry.modules) for (const f of this.resolver.resolveDotted(m)) visit(f);
+    return { entry, order, sites };
+  }
+
+  /**
+   * The Mongoose finds whose receiver another module exports as a model: `Item.find()` with
+   * `const Item = require('../db/models').User` and `module.exports = { User: model(…) }` there.
+   */
+  resolvePending(file: string, pending: readonly PendingQuery[]): QueryFinding[] {
+    return pending.filter((p) => this.exportsModel(file, p.from, p.imported, 0)).map((p) => p.finding);
+  }
+
+  private exportsModel(fromFile: string, specifier: string, name: string, depth: number): boolean {
+    if (depth > 5 || !looksLocalOrAlias(specifier)) return false;
+    const target = this.resolver.resolveJs(fromFile, specifier);
+    const exports: readonly ModelExport[] = target ? (this.facts.get(target)?.modelExports ?? []) : [];
+    for (const e of exports) {
+      if (e.name !== name && e.name !== '*') continue;
+      if (!e.reexport) return e.name === name;
+      const imported = e.name === '*' ? name : e.reexport.imported;
+      if (this.exportsModel(target!, e.reexport.from, imported, depth + 1)) return true;
+    }
+    return false;
+  }
+}
+
+function looksLocalOrAlias(specifier: string): boolean {
+  return looksLocal(specifier) || !specifier.startsWith('node:');
+}
