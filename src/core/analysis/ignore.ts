@@ -139,7 +139,9 @@ export function listSourceTree(root: string, excludeGlobs: readonly string[] = [
         if (!languageForPath(e.name)) continue;
         tree.files.push(abs);
         if (e.name.endsWith('.py')) {
-          tree.pythonModules.add(e.name === '__init__.py' ? (dir.split(sep).pop() ?? '') : e.name.slice(0, -3));
+          // The folder too: a namespace package (no __init__.py) is importable by its name.
+          if (dir !== root) tree.pythonModules.add(dir.split(sep).pop() ?? '');
+          if (e.name !== '__init__.py') tree.pythonModules.add(e.name.slice(0, -3));
         }
       }
     }

@@ -48,7 +48,7 @@ export function pythonSettingsOf(root: SyntaxNode, source: string): PythonSettin
     installedApps.push(...stringsIn(assignedValue(root, source, 'INSTALLED_APPS')));
     // Every dotted name in a settings module is something Django may import: apps, middleware,
     // URL conf, backends, handlers. Names that are not project modules resolve to nothing.
-    for (const s of nodesWhereTextMatches(root, source, /(['"])[A-Za-z_][\w.]*\1/, STRING)) {
+    for (const s of nodesWhereTextMatches(root, source, /"[A-Za-z_][\w.]*"|'[A-Za-z_][\w.]*'/, STRING)) {
       const v = stringValue(s);
       if (v && DOTTED.test(v)) modulePaths.add(v);
     }
@@ -71,7 +71,7 @@ export function pythonSettingsOf(root: SyntaxNode, source: string): PythonSettin
     }
   }
   if (namesServerApp) {
-    for (const s of nodesWhereTextMatches(root, source, /(['"])[A-Za-z_][\w.]*:[A-Za-z_]\w*\1/, STRING)) {
+    for (const s of nodesWhereTextMatches(root, source, /"[A-Za-z_][\w.]*:[A-Za-z_]\w*"|'[A-Za-z_][\w.]*:[A-Za-z_]\w*'/, STRING)) {
       const m = SERVER_APP.exec(stringValue(s) ?? '');
       if (m) modulePaths.add(m[1]!);
     }

@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { looksLocal } from '../imports/jsImports';
 import type { FileAnalysis, ModelExport, PendingQuery, QueryFinding, StartupImport } from '../model';
 import { type ProcessEntry, findProcesses } from './entryPoints';
@@ -53,9 +53,11 @@ export class ProjectModel {
     this.drfDefaultPagination = [...facts.values()].some((f) => f.pythonSettings?.drfDefaultPagination);
     const built = entries.map((e) => this.load(e));
     // A process whose every file another one loads too adds nothing of its own (main and start naming the same server).
-    this.processes = built.filter(
-      (p, i) => !built.some((q, j) => j !== i && q.order.length > p.order.length && p.order.every((f) => q.order.includes(f))),
-    );
+    this.processes = built.filter((p, i) => {
+      if (p.order.length === 0) return false;
+      const own = new Set(p.order);
+      return !built.some((q, j) => j !== i && (q.order.length > own.size || (q.order.length === own.size && j < i)) && [...own].every((f) => q.order.includes(f)));
+    });
     for (const p of this.processes) for (const f of p.order) if (!this.reachedBy.has(f)) this.reachedBy.set(f, p);
   }
 
@@ -101,10 +103,24 @@ export class ProjectModel {
     }
     const s = f.pythonSettings;
     if (s) {
-      const named = [...s.modulePaths, ...s.installedApps.flatMap((a) => [a, `${a}.models`, `${a}.admin`, `${a}.apps`])];
-      items.push({ line: Number.MAX_SAFE_INTEGER, files: named.flatMap((m) => this.resolver.resolveDotted(m)) });
+      const named = s.modulePaths.flatMap((m) => this.resolver.resolveDotted(m));
+      items.push({ line: Number.MAX_SAFE_INTEGER, files: [...named, ...s.installedApps.flatMap((a) => this.appModules(a))] });
     }
     return items.sort((a, b) => a.line - b.line);
+  }
+
+  /**
+   * What Django imports of an installed app when it starts: the package, its AppConfig module,
+   * models and admin. `catalog.apps.CatalogConfig` names the app `catalog`.
+   */
+  private appModules(app: string): string[] {
+    const found = this.resolver.resolveDotted(app);
+    const last = found[found.length - 1];
+    if (!last) return [];
+    const dir = /[\\/](__init__|apps)\.py$/.test(last) ? dirname(last) : undefined;
+    if (!dir) return found;
+    const names = ['__init__.py', 'apps.py', 'models.py', join('models', '__init__.py'), 'admin.py'];
+    return [...found, ...names.map((n) => join(dir, n)).filter((f) => this.facts.has(f))];
   }
 
   private load(entry: ProcessEntry): ProcessModel {

@@ -225,14 +225,26 @@ export class DjangoQueryRule {
 
   /** DRF list views with no pagination, and Django ListViews with no paginate_by: every row, every request. */
   private checkListViews(): void {
-    for (const cls of this.root.descendantsOfType('class_definition')) {
-      const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b.text.split('.').pop() ?? '');
+    const classes = this.root.descendantsOfType('class_definition');
+    const byName = new Map(classes.map((c) => [c.childForFieldName('name')?.text ?? '', c]));
+    // Bases through the file's own classes too: `class TagViewSet(BaseAttrViewSet)` with `BaseAttrViewSet(ListModelMixin, …)`.
+    const basesOf = (cls: SyntaxNode, depth = 0): string[] => {
+      const direct = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b.text.split('.').pop() ?? '');
+      return depth > 4 ? direct : direct.flatMap((b) => [b, ...(byName.has(b) && byName.get(b) !== cls ? basesOf(byName.get(b)!, depth + 1) : [])]);
+    };
+    for (const cls of classes) {
+      const bases = basesOf(cls);
       const drf = bases.find((b) => DRF_LIST_VIEWS.test(b));
       const django = bases.find((b) => DJANGO_LIST_VIEWS.test(b));
       if (!drf && !django) continue;
       const body = cls.childForFieldName('body');
       if (!body) continue;
-      const attrs = classAttributes(body);
+      const attrs = new Map<string, SyntaxNode>();
+      for (const base of basesOf(cls).reverse()) {
+        const b = byName.get(base)?.childForFieldName('body');
+        if (b && byName.get(base) !== cls) for (const [k, v] of classAttributes(b)) attrs.set(k, v);
+      }
+      for (const [k, v] of classAttributes(body)) attrs.set(k, v);
       if (drf) {
         const pagination = attrs.get('pagination_class');
         if (pagination ? pagination.text !== 'None' : this.ctx.drfDefaultPagination) continue;
@@ -256,17 +268,16 @@ export class DjangoQueryRule {
       if (declared) {
         for (const chain of unrollChains(declared, this.scopes)) {
           const origin = unboundedQueryset(chain);
-          if (origin)
-            this.findings.push(
-              queryFinding(
-                'django-unbounded-queryset',
-                'django',
-                chain.query,
-                `${describe(origin)}: ${why}. Every row is loaded on each request.`,
-                fixes,
-                [related],
-              ),
-            );
+          if (!origin) continue;
+          const message = `${describe(origin)}: ${why}. Every row is loaded on each request.`;
+          const finding = queryFinding('django-unbounded-queryset', 'django', chain.query, message, fixes, [related]);
+          // The same queryset already loaded whole by the view's own code: one finding, one more place.
+          const same = this.findings.findIndex((f) => f.range.start.line === finding.range.start.line && f.range.start.column === finding.range.start.column);
+          if (same >= 0) {
+            this.findings[same] = { ...this.findings[same]!, related: [...this.findings[same]!.related, related] };
+            continue;
+          }
+          this.findings.push(drf && !attrs.has('pagination_class') ? { ...finding, unlessPaginatedByDefault: true } : finding);
         }
       } else if (django && attrs.get('model')) {
         const model = attrs.get('model')!;

@@ -33,7 +33,10 @@ export class PythonScopes {
       let cls = call.parent;
       while (cls && cls.type !== 'class_definition') cls = cls.parent;
       const body = cls?.childForFieldName('body');
-      def = body ? functionsIn(body).get(fn.childForFieldName('attribute')?.text ?? '') : undefined;
+      const name = fn.childForFieldName('attribute')?.text ?? '';
+      def = body ? functionsIn(body).get(name) : undefined;
+      // A generic view's own get_queryset() returns its `queryset` attribute.
+      if (!def && body && name === 'get_queryset') return classAttribute(body, 'queryset');
     }
     if (!def) return undefined;
     const returns = def.descendantsOfType('return_statement').filter((r) => scopeOf(r).id === def.id);
@@ -103,6 +106,24 @@ function isConditionalFor(assignment: SyntaxNode, use: SyntaxNode): boolean {
   return false;
 }
 
+/** `name = value` at the top of a class body. */
+export function classAttribute(body: SyntaxNode, name: string): SyntaxNode | undefined {
+  for (const stmt of body.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) return a.childForFieldName('right') ?? undefined;
+  }
+  return undefined;
+}
+
+/** `self.queryset` read inside a method: the class attribute it names. */
+export function selfAttribute(attribute: SyntaxNode): SyntaxNode | undefined {
+  if (attribute.childForFieldName('object')?.text !== 'self') return undefined;
+  let cls = attribute.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const body = cls?.childForFieldName('body');
+  return body ? classAttribute(body, attribute.childForFieldName('attribute')?.text ?? '') : undefined;
+}
+
 function functionsIn(block: SyntaxNode): Map<string, SyntaxNode> {
   return new Map(
     block.namedChildren
@@ -132,9 +153,9 @@ export interface Chain {
   readonly links: readonly ChainLink[];
   readonly sliced: boolean;
   /**
-   * The expression that forms the query where it is evaluated: the value assigned to the variable
-   * that is read (`qs = Story.objects.filter(…)`), or the read expression itself when it is not a
-   * bare variable. Findings point here.
+   * The expression that builds the query: the value assigned to the variable (or returned by the
+   * helper) that the chain's root comes from, `qs = Story.objects.filter(…)`, or the read
+   * expression itself when it builds the query in place. Findings point here.
    */
   readonly query: SyntaxNode;
 }
@@ -170,7 +191,7 @@ export function unrollChains(expr: SyntaxNode, scopes: PythonScopes): Chain[] {
       const rest = [...links.reverse(), ...tail];
       for (const v of values) {
         if (out.length >= MAX_CHAINS) break;
-        walk(v, rest, sliced, query ?? (node.id === expr.id || isBare(expr, node) ? v : expr), depth + 1);
+        walk(v, rest, sliced, v, depth + 1);
       }
       return true;
     };
@@ -186,6 +207,9 @@ export function unrollChains(expr: SyntaxNode, scopes: PythonScopes): Chain[] {
         break;
       } else if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'qs' && filterSetOf(node, scopes)) {
         if (hop([filterSetOf(node, scopes)!])) return;
+        break;
+      } else if (node.type === 'attribute' && selfAttribute(node)) {
+        if (hop([selfAttribute(node)!])) return;
         break;
       } else if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute') {
         const fn = node.childForFieldName('function')!;
@@ -212,13 +236,6 @@ export function unrollChains(expr: SyntaxNode, scopes: PythonScopes): Chain[] {
   };
   walk(expr, [], false, undefined, 0);
   return out;
-}
-
-/** `expr` is `node` once parentheses and awaits are stripped: the read is a bare variable or call. */
-function isBare(expr: SyntaxNode, node: SyntaxNode): boolean {
-  let e = expr;
-  while ((e.type === 'parenthesized_expression' || e.type === 'await') && e.namedChildren[0]) e = e.namedChildren[0];
-  return e.id === node.id;
 }
 
 function filterSetOf(attribute: SyntaxNode, scopes: PythonScopes): SyntaxNode | undefined {
