@@ -38,6 +38,8 @@ export interface ScanResult {
   readonly errors: Array<{ file: string; error: string }>;
   readonly costNotes: Map<string, string>;
   readonly ledger: StartupLedger;
+  /** The processes and their load order (not sent across threads). */
+  readonly project?: ProjectModel;
 }
 
 export function contextForTree(
@@ -62,7 +64,7 @@ export function contextForTree(
 
 /** Migrations and tests: whatever they load or query, the server does not. */
 const NEVER_REPORTED =
-  /(^|\/)(migrations|alembic\/versions|tests?|__tests__)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$|\.(test|spec)\.[jt]sx?$/;
+  /(^|\/)(migrations|alembic\/versions|tests?|__tests__)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|tests)\.py$|\.(test|spec)\.[jt]sx?$/;
 
 /** Costs per module and imported names: the first file's environment stands for the tree. */
 export class SiteCosts {
@@ -119,7 +121,7 @@ export async function scanTree(root: string, opts: ScanOptions): Promise<ScanRes
   opts.resolver.usePins(pinsFor(root, tree.projectFiles));
   const project = ProjectModel.build(root, facts, tree.projectFiles);
   const result = await judgeProject(project, facts, opts, cancelled);
-  return { ...result, files, bytes, errors };
+  return { ...result, files, bytes, errors, project };
 }
 
 /** Heavy-import verdicts per process (or per file without an entry point), queries per file, and the ledger. */

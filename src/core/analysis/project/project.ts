@@ -21,7 +21,7 @@ export interface ProcessModel {
 
 /** Paths that never run when a server starts, used where no entry point is known. */
 const NOT_STARTUP =
-  /(^|\/)(migrations|alembic\/versions|tests?|__tests__|spec|e2e|fixtures|scripts|seeds?|seeders)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$|\.(test|spec)\.[jt]sx?$|(^|\/)(seeder|seed)\.[jt]s$/;
+  /(^|\/)(migrations|alembic\/versions|tests?|__tests__|spec|e2e|fixtures|scripts|seeds?|seeders)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|tests)\.py$|\.(test|spec)\.[jt]sx?$|(^|\/)(seeder|seed)\.[jt]s$/;
 
 export function looksLikeNonStartup(relPath: string): boolean {
   return NOT_STARTUP.test(relPath);
@@ -56,7 +56,10 @@ export class ProjectModel {
     this.processes = built.filter((p, i) => {
       if (p.order.length === 0) return false;
       const own = new Set(p.order);
-      return !built.some((q, j) => j !== i && (q.order.length > own.size || (q.order.length === own.size && j < i)) && [...own].every((f) => q.order.includes(f)));
+      return !built.some(
+        (q, j) =>
+          j !== i && (q.order.length > own.size || (q.order.length === own.size && j < i)) && [...own].every((f) => q.order.includes(f)),
+      );
     });
     for (const p of this.processes) for (const f of p.order) if (!this.reachedBy.has(f)) this.reachedBy.set(f, p);
   }

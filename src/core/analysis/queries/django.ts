@@ -30,7 +30,7 @@ const QUERYSET_METHODS = new Set([
   'select_for_update',
   'extra',
 ]);
-const UNIQUE_LOOKUPS = /^(pk|id)(__in|__exact)?$/;
+const UNIQUE_LOOKUPS = /^(pk|id|slug|email|username)(__in|__exact|__iexact)?$/;
 const RESPONSE_CALLS = new Set(['Response', 'JsonResponse', 'StreamingHttpResponse']);
 const RENDER_CALLS = new Set(['render', 'render_to_response', 'TemplateResponse']);
 
@@ -230,7 +230,9 @@ export class DjangoQueryRule {
     // Bases through the file's own classes too: `class TagViewSet(BaseAttrViewSet)` with `BaseAttrViewSet(ListModelMixin, …)`.
     const basesOf = (cls: SyntaxNode, depth = 0): string[] => {
       const direct = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b.text.split('.').pop() ?? '');
-      return depth > 4 ? direct : direct.flatMap((b) => [b, ...(byName.has(b) && byName.get(b) !== cls ? basesOf(byName.get(b)!, depth + 1) : [])]);
+      return depth > 4
+        ? direct
+        : direct.flatMap((b) => [b, ...(byName.has(b) && byName.get(b) !== cls ? basesOf(byName.get(b)!, depth + 1) : [])]);
     };
     for (const cls of classes) {
       const bases = basesOf(cls);
@@ -272,7 +274,9 @@ export class DjangoQueryRule {
           const message = `${describe(origin)}: ${why}. Every row is loaded on each request.`;
           const finding = queryFinding('django-unbounded-queryset', 'django', chain.query, message, fixes, [related]);
           // The same queryset already loaded whole by the view's own code: one finding, one more place.
-          const same = this.findings.findIndex((f) => f.range.start.line === finding.range.start.line && f.range.start.column === finding.range.start.column);
+          const same = this.findings.findIndex(
+            (f) => f.range.start.line === finding.range.start.line && f.range.start.column === finding.range.start.column,
+          );
           if (same >= 0) {
             this.findings[same] = { ...this.findings[same]!, related: [...this.findings[same]!.related, related] };
             continue;

@@ -22,6 +22,11 @@ export function queryFinding(
 
 /** Shortens an expression for a message: `ProfanityWord.objects.filter(…)`. */
 export function describe(text: string, max = 60): string {
-  const flat = text.trim().replace(/^\(([\s\S]*)\)$/, '$1').trim().replace(/\s+/g, ' ').replace(/\(([^()]|\([^()]*\))+\)/g, '(…)');
+  const flat = text
+    .trim()
+    .replace(/^\(([\s\S]*)\)$/, '$1')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/\(([^()]|\([^()]*\))+\)/g, '(…)');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -163,6 +163,8 @@ function objectLiteral(arg: SyntaxNode | undefined, source: string): SyntaxNode 
 
 function property(obj: SyntaxNode | undefined, names: readonly string[]): SyntaxNode | undefined {
   for (const p of obj?.namedChildren ?? []) {
+    // `{ email }`: the shorthand is its own value
+    if (p.type === 'shorthand_property_identifier' && names.includes(p.text)) return p;
     if (p.type !== 'pair') continue;
     const key = p.childForFieldName('key');
     if (names.includes(key ? (stringValue(key) ?? key.text) : '')) return p.childForFieldName('value') ?? undefined;
@@ -175,7 +177,8 @@ export function whereOf(options: SyntaxNode | undefined, source: string): Syntax
   return property(objectLiteral(options, source), ['where']);
 }
 
-const ID_KEYS = ['id', '_id', 'uuid', 'pk'];
+/** Keys that name one row: ids, and the natural keys apps make unique (email, username, slug). */
+const ID_KEYS = ['id', '_id', 'uuid', 'pk', 'email', 'username', 'slug'];
 
 /**
  * `{ id: { in: ids } }`, `{ _id: { $in: ids } }`, `{ id: ids }` (Sequelize), `{ _id: id }`: the rows

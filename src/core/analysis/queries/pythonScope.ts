@@ -117,7 +117,8 @@ export function classAttribute(body: SyntaxNode, name: string): SyntaxNode | und
 
 /** `self.queryset` read inside a method: the class attribute it names. */
 export function selfAttribute(attribute: SyntaxNode): SyntaxNode | undefined {
-  if (attribute.childForFieldName('object')?.text !== 'self') return undefined;
+  // Only a view's `queryset`: other attributes (relationships) are per-instance values at run time.
+  if (attribute.childForFieldName('object')?.text !== 'self' || attribute.childForFieldName('attribute')?.text !== 'queryset') return undefined;
   let cls = attribute.parent;
   while (cls && cls.type !== 'class_definition') cls = cls.parent;
   const body = cls?.childForFieldName('body');

@@ -2,7 +2,7 @@ import type { Fix, QueryFinding, RelatedLocation } from '../model';
 import { rangeOf } from '../syntax';
 import type { SyntaxNode } from '../parsers';
 import { DEFAULT_BOUND, describe, insertAt, queryFinding } from './findings';
-import { type Chain, PythonScopes, directMaterialisation, unrollChains } from './pythonScope';
+import { type Chain, PythonScopes, directMaterialisation, scopeOf, unrollChains } from './pythonScope';
 
 /**
  * SQLAlchemy: `session.query(M)…all()`, Flask-SQLAlchemy `M.query…all()`, and
@@ -55,7 +55,21 @@ interface Classified {
 
 interface Evaluation {
   readonly expr: SyntaxNode;
-  readonly how: 'all' | 'iterated' | 'list';
+  readonly how: 'all' | 'iterated' | 'list' | 'executed';
+}
+
+/** Reads of a result that take one row at most. */
+const ONE_ROW = new Set(['first', 'one', 'one_or_none', 'scalar', 'scalar_one', 'scalar_one_or_none', 'fetchone']);
+
+/** The method calls made on `node`'s value where it stands: `x.scalars().first()` from `x` gives scalars, first. */
+function callsOn(node: SyntaxNode): string[] {
+  const out: string[] = [];
+  let n = node;
+  while (n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.id === n.id && n.parent.parent?.type === 'call') {
+    out.push(n.parent.childForFieldName('attribute')?.text ?? '');
+    n = n.parent.parent;
+  }
+  return out;
 }
 
 function boundedLinks(chain: Chain): boolean {
@@ -92,6 +106,9 @@ export class SqlAlchemyQueryRule {
       }
       const first = call.childForFieldName('arguments')?.namedChildren[0];
       if (first && directMaterialisation(first) === 'builtin') this.evaluate(first, 'list');
+      // The ORM buffers every row of session.execute()/scalars() before it returns: the call loads
+      // them, unless whoever reads the result takes one row (.first(), .scalar_one()…).
+      if ((name === 'execute' || name === 'scalars') && first && !this.onlyOneRowRead(call)) this.evaluate(call, 'executed');
     }
     for (const node of this.root.descendantsOfType(['for_statement', 'for_in_clause'])) {
       const right = node.childForFieldName('right');
@@ -99,6 +116,22 @@ export class SqlAlchemyQueryRule {
     }
     for (const { c, evaluations } of this.queries.values()) this.report(c, evaluations);
     return this.findings;
+  }
+
+  /** Every read of what `call` returns takes one row at most (directly, or through the variable it is assigned to). */
+  private onlyOneRowRead(call: SyntaxNode): boolean {
+    let holder = call;
+    while (holder.parent && (holder.parent.type === 'await' || holder.parent.type === 'parenthesized_expression')) holder = holder.parent;
+    const assignment =
+      holder.parent?.type === 'assignment' && holder.parent.childForFieldName('right')?.id === holder.id ? holder.parent : undefined;
+    const target = assignment?.childForFieldName('left');
+    const reads =
+      target?.type === 'identifier'
+        ? (scopeOf(assignment!).descendantsOfType('identifier') as SyntaxNode[]).filter(
+            (id) => id.text === target.text && id.startIndex > assignment!.endIndex,
+          )
+        : [holder];
+    return reads.length > 0 && reads.every((r) => callsOn(r).some((m) => ONE_ROW.has(m)));
   }
 
   private classify(chain: Chain): Classified | undefined {
@@ -122,7 +155,10 @@ export class SqlAlchemyQueryRule {
     if (!statement) return undefined;
     for (const stmtChain of unrollChains(statement, this.scopes)) {
       const fn = stmtChain.root.type === 'call' ? stmtChain.root.childForFieldName('function')?.text : undefined;
-      if (!fn || !/^(sa\.|sqlalchemy\.)?select$/.test(fn) || boundedLinks(stmtChain)) continue;
+      // `select(User)`, or a relationship's own `user.posts.select()` (write-only relationships).
+      const relationshipSelect = stmtChain.links.some((l) => l.name === 'select' && l.call);
+      if ((!fn || !/^(sa\.|sqlalchemy\.)?select$/.test(fn)) && !relationshipSelect) continue;
+      if (boundedLinks(stmtChain)) continue;
       if (AGGREGATE.test(stmtChain.root.childForFieldName('arguments')?.text ?? '')) continue;
       return { origin: describe(stmtChain.query.text), node: stmtChain.query, isLegacyQuery: false };
     }
@@ -152,7 +188,9 @@ export class SqlAlchemyQueryRule {
         edits: evaluations.map((e) => insertAt(e.expr.endIndex, `.yield_per(${DEFAULT_BOUND})`)),
       });
     }
-    const how = evaluations.map((e) => (e.how === 'all' ? '.all()' : e.how === 'list' ? 'list()' : 'iterated'));
+    const how = evaluations.map((e) =>
+      e.how === 'all' ? '.all()' : e.how === 'list' ? 'list()' : e.how === 'executed' ? 'executed' : 'iterated',
+    );
     const message = `${c.origin} loads every row into memory (${[...new Set(how)].join(', ')} with no .limit()). Add .limit() or stream with yield_per().`;
     const related = evaluations.map((e): RelatedLocation => ({
       range: rangeOf(e.expr.parent ?? e.expr),
