@@ -1,6 +1,7 @@
 import { collectJsImports, looksLocal } from './imports/jsImports';
 import { collectPythonImports } from './imports/pythonImports';
 import { pythonSettingsOf } from './imports/pythonSettings';
+import { loadTimeCallsOf, topLevelDefinitions } from './imports/loadTimeCalls';
 import type { FileAnalysis, LocalImport, PendingQuery, QueryFinding, RuleId, SourceLanguage, StartupImport } from './model';
 import type { SourceParser, SyntaxNode } from './parsers';
 import { DjangoQueryRule } from './queries/django';
@@ -51,7 +52,22 @@ export function analyzeTree(root: SyntaxNode, source: string, language: SourceLa
     pendingQueries: pending.filter((p) => kept(p.finding)),
     modelExports: language === 'python' ? [] : modelExportsOf(root, source),
     pythonSettings: language === 'python' ? pythonSettingsOf(root, source) : undefined,
+    loadTimeCalls: loadTimeCallsOf(root, language === 'python'),
+    definitions: topLevelDefinitions(root),
+    localBindings:
+      language === 'python' ? pythonLocalBindings(imports.localImports, root) : Object.fromEntries(localBindings(root, source, looksLocal)),
   };
+}
+
+/** `from .database import Database` → Database; `import helpers` → helpers (the whole module). */
+function pythonLocalBindings(imports: readonly LocalImport[], root: SyntaxNode): Record<string, { from: string; imported: string }> {
+  const out: Record<string, { from: string; imported: string }> = {};
+  for (const l of imports) {
+    if (l.names.length === 0) out[l.specifier.split('.').filter(Boolean)[0] ?? l.specifier] = { from: l.specifier, imported: '*' };
+    for (const n of l.names) out[n] = { from: l.specifier, imported: n };
+  }
+  void root;
+  return out;
 }
 
 /** Only the imports: what the editor shows at once, before the rest of the file is analysed. */

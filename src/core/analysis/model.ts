@@ -47,6 +47,14 @@ export interface StartupImport {
   readonly unused: boolean;
   /** Deleting the statement, offered when it is unused. */
   readonly removeFix?: Fix;
+  /** Where the deferred uses sit (`Database.__init__`, `ask`): deferred only if nothing calls these at load. */
+  readonly deferredIn?: readonly string[];
+}
+
+/** A call the module makes while it loads: `Database()`, `database.Database()`, `connectDB()`. */
+export interface LoadTimeCall {
+  readonly callee: string;
+  readonly line: number;
 }
 
 export interface LoadTimeUse {
@@ -172,6 +180,11 @@ export interface FileAnalysis {
   readonly pendingQueries: readonly PendingQuery[];
   /** Django/DRF settings and URL configuration this module declares, when it is such a module. */
   readonly pythonSettings?: PythonSettings;
+  /** Calls made while the module loads, and the module's own top-level functions and classes. */
+  readonly loadTimeCalls: readonly LoadTimeCall[];
+  readonly definitions: readonly string[];
+  /** Names bound to the project's own modules: `Database` → `.database`, `Database`. */
+  readonly localBindings: Readonly<Record<string, { readonly from: string; readonly imported: string }>>;
 }
 
 /** `module.exports = mongoose.model('User', s)` → `{ name: 'default' }`; `exports.User = model(…)` → `{ name: 'User' }`. */

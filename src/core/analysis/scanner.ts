@@ -148,7 +148,7 @@ export async function judgeProject(
     for (const [file, f] of facts) {
       if (cancelled()) break;
       if (looksLikeNonStartup(rel(file))) continue;
-      const sites = await Promise.all(f.startupImports.map((imp) => costs.site(file, imp)));
+      const sites = await Promise.all(f.startupImports.map((imp) => costs.site(file, project.judged(file, imp))));
       findings.push(...judgeSites(sites, opts.thresholds, null, undefined, rel).findings);
     }
   }

@@ -26,7 +26,8 @@ export function toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic | u
   d.code = f.rule;
   if (f.kind === 'unbounded-query' && f.related.length > 0) {
     d.relatedInformation = f.related.map(
-      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : uri, toRange(r.range)), r.message),
+      (r) =>
+        new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : uri, toRange(r.range)), r.message),
     );
   }
   return d;

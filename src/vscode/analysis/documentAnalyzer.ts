@@ -5,7 +5,14 @@ import { type AnalysisContext, importsOf } from '../../core/analysis/analyzer';
 import type { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
 import { tableCost } from '../../core/analysis/costs/importCostResolver';
 import { formatMB, formatMs, lensTitle } from '../../core/analysis/display';
-import { type Finding, type HeavyImportFinding, type RuleId, type SourceRange, type StartupImport, languageForPath } from '../../core/analysis/model';
+import {
+  type Finding,
+  type HeavyImportFinding,
+  type RuleId,
+  type SourceRange,
+  type StartupImport,
+  languageForPath,
+} from '../../core/analysis/model';
 import { SourceParser, findGrammars } from '../../core/analysis/parsers';
 import { importPrelude } from '../../core/analysis/prelude';
 import { isHeavyFamily, thresholdCrossed } from '../../core/analysis/project/verdicts';
@@ -117,7 +124,11 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const prelude = importPrelude(text, language);
     if (!prelude) return [];
     const thresholds = readSettings(folder).thresholds;
-    const imports = await this.parser.withTree(prelude, language, (tree) => importsOf(tree.rootNode, prelude, language, fileContext(fileName, folder)).startupImports);
+    const imports = await this.parser.withTree(
+      prelude,
+      language,
+      (tree) => importsOf(tree.rootNode, prelude, language, fileContext(fileName, folder)).startupImports,
+    );
     const known = new Map<string, HeavyImportFinding>();
     for (const f of previous?.findings ?? []) if (f.kind === 'heavy-import') known.set(f.startupImport.module, f);
     return imports.flatMap((imp): ProvisionalLens[] => {

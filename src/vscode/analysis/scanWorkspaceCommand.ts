@@ -29,19 +29,16 @@ export async function scanWorkspace(
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         const scan = await worker
-          .scan(
-            analyzer.paramsFor(folder.uri.fsPath),
-            {
-              signal: abort.signal,
-              onProgress: (done, total) => {
-                const pct = total ? Math.floor((done / total) * 100) : 0;
-                if (pct > reported) {
-                  progress.report({ increment: pct - reported, message: `${folder.name}: ${done}/${total} files` });
-                  reported = pct;
-                }
-              },
+          .scan(analyzer.paramsFor(folder.uri.fsPath), {
+            signal: abort.signal,
+            onProgress: (done, total) => {
+              const pct = total ? Math.floor((done / total) * 100) : 0;
+              if (pct > reported) {
+                progress.report({ increment: pct - reported, message: `${folder.name}: ${done}/${total} files` });
+                reported = pct;
+              }
             },
-          )
+          })
           .finally(() => cancel.dispose());
         files += scan.files;
         const byFile = new Map<string, vscode.Diagnostic[]>();

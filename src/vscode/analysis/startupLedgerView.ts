@@ -50,7 +50,10 @@ export class StartupLedgerView implements vscode.TreeDataProvider<Node>, vscode.
       async () => {
         try {
           this.ledgers = await Promise.all(
-            folders.map(async (f) => ({ folder: f.uri.fsPath, ledger: (await this.worker.ledger(this.analyzer.paramsFor(f.uri.fsPath))).ledger })),
+            folders.map(async (f) => ({
+              folder: f.uri.fsPath,
+              ledger: (await this.worker.ledger(this.analyzer.paramsFor(f.uri.fsPath))).ledger,
+            })),
           );
           this.note = '';
         } catch (err) {
@@ -79,7 +82,10 @@ export class StartupLedgerView implements vscode.TreeDataProvider<Node>, vscode.
         item.description = `${cost}${STATE_TEXT[r.state]}`;
         item.tooltip = `First loaded at ${r.file}:${r.line}${r.sites > 1 ? ` (${r.sites} imports)` : ''}${r.neededBy ? `\nNeeded at load: ${r.neededBy}` : ''}`;
         const warn = r.heavy && (r.state === 'candidate' || r.state === 'unused');
-        item.iconPath = new vscode.ThemeIcon(warn ? 'warning' : r.state === 'unknown-cost' ? 'question' : 'package', warn ? new vscode.ThemeColor('list.warningForeground') : undefined);
+        item.iconPath = new vscode.ThemeIcon(
+          warn ? 'warning' : r.state === 'unknown-cost' ? 'question' : 'package',
+          warn ? new vscode.ThemeColor('list.warningForeground') : undefined,
+        );
         item.command = {
           command: 'vscode.open',
           title: 'Open the import',
@@ -103,14 +109,19 @@ export class StartupLedgerView implements vscode.TreeDataProvider<Node>, vscode.
       if (this.note) return [{ kind: 'note', text: this.note }];
       const out: Node[] = [];
       for (const { folder, ledger } of this.ledgers) {
-        if (ledger.mode === 'per-file') out.push({ kind: 'note', text: 'No entry point found: no startup ledger (each file is judged on its own).' });
+        if (ledger.mode === 'per-file')
+          out.push({ kind: 'note', text: 'No entry point found: no startup ledger (each file is judged on its own).' });
         for (const process of ledger.processes) out.push({ kind: 'process', folder, ledger, process });
       }
       return out;
     }
     if (node.kind !== 'process') return [];
     return [
-      { kind: 'summary', text: node.process.summary, tooltip: `${node.ledger.notStartupFiles} file(s) are loaded by no entry point at startup` },
+      {
+        kind: 'summary',
+        text: node.process.summary,
+        tooltip: `${node.ledger.notStartupFiles} file(s) are loaded by no entry point at startup`,
+      },
       ...node.process.rows.map((row): Node => ({ kind: 'row', folder: node.folder, row })),
     ];
   }

@@ -10,6 +10,7 @@ import {
   stringValue,
   wholeLines,
 } from '../syntax';
+import { definitionPath } from './loadTimeCalls';
 import { nodePackageName } from './packageNames';
 
 /** JS/TS imports and top-level `require` calls that load a package when the module loads. */
@@ -223,7 +224,7 @@ function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-type UseJudgement = Pick<StartupImport, 'lazyFix' | 'notLazyReason' | 'loadTimeUse' | 'unused' | 'removeFix'>;
+type UseJudgement = Pick<StartupImport, 'lazyFix' | 'notLazyReason' | 'loadTimeUse' | 'unused' | 'removeFix' | 'deferredIn'>;
 
 /** `router = express.Router()` on line 4: the source line of a use, shortened, for messages. */
 export function useText(source: string, node: SyntaxNode): string {
@@ -275,7 +276,8 @@ function judgeUses(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, va
       }
     }
   }
-  return { unused: false, ...lazyFixFor(raw, stmt, uses, source, singleStatement) };
+  const deferredIn = [...new Set([...uses.values()].flatMap((u) => u.value).map((u) => definitionPath(deferringFunction(u)!) ?? ''))];
+  return { unused: false, deferredIn, ...lazyFixFor(raw, stmt, uses, source, singleStatement) };
 }
 
 function lazyFixFor(

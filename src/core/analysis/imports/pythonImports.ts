@@ -1,5 +1,6 @@
 import type { Fix, LocalImport, StartupImport } from '../model';
 import { useText } from './jsImports';
+import { definitionPath } from './loadTimeCalls';
 import type { SyntaxNode } from '../parsers';
 import { indentOf, occurrencesOf, rangeOf, wholeLines } from '../syntax';
 import { isPythonStdlib, pythonPackageName } from './packageNames';
@@ -159,7 +160,7 @@ function usesOf(root: SyntaxNode, source: string, name: string, importStmt: Synt
   });
 }
 
-type UseJudgement = Pick<StartupImport, 'lazyFix' | 'notLazyReason' | 'loadTimeUse' | 'unused' | 'removeFix'>;
+type UseJudgement = Pick<StartupImport, 'lazyFix' | 'notLazyReason' | 'loadTimeUse' | 'unused' | 'removeFix' | 'deferredIn'>;
 
 function judgeUses(
   stmt: SyntaxNode,
@@ -203,7 +204,8 @@ function judgeUses(
       }
     }
   }
-  return { unused: false, ...lazyFixFor(stmt, uses, source) };
+  const deferredIn = [...new Set([...uses.values()].flat().map((u) => definitionPath(deferringFunction(u)!) ?? ''))];
+  return { unused: false, deferredIn, ...lazyFixFor(stmt, uses, source) };
 }
 
 function lazyFixFor(stmt: SyntaxNode, uses: Map<string, SyntaxNode[]>, source: string): { lazyFix?: Fix; notLazyReason?: string } {

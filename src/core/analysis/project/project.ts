@@ -33,6 +33,8 @@ export class ProjectModel {
   /** REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS'] is set in a settings module. */
   readonly drfDefaultPagination: boolean;
   private readonly reachedBy = new Map<string, ProcessModel>();
+  /** Per file, its functions and classes that some module calls while it loads, and by which call. */
+  private readonly calledAtLoad = new Map<string, Map<string, string>>();
 
   private constructor(
     readonly root: string,
@@ -51,6 +53,7 @@ export class ProjectModel {
       ),
     );
     this.drfDefaultPagination = [...facts.values()].some((f) => f.pythonSettings?.drfDefaultPagination);
+    this.markLoadTimeCalls();
     const built = entries.map((e) => this.load(e));
     // A process whose every file another one loads too adds nothing of its own (main and start naming the same server).
     this.processes = built.filter((p, i) => {
@@ -126,6 +129,47 @@ export class ProjectModel {
     return [...found, ...names.map((n) => join(dir, n)).filter((f) => this.facts.has(f))];
   }
 
+  private markLoadTimeCalls(): void {
+    const mark = (file: string, name: string, by: string) => {
+      const names = this.calledAtLoad.get(file) ?? new Map<string, string>();
+      for (const n of [name, `${name}.__init__`, `${name}.constructor`]) if (!names.has(n)) names.set(n, by);
+      this.calledAtLoad.set(file, names);
+    };
+    for (const [file, f] of this.facts) {
+      if (looksLikeNonStartup(this.rel(file))) continue;
+      for (const call of f.loadTimeCalls) {
+        const [head, member] = call.callee.split('.') as [string, string | undefined];
+        const by = `${call.callee}() at ${this.rel(file)}:${call.line + 1} runs it when that module loads`;
+        if (!member && f.definitions.includes(head)) mark(file, head, by);
+        const binding = f.localBindings[head];
+        if (!binding) continue;
+        const targets =
+          f.language === 'python'
+            ? this.resolver.resolvePython(file, binding.from, binding.imported === '*' ? [] : [binding.imported])
+            : [this.resolver.resolveJs(file, binding.from)];
+        for (const t of targets) {
+          if (!t) continue;
+          if (member && (binding.imported === '*' || binding.imported === 'default')) mark(t, member, by);
+          else if (!member) mark(t, binding.imported === '*' || binding.imported === 'default' ? head : binding.imported, by);
+        }
+      }
+    }
+  }
+
+  /** An import whose "deferred" uses sit in functions that run at load is needed at load after all. */
+  judged(file: string, imp: StartupImport): StartupImport {
+    const called = this.calledAtLoad.get(file);
+    const hit = imp.deferredIn?.find((d) => called?.has(d));
+    if (!hit || !called) return imp;
+    const what = `${hit} ${called.get(hit)!.replace(/ runs it/, ' runs')}`;
+    return {
+      ...imp,
+      lazyFix: undefined,
+      loadTimeUse: { line: imp.range.start.line, what },
+      notLazyReason: `${hit} runs at load: ${called.get(hit)}`,
+    };
+  }
+
   private load(entry: ProcessEntry): ProcessModel {
     const order: string[] = [];
     const sites: Array<{ file: string; imp: StartupImport }> = [];
@@ -137,7 +181,7 @@ export class ProjectModel {
       if (!f) return;
       order.push(file);
       for (const item of this.edges(file, f)) {
-        if ('site' in item) sites.push({ file, imp: item.site });
+        if ('site' in item) sites.push({ file, imp: this.judged(file, item.site) });
         else for (const next of item.files) visit(next);
       }
     };

@@ -1,4 +1,5 @@
 import { heavyImportMessage } from '../display';
+import { loadedBy } from '../costs/dependencies';
 import type { HeavyImportFinding, HeavyImportThresholds, ImportCost, ImportVerdict, StartupImport } from '../model';
 
 /**
@@ -86,13 +87,23 @@ export function judgeSites(
   }
   const rows: PackageRow[] = [];
   const findings: Array<{ file: string; finding: HeavyImportFinding }> = [];
+  // Packages some import needs at load: whatever they import themselves loads anyway.
+  const needed = [...byPackage.values()].filter((l) => !l.every((s) => canWait(s.imp))).map((l) => l[0]!.imp.packageName);
   for (const list of byPackage.values()) {
     const first = list[0]!;
     const cost = list.reduce<ImportCost | undefined>((c, s) => heavier(c, s.cost), undefined);
     const threshold = thresholdCrossed(cost, thresholds);
-    const deferrable = list.every((s) => canWait(s.imp));
+    const carrier = loadedBy(first.imp.ecosystem, first.imp.packageName, needed);
+    const deferrable = !carrier && list.every((s) => canWait(s.imp));
     const allUnused = list.every((s) => s.imp.unused);
-    const needing = list.find((s) => s.imp.loadTimeUse);
+    const needing: Site | undefined =
+      list.find((s) => s.imp.loadTimeUse) ??
+      (carrier
+        ? {
+            ...first,
+            imp: { ...first.imp, loadTimeUse: { line: first.imp.range.start.line, what: `${carrier} imports it when it loads` } },
+          }
+        : undefined);
     const state: PackageState = !cost ? 'unknown-cost' : deferrable ? (allUnused ? 'unused' : 'candidate') : 'needed';
     rows.push({
       packageName: first.imp.packageName,

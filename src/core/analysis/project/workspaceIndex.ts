@@ -111,7 +111,7 @@ export class WorkspaceIndex {
     const rel = (f: string) => project.rel(f);
     const startup = project.isStartup(file);
     if (facts && startup === null && !looksLikeNonStartup(rel(file))) {
-      const sites = await Promise.all(facts.startupImports.map((imp) => toSite(file, imp)));
+      const sites = await Promise.all(facts.startupImports.map((imp) => toSite(file, project.judged(file, imp))));
       findings.push(...judgeSites(sites, this.settings.thresholds, null, undefined, rel).findings.map((f) => f.finding));
     } else if (startup) {
       const p = project.processOf(file)!;

@@ -2,7 +2,15 @@ import type { Fix, QueryFinding, RelatedLocation } from '../model';
 import { indentOf, rangeOf, wholeLines } from '../syntax';
 import type { SyntaxNode } from '../parsers';
 import { DEFAULT_BOUND, describe, insertAt, queryFinding } from './findings';
-import { type Chain, type Materialisation, PythonScopes, calleeName, directMaterialisation, unrollChains } from './pythonScope';
+import {
+  type Chain,
+  type Materialisation,
+  PythonScopes,
+  calleeName,
+  directMaterialisation,
+  queryNodeAt,
+  unrollChains,
+} from './pythonScope';
 
 /**
  * Django: a queryset from `Model.objects` loaded whole — iterated, `list()`ed, `len()`ed,
@@ -188,9 +196,13 @@ export class DjangoQueryRule {
     for (const chain of unrollChains(expr, this.scopes)) {
       const origin = unboundedQueryset(chain);
       if (!origin) continue;
-      const q = this.queries.get(chain.query.id) ?? { node: chain.query, origin, evaluations: [] };
+      const node = queryNodeAt(
+        chain,
+        chain.links.findIndex((l) => l.name === 'objects' && !l.call),
+      );
+      const q = this.queries.get(node.id) ?? { node, origin, evaluations: [] };
       q.evaluations.push({ expr, how, related });
-      this.queries.set(chain.query.id, q);
+      this.queries.set(node.id, q);
     }
   }
 
@@ -272,7 +284,11 @@ export class DjangoQueryRule {
           const origin = unboundedQueryset(chain);
           if (!origin) continue;
           const message = `${describe(origin)}: ${why}. Every row is loaded on each request.`;
-          const finding = queryFinding('django-unbounded-queryset', 'django', chain.query, message, fixes, [related]);
+          const node = queryNodeAt(
+            chain,
+            chain.links.findIndex((l) => l.name === 'objects' && !l.call),
+          );
+          const finding = queryFinding('django-unbounded-queryset', 'django', node, message, fixes, [related]);
           // The same queryset already loaded whole by the view's own code: one finding, one more place.
           const same = this.findings.findIndex(
             (f) => f.range.start.line === finding.range.start.line && f.range.start.column === finding.range.start.column,

@@ -118,7 +118,8 @@ export function classAttribute(body: SyntaxNode, name: string): SyntaxNode | und
 /** `self.queryset` read inside a method: the class attribute it names. */
 export function selfAttribute(attribute: SyntaxNode): SyntaxNode | undefined {
   // Only a view's `queryset`: other attributes (relationships) are per-instance values at run time.
-  if (attribute.childForFieldName('object')?.text !== 'self' || attribute.childForFieldName('attribute')?.text !== 'queryset') return undefined;
+  if (attribute.childForFieldName('object')?.text !== 'self' || attribute.childForFieldName('attribute')?.text !== 'queryset')
+    return undefined;
   let cls = attribute.parent;
   while (cls && cls.type !== 'class_definition') cls = cls.parent;
   const body = cls?.childForFieldName('body');
@@ -145,6 +146,8 @@ export interface ChainLink {
   readonly name: string;
   /** The call node when the link is a method call, undefined for a plain attribute. */
   readonly call?: SyntaxNode;
+  /** The expression (read, assigned value or returned value) the link was written in. */
+  readonly hop?: SyntaxNode;
 }
 
 /** An expression such as `qs.filter(a=1)[:10].values()` unrolled from its root. */
@@ -159,6 +162,13 @@ export interface Chain {
    * expression itself when it builds the query in place. Findings point here.
    */
   readonly query: SyntaxNode;
+  /** The expression the root was written in. */
+  readonly rootHop: SyntaxNode;
+}
+
+/** Where the query is built: the expression holding the link that makes it one (`objects`, `query`, `select`). */
+export function queryNodeAt(chain: Chain, linkIndex: number): SyntaxNode {
+  return (linkIndex >= 0 ? chain.links[linkIndex]?.hop : chain.rootHop) ?? chain.query;
 }
 
 const MAX_DEPTH = 8;
@@ -214,10 +224,10 @@ export function unrollChains(expr: SyntaxNode, scopes: PythonScopes): Chain[] {
         break;
       } else if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute') {
         const fn = node.childForFieldName('function')!;
-        links.push({ name: fn.childForFieldName('attribute')?.text ?? '', call: node });
+        links.push({ name: fn.childForFieldName('attribute')?.text ?? '', call: node, hop: start });
         node = fn.childForFieldName('object')!;
       } else if (node.type === 'attribute') {
-        links.push({ name: node.childForFieldName('attribute')?.text ?? '' });
+        links.push({ name: node.childForFieldName('attribute')?.text ?? '', hop: start });
         node = node.childForFieldName('object')!;
       } else if (node.type === 'subscript') {
         sliced = true;
@@ -233,7 +243,7 @@ export function unrollChains(expr: SyntaxNode, scopes: PythonScopes): Chain[] {
         break;
       }
     }
-    out.push({ root: node, links: [...links.reverse(), ...tail], sliced, query: query ?? expr });
+    out.push({ root: node, links: [...links.reverse(), ...tail], sliced, query: query ?? expr, rootHop: start });
   };
   walk(expr, [], false, undefined, 0);
   return out;

@@ -2,7 +2,7 @@ import type { Fix, QueryFinding, RelatedLocation } from '../model';
 import { rangeOf } from '../syntax';
 import type { SyntaxNode } from '../parsers';
 import { DEFAULT_BOUND, describe, insertAt, queryFinding } from './findings';
-import { type Chain, PythonScopes, directMaterialisation, scopeOf, unrollChains } from './pythonScope';
+import { type Chain, PythonScopes, directMaterialisation, queryNodeAt, scopeOf, unrollChains } from './pythonScope';
 
 /**
  * SQLAlchemy: `session.query(M)…all()`, Flask-SQLAlchemy `M.query…all()`, and
@@ -137,16 +137,18 @@ export class SqlAlchemyQueryRule {
   private classify(chain: Chain): Classified | undefined {
     // `rows = q.all()` then `for r in rows`: a list already loaded (and reported where it was).
     if (chain.links.some((l) => MATERIALISED.has(l.name) && l.call)) return undefined;
-    if (boundedLinks(chain)) return undefined;
+    if (chain.sliced) return undefined;
     const q = chain.links.findIndex((l) => l.name === 'query');
     if (q >= 0) {
+      if (boundedLinks({ ...chain, links: chain.links.slice(q) })) return undefined;
       const link = chain.links[q]!;
       const receiver = q === 0 ? chain.root.text : chain.links[q - 1]!.name;
       const sessionQuery = link.call && /session|^db$|Session\(\)/i.test(receiver);
       const flaskModelQuery = !link.call && q === 0 && chain.root.type === 'identifier' && /^[A-Z]/.test(chain.root.text);
       if (!sessionQuery && !flaskModelQuery) return undefined;
       if (link.call && AGGREGATE.test(link.call.childForFieldName('arguments')?.text ?? '')) return undefined;
-      return { origin: describe(chain.query.text), node: chain.query, isLegacyQuery: true };
+      const node = queryNodeAt(chain, q);
+      return { origin: describe(node.text), node, isLegacyQuery: true };
     }
     const exec = chain.links.find(
       (l) => (l.name === 'scalars' || l.name === 'execute') && (l.call?.childForFieldName('arguments')?.namedChildCount ?? 0) > 0,
@@ -156,11 +158,14 @@ export class SqlAlchemyQueryRule {
     for (const stmtChain of unrollChains(statement, this.scopes)) {
       const fn = stmtChain.root.type === 'call' ? stmtChain.root.childForFieldName('function')?.text : undefined;
       // `select(User)`, or a relationship's own `user.posts.select()` (write-only relationships).
-      const relationshipSelect = stmtChain.links.some((l) => l.name === 'select' && l.call);
-      if ((!fn || !/^(sa\.|sqlalchemy\.)?select$/.test(fn)) && !relationshipSelect) continue;
-      if (boundedLinks(stmtChain)) continue;
+      const relationshipSelect = stmtChain.links.findIndex((l) => l.name === 'select' && l.call);
+      const isSelect = fn !== undefined && /^(sa\.|sqlalchemy\.)?select$/.test(fn);
+      if (!isSelect && relationshipSelect < 0) continue;
+      // `db.session.get(User, id).posts.select()`: what comes before select() finds the owner, it bounds nothing.
+      if (boundedLinks(isSelect ? stmtChain : { ...stmtChain, links: stmtChain.links.slice(relationshipSelect) })) continue;
       if (AGGREGATE.test(stmtChain.root.childForFieldName('arguments')?.text ?? '')) continue;
-      return { origin: describe(stmtChain.query.text), node: stmtChain.query, isLegacyQuery: false };
+      const node = queryNodeAt(stmtChain, isSelect ? -1 : relationshipSelect);
+      return { origin: describe(node.text), node, isLegacyQuery: false };
     }
     return undefined;
   }
