@@ -119,7 +119,8 @@ for (const [group, specs] of Object.entries(GROUPS)) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `costs-${group.replace(/[^a-z0-9-]/gi, '-')}`, private: true }));
   try {
-    if (!existsSync(join(dir, 'node_modules'))) execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--legacy-peer-deps', ...specs], { cwd: dir, env, stdio: 'ignore' });
+    if (!existsSync(join(dir, 'node_modules')))
+      execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--legacy-peer-deps', ...specs], { cwd: dir, env, stdio: 'ignore' });
   } catch (err) {
     console.error(`${group}: install failed: ${err.message.split('\n')[0]}`);
     continue;
@@ -145,7 +146,14 @@ for (const [group, specs] of Object.entries(GROUPS)) {
       samples.push(line);
     }
     if (samples.length < RUNS) continue;
-    const row = [name, version, median(samples.map((s) => s.heap)), median(samples.map((s) => s.rss)), median(samples.map((s) => s.ms)), median(samples.map((s) => s.cpu))];
+    const row = [
+      name,
+      version,
+      median(samples.map((s) => s.heap)),
+      median(samples.map((s) => s.rss)),
+      median(samples.map((s) => s.ms)),
+      median(samples.map((s) => s.cpu)),
+    ];
     console.log(row.map((v) => (typeof v === 'number' ? v.toFixed(2) : v)).join(','));
   }
 }

@@ -32,6 +32,10 @@ const PYTHON: Record<string, readonly string[]> = {
   'slack-bolt': ['slack-sdk'],
   djangorestframework: ['django'],
   'flask-sqlalchemy': ['flask', 'sqlalchemy'],
+  spotipy: ['requests'],
+  gtts: ['requests'],
+  'google-cloud-storage': ['requests', 'google-auth'],
+  'python-binance': ['requests', 'aiohttp'],
 };
 
 const NODE: Record<string, readonly string[]> = {

@@ -212,7 +212,42 @@ export function collectJsImports(root: SyntaxNode, ctx: JsImportContext): JsImpo
       ...judgeUses(raw, stmt, uses, valueUses, ctx.source),
     });
   }
+  localImports.push(...directoryLoads(root, ctx.source));
   return { startupImports, localImports };
+}
+
+const READDIR = /\breaddirSync\s*\(/;
+const DYNAMIC_REQUIRE = /\brequire\s*\(\s*[^'"`\s)]/;
+
+/**
+ * `fs.readdirSync(dir)` and `require(file)` of each: the command-folder loader bots use. Every
+ * module in that folder loads at startup, though no import names it. `dir` is `__dirname`
+ * (this folder), `path.join(__dirname, 'commands')` or `'./commands'`.
+ */
+function directoryLoads(root: SyntaxNode, source: string): LocalImport[] {
+  if (!READDIR.test(source) || !(DYNAMIC_REQUIRE.test(source) || /\brequire\s*\(\s*`/.test(source))) return [];
+  const out: LocalImport[] = [];
+  for (const id of nodesWhereTextMatches(root, source, /\b(readdirSync)\s*\(/, new Set(['property_identifier', 'identifier']))) {
+    const call = id.parent?.type === 'member_expression' ? id.parent.parent : id.parent;
+    const arg = call?.type === 'call_expression' ? call.childForFieldName('arguments')?.namedChildren[0] : undefined;
+    const dir = arg ? folderOf(arg, source) : undefined;
+    if (dir !== undefined) out.push({ specifier: `${dir}/*`, names: [], line: id.startPosition.row });
+  }
+  return out;
+}
+
+function folderOf(arg: SyntaxNode, source: string, depth = 0): string | undefined {
+  if (arg.text === '__dirname') return '.';
+  const literal = stringValue(arg);
+  if (literal !== undefined) return literal.startsWith('.') ? literal.replace(/\/$/, '') : `./${literal.replace(/\/$/, '')}`;
+  if (arg.type === 'identifier' && depth < 3) {
+    const decl = source.match(new RegExp(`\\b(?:const|let|var)\\s+${arg.text}\\s*=\\s*([^;\\n]+)`));
+    if (decl?.[1]?.trim() === '__dirname') return '.';
+    const join = decl?.[1] ? /join\(\s*__dirname\s*,\s*(['"])([^'"]+)\1\s*\)/.exec(decl[1]) : null;
+    return join ? `./${join[2]}` : undefined;
+  }
+  const join = /^path\.(join|resolve)\(\s*__dirname\s*,\s*(['"])([^'"]+)\2\s*\)$/.exec(arg.text);
+  return join ? `./${join[3]}` : undefined;
 }
 
 function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {

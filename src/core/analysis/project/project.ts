@@ -100,7 +100,11 @@ export class ProjectModel {
     const items: Array<{ line: number; files: string[] } | { line: number; site: StartupImport }> = [];
     const python = f.language === 'python';
     for (const l of f.localImports) {
-      const files = python ? this.resolver.resolvePython(file, l.specifier, l.names) : [this.resolver.resolveJs(file, l.specifier)];
+      const files = python
+        ? this.resolver.resolvePython(file, l.specifier, l.names)
+        : l.specifier.endsWith('/*')
+          ? this.resolver.resolveJsFolder(file, l.specifier)
+          : [this.resolver.resolveJs(file, l.specifier)];
       items.push({ line: l.line, files: files.filter((x): x is string => x !== undefined) });
     }
     for (const imp of f.startupImports) {

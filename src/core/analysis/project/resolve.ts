@@ -83,6 +83,14 @@ export class ModuleResolver {
     return undefined;
   }
 
+  /** `./commands/*`: every JS/TS module directly in that folder (a folder loader's `require` of each). */
+  resolveJsFolder(fromFile: string, specifier: string): string[] {
+    const dir = resolve(dirname(fromFile), specifier.slice(0, -2));
+    const out: string[] = [];
+    for (const f of this.files) if (dirname(f) === dir && f !== fromFile && /\.(c|m)?[jt]sx?$/.test(f) && !f.endsWith('.d.ts')) out.push(f);
+    return out.sort();
+  }
+
   /** A JS/TS specifier from `fromFile` → the project file it loads, if it is one. */
   resolveJs(fromFile: string, specifier: string): string | undefined {
     if (specifier.startsWith('.')) return this.fileFor(resolve(dirname(fromFile), specifier));

@@ -87,13 +87,25 @@ export function judgeSites(
   }
   const rows: PackageRow[] = [];
   const findings: Array<{ file: string; finding: HeavyImportFinding }> = [];
-  // Packages some import needs at load: whatever they import themselves loads anyway.
-  const needed = [...byPackage.values()].filter((l) => !l.every((s) => canWait(s.imp))).map((l) => l[0]!.imp.packageName);
+  // Whatever stays loaded at startup (needed, of unknown or small cost) loads its own imports too:
+  // deferring one of those saves nothing. Two rounds: a package carried this way stays loaded in turn.
+  const costOf = (l: Site[]) => l.reduce<ImportCost | undefined>((c, s) => heavier(c, s.cost), undefined);
+  const warned = new Set<string>();
+  for (const l of byPackage.values())
+    if (l.every((s) => canWait(s.imp)) && thresholdCrossed(costOf(l), thresholds)) warned.add(l[0]!.imp.packageName);
+  const carrierOf = (pkg: string, eco: StartupImport['ecosystem']) =>
+    loadedBy(
+      eco,
+      pkg,
+      [...byPackage.values()].map((l) => l[0]!.imp.packageName).filter((p) => !warned.has(p)),
+    );
+  for (let round = 0; round < 2; round++)
+    for (const l of byPackage.values()) if (carrierOf(l[0]!.imp.packageName, l[0]!.imp.ecosystem)) warned.delete(l[0]!.imp.packageName);
   for (const list of byPackage.values()) {
     const first = list[0]!;
-    const cost = list.reduce<ImportCost | undefined>((c, s) => heavier(c, s.cost), undefined);
+    const cost = costOf(list);
     const threshold = thresholdCrossed(cost, thresholds);
-    const carrier = loadedBy(first.imp.ecosystem, first.imp.packageName, needed);
+    const carrier = carrierOf(first.imp.packageName, first.imp.ecosystem);
     const deferrable = !carrier && list.every((s) => canWait(s.imp));
     const allUnused = list.every((s) => s.imp.unused);
     const needing: Site | undefined =
