@@ -145,12 +145,15 @@ export async function judgeProject(
       judged.push({ process: p, rows: j.rows });
     }
   } else {
+    // No entry point: every file but tests and migrations may load at startup, judged together
+    // (a package one file needs at load is not a candidate in another), with `startup` unknown.
+    const sites: Site[] = [];
     for (const [file, f] of facts) {
       if (cancelled()) break;
       if (looksLikeNonStartup(rel(file))) continue;
-      const sites = await Promise.all(f.startupImports.map((imp) => costs.site(file, project.judged(file, imp))));
-      findings.push(...judgeSites(sites, opts.thresholds, null, undefined, rel).findings);
+      sites.push(...(await Promise.all(f.startupImports.map((imp) => costs.site(file, project.judged(file, imp))))));
     }
+    findings.push(...judgeSites(sites, opts.thresholds, null, undefined, rel).findings);
   }
   for (const [file, f] of facts) {
     if (NEVER_REPORTED.test(rel(file))) continue;

@@ -35,7 +35,7 @@ function assignedValue(root: SyntaxNode, source: string, name: string): SyntaxNo
 }
 
 export function pythonSettingsOf(root: SyntaxNode, source: string): PythonSettings | undefined {
-  const isSettings = /^INSTALLED_APPS\s*[+]?=/m.test(source);
+  const isSettings = /^(INSTALLED_APPS|REST_FRAMEWORK)\s*[+]?=/m.test(source);
   const hasInclude = /\binclude\s*\(/.test(source);
   const setsModule = source.includes('DJANGO_SETTINGS_MODULE');
   const namesServerApp = /\b(uvicorn|gunicorn|hypercorn)\b/.test(source);

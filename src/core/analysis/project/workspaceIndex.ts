@@ -111,8 +111,13 @@ export class WorkspaceIndex {
     const rel = (f: string) => project.rel(f);
     const startup = project.isStartup(file);
     if (facts && startup === null && !looksLikeNonStartup(rel(file))) {
-      const sites = await Promise.all(facts.startupImports.map((imp) => toSite(file, project.judged(file, imp))));
-      findings.push(...judgeSites(sites, this.settings.thresholds, null, undefined, rel).findings.map((f) => f.finding));
+      const all = [...this.facts].filter(([f]) => !looksLikeNonStartup(rel(f)));
+      const sites = await Promise.all(all.flatMap(([f, a]) => a.startupImports.map((imp) => toSite(f, project.judged(f, imp)))));
+      findings.push(
+        ...judgeSites(sites, this.settings.thresholds, null, undefined, rel)
+          .findings.filter((f) => f.file === file)
+          .map((f) => f.finding),
+      );
     } else if (startup) {
       const p = project.processOf(file)!;
       const sites = await Promise.all(p.sites.map((s) => toSite(s.file, s.imp)));
