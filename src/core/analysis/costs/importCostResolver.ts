@@ -81,7 +81,8 @@ function measuredCost(
   imp: StartupImport,
   pins?: ProjectPins,
 ): ImportCost {
-  const shown = version.replace(/ \(python [^)]*\)$/, '');
+  // `2.0.36 (python 3.11.2)` → `2.0.36`; a module without metadata shows the interpreter it came with.
+  const shown = /^unknown \((python [^)]*)\)$/.exec(version)?.[1] ?? version.replace(/ \(python [^)]*\)$/, '');
   return {
     heapMB: m.heapMB,
     rssMB: m.rssMB,

@@ -19,7 +19,16 @@ export function queryFinding(
 ): QueryFinding {
   // One place per line: a loop and the .all() on it are the same place to a reader.
   const places = [...new Map(related.map((r) => [`${r.file ?? ''}:${r.range.start.line}`, r])).values()];
-  return { kind: 'unbounded-query', rule, orm, message, range: rangeOf(node), statementStart: statementStartOf(node), fixes, related: places };
+  return {
+    kind: 'unbounded-query',
+    rule,
+    orm,
+    message,
+    range: rangeOf(node),
+    statementStart: statementStartOf(node),
+    fixes,
+    related: places,
+  };
 }
 
 /** Shortens an expression for a message: `ProfanityWord.objects.filter(…)`. */
