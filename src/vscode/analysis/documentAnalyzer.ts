@@ -17,7 +17,7 @@ import { SourceParser, findGrammars } from '../../core/analysis/parsers';
 import { importPrelude } from '../../core/analysis/prelude';
 import { isHeavyFamily, thresholdCrossed } from '../../core/analysis/project/verdicts';
 import type { ScanParams } from '../../core/analysis/rpc';
-import { RULE_SETTINGS, readSettings } from './settings';
+import { RULE_SETTINGS, readSettings } from '../settings';
 
 /** A lens shown before the whole file is judged: the import's typical cost, from the file's head alone. */
 export interface ProvisionalLens {
@@ -71,7 +71,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
 
   /** What the worker needs to judge a folder the way the settings say. */
   paramsFor(folder: string): ScanParams {
-    const settings = readSettings(folder);
+    const settings = readSettings(folder).analysis;
     const excludes = vscode.workspace.getConfiguration('files', vscode.Uri.file(folder)).get<Record<string, boolean>>('exclude') ?? {};
     return {
       root: folder,
@@ -123,7 +123,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
   ): Promise<ProvisionalLens[]> {
     const prelude = importPrelude(text, language);
     if (!prelude) return [];
-    const thresholds = readSettings(folder).thresholds;
+    const thresholds = readSettings(folder).analysis.thresholds;
     const imports = await this.parser.withTree(
       prelude,
       language,

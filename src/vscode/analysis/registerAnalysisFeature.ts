@@ -4,9 +4,10 @@ import { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
 import { AnalysisCodeActions } from './analysisCodeActions';
 import { AnalysisDiagnostics } from './diagnostics';
 import { DocumentAnalyzer } from './documentAnalyzer';
-import { ImportCostLensProvider, SHOW_IMPORT_COST_COMMAND } from './importCostLensProvider';
-import { SCAN_WORKSPACE_COMMAND, scanWorkspace } from './scanWorkspaceCommand';
-import { SHOW_STARTUP_LEDGER_COMMAND, STARTUP_LEDGER_VIEW, StartupLedgerView } from './startupLedgerView';
+import { Commands, registerCommand } from '../commands';
+import { ImportCostLensProvider } from './importCostLensProvider';
+import { scanWorkspace } from './scanWorkspaceCommand';
+import { STARTUP_LEDGER_VIEW, StartupLedgerView } from './startupLedgerView';
 
 const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'python' },
@@ -18,13 +19,18 @@ const SELECTOR: vscode.DocumentSelector = [
 const DEBOUNCE_MS = 400;
 const ANALYSIS_SETTINGS = ['heavyImportHeapMB', 'heavyImportMs', 'measureImports', 'nodePath', 'pythonPath', 'rules', 'budgetMB', 'preset'];
 
+export interface AnalysisFeatureDeps {
+  /** The extension's log: files the parser could not handle are noted there. */
+  readonly log: vscode.LogOutputChannel;
+}
+
 /**
  * Static analysis in the editor: code lenses over heavy startup imports, diagnostics and quick
  * fixes for lazy-load candidates and unbounded queries, the startup ledger view, and the
  * workspace scan command. Call once from `activate`; everything it creates is disposed with
  * the extension.
  */
-export function registerAnalysisFeature(context: vscode.ExtensionContext): void {
+export function registerAnalysisFeature(context: vscode.ExtensionContext, deps: AnalysisFeatureDeps): void {
   const worker = new AnalysisWorkerClient(join(context.extensionPath, 'dist', 'workers', 'analysisWorker.js'));
   const analyzer = new DocumentAnalyzer(context.globalStorageUri, context.extensionPath, worker);
   const diagnostics = new AnalysisDiagnostics();
@@ -36,7 +42,7 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
     if (vscode.languages.match(SELECTOR, document) === 0) return;
     analyzer.analyse(document).catch((err: unknown) => {
       // A file the parser cannot handle must not take anything else down.
-      console.error(`Memory Budget: could not analyse ${document.fileName}: ${String(err)}`);
+      deps.log.error(`could not analyse ${document.fileName}: ${String(err)}`);
     });
   };
   const analyseSoon = (document: vscode.TextDocument): void => {
@@ -63,9 +69,9 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
       providedCodeActionKinds: AnalysisCodeActions.kinds,
     }),
     vscode.window.registerTreeDataProvider(STARTUP_LEDGER_VIEW, ledger),
-    vscode.commands.registerCommand(SHOW_IMPORT_COST_COMMAND, (uri: vscode.Uri, line: number) => lenses.showDetails(uri, line)),
-    vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanWorkspace(analyzer, diagnostics, worker)),
-    vscode.commands.registerCommand(SHOW_STARTUP_LEDGER_COMMAND, async () => {
+    registerCommand(Commands.ShowImportCost, (uri, line) => lenses.showDetails(uri, line)),
+    registerCommand(Commands.ScanWorkspace, () => scanWorkspace(analyzer, diagnostics, worker)),
+    registerCommand(Commands.ShowStartupLedger, async () => {
       await vscode.commands.executeCommand(`${STARTUP_LEDGER_VIEW}.focus`);
       await ledger.refresh();
     }),

@@ -3,8 +3,7 @@ import type { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerCli
 import type { AnalysisDiagnostics } from './diagnostics';
 import type { DocumentAnalyzer } from './documentAnalyzer';
 import { toDiagnostic } from './convert';
-
-export const SCAN_WORKSPACE_COMMAND = 'memoryBudget.scanWorkspace';
+import { executeCommand, ForeignCommands } from '../commands';
 
 /** "Memory Budget: Scan Workspace for Memory Risks": every folder, with progress and cancel. */
 export async function scanWorkspace(
@@ -62,5 +61,5 @@ export async function scanWorkspace(
   );
   const summary = `${totals.files} files: ${totals.imports} lazy-load candidate import(s), ${totals.queries} unbounded query(ies)${totals.cancelled ? ' (cancelled)' : ''}.`;
   const choice = await vscode.window.showInformationMessage(`Memory Budget: ${summary}`, 'Show Problems');
-  if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+  if (choice === 'Show Problems') await executeCommand(ForeignCommands.ShowProblems);
 }

@@ -5,7 +5,6 @@ import type { LedgerRow, ProcessLedger, StartupLedger } from '../../core/analysi
 import type { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
 import type { DocumentAnalyzer } from './documentAnalyzer';
 
-export const SHOW_STARTUP_LEDGER_COMMAND = 'memoryBudget.showStartupLedger';
 export const STARTUP_LEDGER_VIEW = 'memoryBudget.startupLedger';
 
 type Node =
