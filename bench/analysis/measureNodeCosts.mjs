@@ -2,7 +2,7 @@
 /**
  * Measures what requiring npm packages costs, the way the extension measures them (a fresh Node
  * per sample, GC before and after), for the built-in table of typical costs. Each group of
- * packages is installed from the registry into its own folder under bench/.data/node-costs, so
+ * packages is installed from the registry into its own folder under the temp directory, so
  * several majors of one package can be measured side by side.
  *
  *   node bench/analysis/measureNodeCosts.mjs [--runs 5] [--only mongoose] > costs.csv
@@ -12,12 +12,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, only: { type: 'string' } } });
 const RUNS = Number(values.runs);
-const ROOT = join(import.meta.dirname, '..', '.data', 'node-costs');
+// Outside the repository: the installs are large, and packaging walks the whole tree.
+const ROOT = join(tmpdir(), 'memory-budget-node-costs');
 
 /** Groups installed together; a package that appears with several majors gets a group per major. */
 const GROUPS = {
