@@ -23,7 +23,7 @@ const webEntries = [
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 function repositoryUrl(repository) {
-  const url = (typeof repository === 'string' ? repository : repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+  const url = (typeof repository === 'string' ? repository : (repository?.url ?? '')).replace(/^git\+/, '').replace(/\.git$/, '');
   return /^https:\/\//.test(url) && !/\.invalid(\/|$)/.test(url) ? url : '';
 }
 

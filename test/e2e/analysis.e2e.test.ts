@@ -1,11 +1,27 @@
 import { cpSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { openEditorSession, type EditorSession } from './support/editorSession';
 import { codeLenses, openFile, runCommand, screenshot, waitForNotification } from './support/workbench';
 
 const REPO = join(__dirname, '..', '..');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'analysis');
+
+/** Ctrl+. at `line:column` of `file` (opened by name), picks the quick fix whose title holds `title`, and saves. */
+async function applyQuickFix(page: Page, file: string, at: string, title: string): Promise<void> {
+  await openFile(page, file);
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(at);
+  await page.keyboard.press('Enter');
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 0; attempt < 5 && !(await fix.isVisible()); attempt++) {
+    await page.keyboard.press('Control+.');
+    await fix.waitFor({ timeout: 3_000 }).catch(() => undefined);
+  }
+  await fix.click();
+  await page.keyboard.press('Control+S');
+}
 
 describe('static analysis in a real VS Code (code-server + Chromium)', () => {
   let session: EditorSession | undefined;
@@ -46,17 +62,7 @@ describe('static analysis in a real VS Code (code-server + Chromium)', () => {
     expect(await rows.filter({ hasText: /mongoose is needed/ }).count()).toBe(0);
 
     // Ctrl+. on the candidate's line offers the move; applying it leaves the app loading googleapis only in syncSheet.
-    await openFile(page, 'app.js');
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type('6:10');
-    await page.keyboard.press('Enter');
-    const fix = page.locator('.action-widget .monaco-list-row', { hasText: "require('googleapis')" }).first();
-    for (let attempt = 0; attempt < 5 && !(await fix.isVisible()); attempt++) {
-      await page.keyboard.press('Control+.');
-      await fix.waitFor({ timeout: 3_000 }).catch(() => undefined);
-    }
-    await fix.click();
-    await page.keyboard.press('Control+S');
+    await applyQuickFix(page, 'app.js', '6:10', "require('googleapis')");
     await expect
       .poll(() => readFileSync(join(session!.workspace.path, 'api/app.js'), 'utf8'), { timeout: 10_000 })
       .toMatch(/async function syncSheet\(rows\) \{\n {2}const \{ google \} = require\('googleapis'\);\n/);
@@ -82,17 +88,7 @@ describe('static analysis in a real VS Code (code-server + Chromium)', () => {
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Story.objects.all() is iterated by this loop' }).first();
     await row.waitFor({ timeout: 30_000 });
     expect(await row.innerText()).toContain('django-unbounded-queryset');
-    await openFile(page, 'views.py');
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type('40:25');
-    await page.keyboard.press('Enter');
-    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Add a bound' }).first();
-    for (let attempt = 0; attempt < 5 && !(await fix.isVisible()); attempt++) {
-      await page.keyboard.press('Control+.');
-      await fix.waitFor({ timeout: 3_000 }).catch(() => undefined);
-    }
-    await fix.click();
-    await page.keyboard.press('Control+S');
+    await applyQuickFix(page, 'views.py', '40:25', 'Add a bound');
     await expect
       .poll(() => readFileSync(join(session!.workspace.path, 'django/storybook/views.py'), 'utf8'), { timeout: 10_000 })
       .toContain('for story in Story.objects.all()[:100]:');
