@@ -31,27 +31,57 @@ export function definitionPath(node: SyntaxNode): string | undefined {
   return names.length > 0 ? names.slice(0, 2).join('.') : undefined;
 }
 
-function runsAtLoad(node: SyntaxNode, python: boolean): boolean {
+function runsAtLoad(node: SyntaxNode, python: boolean, top: SyntaxNode): boolean {
   let child = node;
-  for (let n = node.parent; n; child = n, n = n.parent) {
+  for (let n = node.parent; n && n.id !== top.parent?.id; child = n, n = n.parent) {
     if (python ? n.type === 'function_definition' || n.type === 'lambda' : JS_FUNCTION_TYPES.has(n.type)) {
       // A default value or decorator runs at load; the body does not.
-      return n.childForFieldName('body')?.id !== child.id && runsAtLoad(n, python);
+      return n.childForFieldName('body')?.id !== child.id && runsAtLoad(n, python, top);
     }
   }
   return true;
 }
 
+const DECLARATIONS = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_definition',
+  'interface_declaration',
+  'type_alias_declaration',
+]);
+
+/** Top-level statements whose code runs at load: not function declarations; a Python class body's statements, not its methods. */
+function loadTimeStatements(root: SyntaxNode, python: boolean): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const stmt of root.namedChildren) {
+    const inner = stmt.type === 'export_statement' ? (stmt.childForFieldName('declaration') ?? stmt) : stmt;
+    const def = inner.type === 'decorated_definition' ? inner.childForFieldName('definition') : inner;
+    if (!def || DECLARATIONS.has(def.type)) continue;
+    if (def.type === 'class_definition') {
+      for (const member of def.childForFieldName('body')?.namedChildren ?? [])
+        if (member.type !== 'function_definition' && member.type !== 'decorated_definition') out.push(member);
+      continue;
+    }
+    // A JS class runs its static parts at load, nothing else worth a call graph.
+    if (!python && (def.type === 'class_declaration' || def.type === 'abstract_class_declaration')) continue;
+    out.push(stmt);
+  }
+  return out;
+}
+
 /** Calls made while the module loads, by callee: `Database()`, `database.Database()`, `new Client()`, `connectDB()`. */
 export function loadTimeCallsOf(root: SyntaxNode, python: boolean): LoadTimeCall[] {
   const out: LoadTimeCall[] = [];
-  for (const call of root.descendantsOfType(python ? ['call'] : ['call_expression', 'new_expression'])) {
-    const callee = call.childForFieldName(python || call.type === 'call_expression' ? 'function' : 'constructor');
-    if (!callee) continue;
-    const parts = callee.text.split('.');
-    if (parts.length > 2 || !parts.every((p) => /^[A-Za-z_$][\w$]*$/.test(p))) continue;
-    if (!runsAtLoad(call, python)) continue;
-    out.push({ callee: callee.text, line: call.startPosition.row });
+  for (const top of loadTimeStatements(root, python)) {
+    for (const call of top.descendantsOfType(python ? ['call'] : ['call_expression', 'new_expression'])) {
+      const callee = call.childForFieldName(python || call.type === 'call_expression' ? 'function' : 'constructor');
+      if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute' && callee.type !== 'member_expression')) continue;
+      const text = callee.text;
+      const parts = text.split('.');
+      if (parts.length > 2 || !parts.every((p) => /^[A-Za-z_$][\w$]*$/.test(p))) continue;
+      if (!runsAtLoad(call, python, top)) continue;
+      out.push({ callee: text, line: call.startPosition.row });
+    }
   }
   return out;
 }

@@ -110,7 +110,9 @@ function identifierExport(name: string, at: SyntaxNode, source: string, root: Sy
 }
 
 export function modelExportsOf(root: SyntaxNode, source: string): ModelExport[] {
-  if (!/\bmodel\s*\(|\bmodels\b|module\.exports|export\s/.test(source)) return [];
+  // Only a module that builds models, or hands on another module's, can export one.
+  if (!/\bmodel\s*\(|\bmodels\b|mongoose|require\s*\(|export\s*(\*|\{)[^;\n]*\bfrom\b|export\s+default\s+\w+\s*;?\s*$/m.test(source))
+    return [];
   const out: ModelExport[] = [];
   for (const stmt of root.namedChildren) {
     if (stmt.type === 'expression_statement') {
@@ -162,7 +164,9 @@ function esmExports(stmt: SyntaxNode, source: string, root: SyntaxNode): ModelEx
     return e ? [e] : [];
   }
   const decl = stmt.childForFieldName('declaration');
-  return (decl?.descendantsOfType('variable_declarator') ?? []).flatMap((d) => {
+  // Classes, functions and types are never `model(…)` values: only variables are looked into.
+  if (decl?.type !== 'lexical_declaration' && decl?.type !== 'variable_declaration') return [];
+  return decl.namedChildren.flatMap((d) => {
     const e = exportOf(d.childForFieldName('name')?.text ?? '', d.childForFieldName('value'), source, root);
     return e ? [e] : [];
   });
