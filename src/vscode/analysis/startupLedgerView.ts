@@ -5,7 +5,9 @@ import type { LedgerRow, ProcessLedger, StartupLedger } from '../../core/analysi
 import type { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
 import type { DocumentAnalyzer } from './documentAnalyzer';
 
-export const STARTUP_LEDGER_VIEW = 'memoryBudget.startupLedger';
+// Not under `memoryBudget.`: VS Code derives commands (`<view>.focus`…) from a view's id, and
+// the extension's own command ids are exactly those package.json contributes.
+export const STARTUP_LEDGER_VIEW = 'memoryBudgetStartupLedger';
 
 type Node =
   | { kind: 'process'; folder: string; ledger: StartupLedger; process: ProcessLedger }
