@@ -8,7 +8,7 @@ import { MemoryWatch } from '../../core/watch/memoryWatch';
 import type { CliCommand } from '../command';
 import { budgetOptions, budgetSettings, numberOption, parse, targetArg } from '../options';
 import { readoutLine } from '../readout';
-import { sampleRecord } from '../sampleRecord';
+import { sampleRecord } from '../../core/budget/sampleRecord';
 
 export const watchCommand: CliCommand = {
   name: 'watch',

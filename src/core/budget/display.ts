@@ -1,4 +1,4 @@
-import type { BudgetEvent } from './budgetEvents';
+import type { BudgetEvent, MarkCounters, RunSummary } from './budgetEvents';
 import type { BudgetLevel } from './thresholds';
 
 const MB = 1024 * 1024;
@@ -66,7 +66,24 @@ export function describeEvent(e: BudgetEvent): string {
       return `heap snapshot: ${e.file} (${formatMB1(e.bytes)})`;
     case 'note':
       return e.text;
+    case 'mark':
+      return `${e.name} - ${formatMB1(e.rssBytes)}${e.counters && Object.keys(e.counters).length > 0 ? ` - ${describeCounters(e.counters)}` : ''}`;
+    case 'shutdown':
+      return `shutdown (${e.reason}) after ${formatDuration(e.uptimeMs)}: ${describeRun(e)}`;
   }
+}
+
+/** "sessions: 12 | queue: 3", as the seeds' logs list their counters. */
+export function describeCounters(counters: MarkCounters): string {
+  return Object.entries(counters)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(' | ');
+}
+
+/** "peak 412.3 MB, +15.3 MB/h, 12 m over warn, 2 restarts seen". */
+export function describeRun(run: RunSummary): string {
+  const growth = run.growthBytesPerHour === undefined ? 'growth unknown' : formatRate(run.growthBytesPerHour);
+  return `peak ${formatMB1(run.peakRssBytes)}, ${growth}, ${formatDuration(run.overWarnMs)} over warn, ${run.restarts} restart${run.restarts === 1 ? '' : 's'} seen`;
 }
 
 function severityDrop(from: BudgetLevel, to: BudgetLevel): boolean {

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '../..');
+export const AGENT_FIXTURES = path.join(REPO, 'test/fixtures/agent');
+
+/**
+ * A throwaway app folder whose node_modules/memory-budget is this repository, as after
+ * `npm install memory-budget`: `--require memory-budget/agent` and `require('memory-budget/agent')`
+ * go through the real package.json `exports`. Needs `npm run build` (dist/agent.js).
+ */
+const made: string[] = [];
+
+export function makeAppDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-agent-'));
+  made.push(dir);
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(REPO, path.join(dir, 'node_modules', 'memory-budget'), 'dir');
+  for (const file of fs.readdirSync(AGENT_FIXTURES)) fs.copyFileSync(path.join(AGENT_FIXTURES, file), path.join(dir, file));
+  return dir;
+}
+
+/** Removes the folders `makeAppDir` made (call after the processes using them have ended). */
+export function removeAppDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export interface AgentRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `node [nodeArgs] script [args]` in `dir` with the agent's variables (and a clean MEMORY_BUDGET_* slate). */
+export function runNode(dir: string, nodeArgs: string[], script: string, args: string[] = [], env: Record<string, string> = {}): AgentRun {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEMORY_BUDGET_') && k !== 'NODE_OPTIONS'));
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    cwd: dir,
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+export function readText(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+export function readRecords(file: string): Array<Record<string, unknown>> {
+  return readText(file)
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The metrics URL the agent announced in its log (it listens on port 0 in tests). */
+export function announcedMetricsUrl(jsonlFile: string): string | undefined {
+  const note = readRecords(jsonlFile).find((r) => r.type === 'note' && typeof r.text === 'string' && r.text.startsWith('metrics on '));
+  return note ? (note.text as string).slice('metrics on '.length) : undefined;
+}
