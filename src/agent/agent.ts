@@ -2,18 +2,17 @@ import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import type { BudgetEvent, MarkCounters } from '../core/budget/budgetEvents';
-import { BudgetTracker, type BudgetStatus } from '../core/budget/budgetTracker';
+import type { MarkCounters } from '../core/budget/budgetEvents';
 import { DEFAULT_MEMORY_LOG_OPTIONS, LOG_FILE, MemoryLog, JSONL_FILE, stamp } from '../core/budget/memoryLog';
 import { resolveBudget } from '../core/budget/presets';
-import { RunStats } from '../core/budget/runStats';
 import { sampleRecord } from '../core/budget/sampleRecord';
-import type { MemorySample, TargetFacts } from '../core/inspector/memorySample';
+import type { TargetFacts } from '../core/inspector/memorySample';
 import { startMetricsServer, type MetricsServer } from '../core/metrics/metricsServer';
 import { metricsText } from '../core/metrics/prometheusText';
 import type { AgentConfig } from './config';
 import { containerLimitBytes } from './containerLimit';
 import { readPreviousRun } from './previousRun';
+import { AgentRecorder } from './recorder';
 
 /** Set by the first agent of a process tree, so children (cluster workers, forks) know they are. */
 const ROOT_PID_ENV = 'MEMORY_BUDGET_AGENT_PID';
@@ -27,23 +26,20 @@ interface ProcessRole {
 }
 
 /**
- * Memory Budget inside the process: samples `process.memoryUsage()`, feeds the same tracker and
- * memory log as the CLI, serves `/metrics` when asked. Every entry point swallows its errors: an
- * agent must never break the app it watches.
+ * Memory Budget inside the process: reads `process.memoryUsage()`, the V8 heap limit and the
+ * container limit every interval into an `AgentRecorder` (the CLI's tracker and memory log), and
+ * serves `/metrics` when asked. Every entry point swallows its errors: an agent must never break
+ * the app it watches.
  */
 export class MemoryAgent {
   private readonly pid = process.pid;
   private readonly service: string;
-  private readonly tracker: BudgetTracker;
-  private readonly stats = new RunStats();
-  private readonly log: MemoryLog | undefined;
+  private readonly recorder: AgentRecorder;
   private readonly role: ProcessRole;
+  private facts: TargetFacts;
   private timer: NodeJS.Timeout | undefined;
   private metrics: MetricsServer | undefined;
-  private latest: BudgetStatus | undefined;
-  private facts: TargetFacts;
-  private restarts = 0;
-  private finished = false;
+  private readonly warned = new Set<string>();
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
   private readonly exitHandler = (code: number) => this.shutdown(code === 0 ? 'exit' : `exit code ${code}`);
 
@@ -54,16 +50,16 @@ export class MemoryAgent {
     this.role = processRole();
     this.service = config.service ?? defaultServiceName();
     this.facts = this.readFacts();
-    this.tracker = new BudgetTracker(resolveBudget(config.budget, this.facts.constrainedMemoryBytes));
-    this.log = this.openLog();
+    const previous = this.role.worker ? undefined : readPreviousRun(path.join(config.directory, JSONL_FILE));
+    this.recorder = new AgentRecorder(this.service, this.openLog(), config.budget, this.facts.constrainedMemoryBytes, (err) =>
+      this.warnOnce('write', `could not write to ${config.directory}: ${err.message}`),
+    );
+    if (previous && previous.pid !== this.pid)
+      this.recorder.restarted(Date.now(), previous.pid, this.pid, previous.restarts, previous.cleanExit);
   }
 
   get metricsAddress(): { host: string; port: number } | undefined {
     return this.metrics && { host: this.metrics.host, port: this.metrics.port };
-  }
-
-  get status(): BudgetStatus | undefined {
-    return this.latest;
   }
 
   start(): void {
@@ -82,16 +78,8 @@ export class MemoryAgent {
 
   /** An operation of the app, with its counters: kept for the critical block and the JSONL. */
   mark(name: unknown, counters?: unknown): void {
-    if (this.finished || typeof name !== 'string' || name.trim() === '') return;
-    const event: BudgetEvent = {
-      type: 'mark',
-      time: Date.now(),
-      name: name.trim().slice(0, MAX_TEXT),
-      rssBytes: process.memoryUsage.rss(),
-      counters: cleanCounters(counters),
-    };
-    if (!event.counters) delete event.counters;
-    this.record(event);
+    if (typeof name !== 'string' || name.trim() === '') return;
+    this.recorder.mark(Date.now(), name.trim().slice(0, MAX_TEXT), process.memoryUsage.rss(), cleanCounters(counters));
   }
 
   /** Stops sampling and serving, after writing the shutdown summary. */
@@ -107,50 +95,35 @@ export class MemoryAgent {
   }
 
   private shutdown(reason: string): void {
-    if (this.finished) return;
-    this.finished = true;
+    if (this.recorder.done) return;
     clearInterval(this.timer);
     process.off('exit', this.exitHandler);
     for (const [signal, handler] of this.signalHandlers) process.off(signal, handler);
-    try {
-      this.sample(true);
-      const budget = this.tracker.currentBudget.bytes;
-      this.record({ type: 'shutdown', time: Date.now(), reason, ...this.stats.summary(budget, this.restarts, Date.now()) });
-      this.log?.close();
-    } catch (err) {
-      this.warn(`could not write the shutdown summary: ${(err as Error).message}`);
-    }
+    this.sample(false);
+    this.recorder.shutdown(Date.now(), reason);
     void this.metrics?.close();
   }
 
-  private sample(final = false): void {
+  private sample(logged = true): void {
     try {
       const usage = process.memoryUsage();
-      const sample: MemorySample = {
-        time: Date.now(),
-        pid: this.pid,
-        rssBytes: usage.rss,
-        heapUsedBytes: usage.heapUsed,
-        heapTotalBytes: usage.heapTotal,
-        externalBytes: usage.external,
-        arrayBuffersBytes: usage.arrayBuffers,
-      };
-      this.refreshFacts();
-      const { status, events } = this.tracker.add(sample);
-      this.latest = status;
-      this.stats.add(sample.time, sample.rssBytes, status.level);
-      if (!final) this.log?.sample(this.service, status);
-      for (const event of events) this.record(event);
+      const before = this.facts.constrainedMemoryBytes;
+      this.facts = { ...this.facts, heapLimitBytes: v8.getHeapStatistics().heap_size_limit, constrainedMemoryBytes: containerLimitBytes() };
+      if (this.facts.constrainedMemoryBytes !== before) this.recorder.containerLimitChanged(this.facts.constrainedMemoryBytes);
+      this.recorder.observe(
+        {
+          time: Date.now(),
+          pid: this.pid,
+          rssBytes: usage.rss,
+          heapUsedBytes: usage.heapUsed,
+          heapTotalBytes: usage.heapTotal,
+          externalBytes: usage.external,
+          arrayBuffersBytes: usage.arrayBuffers,
+        },
+        logged,
+      );
     } catch (err) {
       this.warnOnce('sample', `sampling failed: ${(err as Error).message}`);
-    }
-  }
-
-  private record(event: BudgetEvent): void {
-    try {
-      this.log?.event(this.service, event);
-    } catch (err) {
-      this.warnOnce('write', `could not write to ${this.config.directory}: ${(err as Error).message}`);
     }
   }
 
@@ -167,20 +140,9 @@ export class MemoryAgent {
     };
   }
 
-  /** The heap and container limits, re-read each sample; a new container limit moves an `auto` budget. */
-  private refreshFacts(): void {
-    const before = this.facts.constrainedMemoryBytes;
-    this.facts = { ...this.facts, heapLimitBytes: v8.getHeapStatistics().heap_size_limit, constrainedMemoryBytes: containerLimitBytes() };
-    if (this.facts.constrainedMemoryBytes !== before) {
-      for (const event of this.tracker.setBudget(resolveBudget(this.config.budget, this.facts.constrainedMemoryBytes))) this.record(event);
-    }
-  }
-
   private openLog(): MemoryLog | undefined {
-    const fileBase = this.role.worker ? `memory_debug-${this.pid}` : undefined;
     const dir = this.config.directory;
     try {
-      const previous = this.role.worker ? undefined : readPreviousRun(path.join(dir, JSONL_FILE));
       const budget = resolveBudget(this.config.budget, this.facts.constrainedMemoryBytes);
       const log = new MemoryLog(
         dir,
@@ -190,21 +152,10 @@ export class MemoryAgent {
           periodicMs: this.config.periodicMs,
           jsonlSampleMs: this.config.jsonlIntervalMs,
           sampleRecord: (target, status) => ({ ...sampleRecord(target, status, this.facts), source: 'agent' }),
-          fileBase,
+          fileBase: this.role.worker ? `memory_debug-${this.pid}` : undefined,
         },
       );
-      if (this.role.worker) announceWorker(dir, this.pid, this.role.description, path.basename(log.file));
-      if (previous && previous.pid !== this.pid) {
-        this.restarts = previous.restarts + 1;
-        log.event(this.service, {
-          type: 'restart',
-          time: Date.now(),
-          previousPid: previous.pid,
-          pid: this.pid,
-          restarts: this.restarts,
-          cleanExit: previous.cleanExit,
-        });
-      }
+      if (this.role.worker) announceWorker(dir, this.role.description, path.basename(log.file));
       return log;
     } catch (err) {
       this.warn(`cannot write the memory log in ${dir}: ${(err as Error).message}; sampling without it`);
@@ -215,17 +166,17 @@ export class MemoryAgent {
   private async serveMetrics(port: number): Promise<void> {
     try {
       this.metrics = await startMetricsServer(() => this.metricsBody(), port, this.config.metricsHost);
-      if (this.finished) return void (await this.metrics.close());
+      if (this.recorder.done) return void (await this.metrics.close());
       // Said in the log so whoever scrapes (or a test on port 0) can find it.
       const host = this.metrics.host.includes(':') ? `[${this.metrics.host}]` : this.metrics.host;
-      this.record({ type: 'note', time: Date.now(), text: `metrics on http://${host}:${this.metrics.port}/metrics` });
+      this.recorder.note(Date.now(), `metrics on http://${host}:${this.metrics.port}/metrics`);
     } catch (err) {
       this.warn(`cannot serve /metrics on ${this.config.metricsHost}:${port}: ${(err as Error).message}`);
     }
   }
 
   private metricsBody(): string {
-    const status = this.latest;
+    const status = this.recorder.status;
     if (!status) return metricsText([]);
     const s = status.sample;
     return metricsText([
@@ -240,12 +191,10 @@ export class MemoryAgent {
         budgetBytes: status.budget.bytes,
         growthBytesPerHour: status.trend?.bytesPerHour,
         level: status.level,
-        restarts: this.restarts,
+        restarts: this.recorder.restarts,
       },
     ]);
   }
-
-  private readonly warned = new Set<string>();
 
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key)) return;
@@ -282,7 +231,7 @@ function defaultServiceName(): string {
 }
 
 /** One line in the main log, so whoever reads it knows which file is which worker's. */
-function announceWorker(dir: string, pid: number, description: string, file: string): void {
+function announceWorker(dir: string, description: string, file: string): void {
   try {
     fs.appendFileSync(path.join(dir, LOG_FILE), `[${stamp(Date.now())}] 👷 WORKER STARTED: ${description} → ${file}\n\n`);
   } catch {
