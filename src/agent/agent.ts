@@ -5,14 +5,13 @@ import v8 from 'node:v8';
 import type { MarkCounters } from '../core/budget/budgetEvents';
 import { DEFAULT_MEMORY_LOG_OPTIONS, LOG_FILE, MemoryLog, JSONL_FILE, stamp } from '../core/budget/memoryLog';
 import { resolveBudget } from '../core/budget/presets';
-import { sampleRecord } from '../core/budget/sampleRecord';
 import type { TargetFacts } from '../core/inspector/memorySample';
 import { startMetricsServer, type MetricsServer } from '../core/metrics/metricsServer';
 import { metricsText } from '../core/metrics/prometheusText';
 import type { AgentConfig } from './config';
 import { containerLimitBytes } from './containerLimit';
 import { readPreviousRun } from './previousRun';
-import { AgentRecorder } from './recorder';
+import { AgentRecorder, agentSampleRecord } from './recorder';
 
 /** Set by the first agent of a process tree, so children (cluster workers, forks) know they are. */
 const ROOT_PID_ENV = 'MEMORY_BUDGET_AGENT_PID';
@@ -151,7 +150,7 @@ export class MemoryAgent {
           ...DEFAULT_MEMORY_LOG_OPTIONS,
           periodicMs: this.config.periodicMs,
           jsonlSampleMs: this.config.jsonlIntervalMs,
-          sampleRecord: (target, status) => ({ ...sampleRecord(target, status, this.facts), source: 'agent' }),
+          sampleRecord: (target, status) => agentSampleRecord(target, status, this.facts),
           fileBase: this.role.worker ? `memory_debug-${this.pid}` : undefined,
         },
       );

@@ -3,7 +3,13 @@ import { BudgetTracker, type BudgetStatus } from '../core/budget/budgetTracker';
 import type { MemoryLog } from '../core/budget/memoryLog';
 import { resolveBudget, type BudgetSettings } from '../core/budget/presets';
 import { RunStats } from '../core/budget/runStats';
-import type { MemorySample } from '../core/inspector/memorySample';
+import { sampleRecord } from '../core/budget/sampleRecord';
+import type { MemorySample, TargetFacts } from '../core/inspector/memorySample';
+
+/** An agent's JSONL sample record: `watch --json`'s fields, plus where it comes from. */
+export function agentSampleRecord(target: string, status: BudgetStatus, facts: TargetFacts): object {
+  return { ...sampleRecord(target, status, facts), source: 'agent' };
+}
 
 /**
  * What an agent does with each reading, without reading anything itself: samples → tracker →

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { agentPathCommand } from './agentPath';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { gcCommand } from './gc';
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   summaryCommand,
   diffCommand,
   scanCommand,
+  agentPathCommand,
 ];
