@@ -40,7 +40,7 @@ function scenario(seed: number, budget: BudgetSettings, containerLimitBytes: num
   const pages = (bytes: number) => Math.round(bytes / 4096) * 4096;
   const steps: Step[] = [{ kind: 'restart', time: 1_700_000_000_000, previousPid: 41, pid: 42, previousRestarts: 2, cleanExit: false }];
   let time = 1_700_000_000_123;
-  let rss = 60 * MB;
+  let rss: number;
   for (let i = 0; i < 1800; i++) {
     time += 900 + Math.floor(random() * 200);
     const phase = i / 1800;
