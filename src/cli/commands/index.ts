@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { agentPathCommand } from './agentPath';
+import { reportCommand } from './report';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { gcCommand } from './gc';
@@ -19,5 +20,6 @@ export const commands: readonly CliCommand[] = [
   summaryCommand,
   diffCommand,
   scanCommand,
+  reportCommand,
   agentPathCommand,
 ];
