@@ -76,6 +76,28 @@ function ensureDebianPackages() {
   if (!existsSync(paths.chromium)) throw new PrerequisiteError(`chromium installed but ${paths.chromium} is missing`);
 }
 
+/**
+ * The agents' tests run a real Prometheus server, promtool, gunicorn and uvicorn: Debian's
+ * packages (Prometheus 2.42 on bookworm), whose absence must fail the tests, never skip them.
+ */
+function ensureAgentTestPackages() {
+  const wanted = ['prometheus', 'gunicorn', 'python3-uvicorn'];
+  const missing = wanted.filter((name) => !hasDebianPackage(name));
+  if (missing.length === 0) {
+    log('Prometheus, gunicorn, uvicorn: installed');
+    return;
+  }
+  if (process.getuid?.() !== 0) {
+    throw new PrerequisiteError(`missing Debian packages ${missing.join(', ')}; run: sudo apt-get install -y ${missing.join(' ')}`);
+  }
+  log(`apt-get install -y ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (spawnSync('apt-get', ['install', '-y', ...missing], { stdio: 'inherit', env }).status !== 0) {
+    run('apt-get', ['update'], { env });
+    run('apt-get', ['install', '-y', ...missing], { env });
+  }
+}
+
 function ensureCodeServer() {
   const marker = existsSync(paths.codeServerMarker) ? readFileSync(paths.codeServerMarker, 'utf8').trim() : undefined;
   if (marker === CODE_SERVER_VERSION && existsSync(paths.codeServerEntry)) {
@@ -106,6 +128,7 @@ function ensureCodeServer() {
 const started = Date.now();
 try {
   ensureDebianPackages();
+  ensureAgentTestPackages();
   ensureNode24();
   ensureCodeServer();
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
