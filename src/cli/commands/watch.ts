@@ -73,7 +73,7 @@ export const watchCommand: CliCommand = {
         metrics = await startMetricsServer(() => watchMetrics(watch, values.service, restarts), metricsPort, host);
       } catch (err) {
         await watch.stop();
-        throw new Error(`cannot serve /metrics on ${host}:${metricsPort}: ${(err as Error).message}`);
+        throw new Error(`cannot serve /metrics on ${host}:${metricsPort}: ${(err as Error).message}`, { cause: err });
       }
       io.stderr.write(
         `serving /metrics on http://${metrics.host.includes(':') ? `[${metrics.host}]` : metrics.host}:${metrics.port}/metrics\n`,
