@@ -28,7 +28,6 @@ from ._budget import (
     severity,
 )
 from ._format import stamp
-from ._metrics import serve_metrics
 from ._process import container_limit_bytes, process_role, read_previous_run, rss_bytes
 
 __all__ = ["start", "mark", "stop", "Recorder"]
@@ -180,6 +179,7 @@ class Agent:
         self.pid = os.getpid()
         self.service = config["service"] or service or _default_service_name()
         self.constrained = container_limit_bytes()
+        self.limits_read_at = now_ms()
         self.warned = set()
         self.stopping = threading.Event()
         self.thread = None
@@ -272,10 +272,12 @@ class Agent:
 
     def _sample(self, logged=True):
         try:
-            limit = container_limit_bytes()
-            if limit != self.constrained:
-                self.constrained = limit
-                self.recorder.container_limit_changed(limit)
+            if now_ms() - self.limits_read_at >= 60000:  # cgroup files rarely change: once a minute
+                self.limits_read_at = now_ms()
+                limit = container_limit_bytes()
+                if limit != self.constrained:
+                    self.constrained = limit
+                    self.recorder.container_limit_changed(limit)
             sample = {"time": now_ms(), "pid": self.pid, "rssBytes": rss_bytes()}
             events = self.recorder.observe(sample, logged)
             if self.config["tracemalloc"]:
@@ -339,6 +341,8 @@ class Agent:
                     }
                 ]
             )
+
+        from ._metrics import serve_metrics  # http.server costs the app RSS: only when asked for
 
         try:
             self.metrics = serve_metrics(snapshot, self.config["metricsHost"], self.config["metricsPort"])

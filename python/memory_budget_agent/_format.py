@@ -3,7 +3,6 @@
 import json
 import math
 import time
-from decimal import ROUND_HALF_UP, Decimal
 
 MB = 1024 * 1024
 
@@ -14,17 +13,22 @@ def js_round(x):
 
 
 def to_fixed(x, digits):
-    """Number.prototype.toFixed: the exact binary value, halves away from zero."""
-    q = Decimal(1).scaleb(-digits)
-    text = str(Decimal(x).quantize(q, rounding=ROUND_HALF_UP))
-    return "0" if digits == 0 and text == "-0" else text
+    """Number.prototype.toFixed: the exact binary value, halves away from zero (exact integers, no decimal)."""
+    numerator, denominator = float(x).as_integer_ratio()
+    units, rest = divmod(abs(numerator) * 10**digits, denominator)
+    if 2 * rest >= denominator:
+        units += 1
+    text = str(units).rjust(digits + 1, "0")
+    body = text[:-digits] + "." + text[-digits:] if digits else text
+    return ("-" if numerator < 0 else "") + body
 
 
-def _locale_fixed(x, digits):
-    """toLocaleString('en-US') with fixed fraction digits: ICU rounds the shortest decimal form."""
-    q = Decimal(1).scaleb(-digits)
-    value = Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
-    return "{:,.{}f}".format(value, digits)
+def group_thousands(fixed):
+    """groupThousands in display.ts: "12345.6" -> "12,345.6"."""
+    whole, _, fraction = fixed.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = "{:,}".format(int(whole.lstrip("-"))) if whole.lstrip("-") else whole
+    return sign + grouped + ("." + fraction if fraction else "")
 
 
 def js_number(x):
@@ -38,7 +42,7 @@ def js_number(x):
 
 def format_mb(n):
     mb = n / MB
-    return (to_fixed(mb, 1) if mb < 10 else "{:,}".format(js_round(mb))) + " MB"
+    return (to_fixed(mb, 1) if mb < 10 else group_thousands(str(js_round(mb)))) + " MB"
 
 
 def format_mb1(n):
@@ -47,7 +51,7 @@ def format_mb1(n):
 
 def format_rate(bytes_per_hour):
     mb = bytes_per_hour / MB
-    return ("+" if mb >= 0 else "\u2212") + _locale_fixed(abs(mb), 1) + " MB/h"
+    return ("+" if mb >= 0 else "\u2212") + group_thousands(to_fixed(abs(mb), 1)) + " MB/h"
 
 
 def format_duration(ms):

@@ -17,6 +17,8 @@ import { AgentRecorder, agentSampleRecord } from './recorder';
 const ROOT_PID_ENV = 'MEMORY_BUDGET_AGENT_PID';
 const MAX_COUNTERS = 20;
 const MAX_TEXT = 200;
+/** The heap and container limits rarely move, and reading cgroup files costs ~0.1 ms: once a minute. */
+const LIMITS_EVERY_MS = 60_000;
 
 /** Who this process is among its relatives: workers write their own files, named by pid. */
 interface ProcessRole {
@@ -37,6 +39,7 @@ export class MemoryAgent {
   private readonly role: ProcessRole;
   private facts: TargetFacts;
   private timer: NodeJS.Timeout | undefined;
+  private limitsReadAt = Date.now();
   private metrics: MetricsServer | undefined;
   private readonly warned = new Set<string>();
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
@@ -106,9 +109,7 @@ export class MemoryAgent {
   private sample(logged = true): void {
     try {
       const usage = process.memoryUsage();
-      const before = this.facts.constrainedMemoryBytes;
-      this.facts = { ...this.facts, heapLimitBytes: v8.getHeapStatistics().heap_size_limit, constrainedMemoryBytes: containerLimitBytes() };
-      if (this.facts.constrainedMemoryBytes !== before) this.recorder.containerLimitChanged(this.facts.constrainedMemoryBytes);
+      if (Date.now() - this.limitsReadAt >= LIMITS_EVERY_MS) this.refreshLimits();
       this.recorder.observe(
         {
           time: Date.now(),
@@ -124,6 +125,14 @@ export class MemoryAgent {
     } catch (err) {
       this.warnOnce('sample', `sampling failed: ${(err as Error).message}`);
     }
+  }
+
+  /** A new container limit moves an `auto` budget. */
+  private refreshLimits(): void {
+    this.limitsReadAt = Date.now();
+    const before = this.facts.constrainedMemoryBytes;
+    this.facts = { ...this.facts, heapLimitBytes: v8.getHeapStatistics().heap_size_limit, constrainedMemoryBytes: containerLimitBytes() };
+    if (this.facts.constrainedMemoryBytes !== before) this.recorder.containerLimitChanged(this.facts.constrainedMemoryBytes);
   }
 
   private readFacts(): TargetFacts {
