@@ -1,5 +1,6 @@
 """GET /metrics on a daemon thread, and 404 for anything else: read-only, nothing more."""
 
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -46,7 +47,10 @@ def serve_metrics(render, host, port):
             pass  # the app's stderr is not ours
 
     family_host = host.strip("[]")
-    server = _MetricsServer((family_host, port), Handler)
+    # An IPv6 address or a name that resolves to one (Fly's fly-local-6pn) needs an IPv6 socket.
+    family = socket.getaddrinfo(family_host, port, type=socket.SOCK_STREAM)[0][0]
+    server_class = type("MetricsServer", (_MetricsServer,), {"address_family": family})
+    server = server_class((family_host, port), Handler)
     thread = threading.Thread(target=server.serve_forever, name="memory-budget-metrics", daemon=True)
     thread.start()
 

@@ -2,6 +2,7 @@ import type { Endpoint } from './cdpSession';
 import { isNodeProcess } from './discovery';
 import { enableInspector } from './enableInspector';
 import { InspectorSource } from './inspectorSource';
+import { MetricsSource } from './metricsSource';
 import type { MemorySource, SourceOptions } from './memorySource';
 import { PidSource } from './pidSource';
 import { readProcess } from './procfs';
@@ -24,9 +25,10 @@ export async function openSource(spec: TargetSpec, options: OpenOptions): Promis
     const { host, port } = await enableInspector(spec.pid);
     return InspectorSource.open({ host, port }, options);
   }
+  if (spec.kind === 'metrics') return MetricsSource.open(spec.url);
   return InspectorSource.open(endpointOf(spec), { ...options, viaJsDebug: spec.kind === 'websocket' && spec.viaJsDebug });
 }
 
-export function endpointOf(spec: Exclude<TargetSpec, { kind: 'pid' }>): Endpoint {
+export function endpointOf(spec: Exclude<TargetSpec, { kind: 'pid' } | { kind: 'metrics' }>): Endpoint {
   return spec.kind === 'websocket' ? { webSocketUrl: spec.url } : { host: spec.host, port: spec.port };
 }
