@@ -36,12 +36,15 @@ export interface AgentRun {
 
 /** Starts `node [nodeArgs] script [args]` in `dir` with the agent's variables (and a clean MEMORY_BUDGET_* slate). */
 export function runNode(dir: string, nodeArgs: string[], script: string, args: string[] = [], env: Record<string, string> = {}): AgentRun {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEMORY_BUDGET_') && k !== 'NODE_OPTIONS'));
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
-    cwd: dir,
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return runProcess(process.execPath, [...nodeArgs, script, ...args], dir, env);
+}
+
+/** Any command in `dir`, without the outer MEMORY_BUDGET_*, NODE_OPTIONS and PYTHONPATH, plus `env`. */
+export function runProcess(command: string, args: string[], dir: string, env: Record<string, string> = {}): AgentRun {
+  const inherited = Object.entries(process.env).filter(
+    ([k]) => !k.startsWith('MEMORY_BUDGET_') && k !== 'NODE_OPTIONS' && k !== 'PYTHONPATH',
+  );
+  const child = spawn(command, args, { cwd: dir, env: { ...Object.fromEntries(inherited), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));

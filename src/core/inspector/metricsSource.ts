@@ -1,4 +1,5 @@
 import { parsePrometheusText, type PromSample } from '../metrics/parsePrometheus';
+import { CloseSignal } from './closeSignal';
 import type { MemorySample, TargetFacts } from './memorySample';
 import type { MemorySource } from './memorySource';
 import { withTimeout } from './withTimeout';
@@ -18,8 +19,7 @@ export function metricsUrl(url: string): string {
  * safe way to watch production. A new pid behind the same port is a restart.
  */
 export class MetricsSource implements MemorySource {
-  private readonly closeListeners: Array<() => void> = [];
-  private closed = false;
+  private readonly gone = new CloseSignal();
 
   private constructor(
     readonly facts: TargetFacts,
@@ -52,7 +52,7 @@ export class MetricsSource implements MemorySource {
     try {
       samples = await scrape(this.url);
     } catch (err) {
-      this.markClosed();
+      this.gone.fire();
       throw err;
     }
     const rss = samples.find((s) => s.name === 'memory_budget_rss_bytes');
@@ -60,7 +60,7 @@ export class MetricsSource implements MemorySource {
     const pid = Number(rss.labels.pid);
     if (this.facts.pid !== undefined && pid !== this.facts.pid) {
       // Another process behind the port: reopen, so the watcher sees a restart.
-      this.markClosed();
+      this.gone.fire();
       throw new Error(`pid ${this.facts.pid} is gone; pid ${pid} answers now`);
     }
     const value = (name: string) => figure(samples, name, rss.labels);
@@ -75,17 +75,11 @@ export class MetricsSource implements MemorySource {
   }
 
   onClose(listener: () => void): void {
-    this.closeListeners.push(listener);
+    this.gone.listen(listener);
   }
 
   async close(): Promise<void> {
-    this.markClosed();
-  }
-
-  private markClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const l of this.closeListeners) l();
+    this.gone.fire();
   }
 }
 

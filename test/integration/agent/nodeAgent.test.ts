@@ -2,25 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killAndWait, waitFor } from '../../support/leakyBot';
+import { WATCH_JSON_FIELDS } from '../../support/cli';
 import { REPO, makeAppDir, readRecords, readText, removeAppDirs, runNode, type AgentRun } from '../../support/agentApp';
 
-const SAMPLE_FIELDS = [
-  'time',
-  'target',
-  'pid',
-  'rssBytes',
-  'heapUsedBytes',
-  'heapTotalBytes',
-  'externalBytes',
-  'arrayBuffersBytes',
-  'heapLimitBytes',
-  'constrainedMemoryBytes',
-  'budgetBytes',
-  'percent',
-  'state',
-  'growthBytesPerHour',
-  'source',
-];
+const SAMPLE_FIELDS = [...WATCH_JSON_FIELDS, 'source'];
 
 const runs: AgentRun[] = [];
 afterEach(async () => {

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli';
 import { freePort, killAndWait, waitFor } from '../../support/leakyBot';
-import { AGENT_FIXTURES, announcedMetricsUrl, readRecords, readText } from '../../support/agentApp';
+import { AGENT_FIXTURES, announcedMetricsUrl, readRecords, readText, runProcess } from '../../support/agentApp';
 
 // gunicorn and uvicorn come from Debian's packages (the prerequisites script installs them), so
 // those tests use Debian's interpreter; the rest use whatever python3 is first on PATH.
@@ -36,21 +36,14 @@ function appDir(): string {
 }
 
 function python(dir: string, args: string[], env: Record<string, string> = {}, interpreter = 'python3') {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEMORY_BUDGET_') && k !== 'PYTHONPATH'));
-  const child = spawn(interpreter, args, {
-    cwd: dir,
-    env: { ...clean, PYTHONPATH: agentFolder, MEMORY_BUDGET_INTERVAL_MS: '100', MEMORY_BUDGET_JSONL_INTERVAL_MS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const run = runProcess(interpreter, args, dir, {
+    PYTHONPATH: agentFolder,
+    MEMORY_BUDGET_INTERVAL_MS: '100',
+    MEMORY_BUDGET_JSONL_INTERVAL_MS: '0',
+    ...env,
   });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, output: () => out + err };
+  children.push(run.child);
+  return { ...run, output: () => run.stdout() + run.stderr() };
 }
 
 describe('the Python agent in real processes', () => {
