@@ -1,6 +1,7 @@
 // Preloaded before the agent (node -r timeSamples.cjs -r dist/agent.js app.js): times every
-// callback of the intervals registered while the agent loads — its sampling — with hrtime, and
-// writes the durations to $AGENT_BENCH_TIMINGS on exit. In the run without the agent it only
+// callback of the intervals registered while the agent loads — its sampling — in wall time
+// (hrtime: what the event loop waits, preemption by other processes included) and in CPU time
+// (process.cpuUsage: what the sample itself costs), and writes both to $AGENT_BENCH_TIMINGS on exit. In the run without the agent it only
 // costs what it costs in the run with it.
 'use strict';
 const fs = require('node:fs');
@@ -12,11 +13,14 @@ let timing = true;
 global.setInterval = function timedSetInterval(callback, ms, ...args) {
   if (!timing) return original(callback, ms, ...args);
   const timed = (...a) => {
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     try {
       return callback(...a);
     } finally {
-      durations.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      const cpu = process.cpuUsage(cpu0);
+      durations.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000 });
     }
   };
   return original(timed, ms, ...args);
