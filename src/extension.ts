@@ -13,6 +13,7 @@ import { registerDetachCommand } from './vscode/commands/detach';
 import { registerForceGcCommand } from './vscode/commands/forceGc';
 import { registerOpenChartCommand } from './vscode/commands/openChart';
 import { registerOpenMemoryLogCommand } from './vscode/commands/openMemoryLog';
+import { registerOpenMemoryLogInChartCommand } from './vscode/commands/openMemoryLogInChart';
 import { logDirectory } from './vscode/logLocation';
 import { BudgetNotifier } from './vscode/notifications/budgetNotifier';
 import { onSettingsChanged, readSettings, type MonitorSettings } from './vscode/settings';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): MemoryBudgetApi {
     registerDetachCommand(watches),
     registerOpenChartCommand(charts),
     registerOpenMemoryLogCommand(logDir),
+    registerOpenMemoryLogInChartCommand(context.extensionUri, logDir),
     registerForceGcCommand(watches),
     onSettingsChanged((next) => {
       settings = next;

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { CHART_BODY } from '../webview/chartBody';
 import { chartSeries } from '../core/report/chartData';
 import { describeSkipped, processSummaryLine, reportText } from '../core/report/display';
 import type { MemoryLogFile } from '../core/report/memoryLogFile';
@@ -13,7 +14,6 @@ const THEME = `:root{--vscode-foreground:#1f1f1f;--vscode-editor-foreground:#1f1
 --vscode-font-family:system-ui,-apple-system,"Segoe UI",sans-serif;--vscode-font-size:13px;--vscode-panel-border:#e5e5e5;
 --vscode-button-secondaryForeground:#1f1f1f;--vscode-button-secondaryBackground:#e5e5e5;--vscode-button-foreground:#fff;
 --vscode-button-background:#005fb8;--vscode-focusBorder:#005fb8;--vscode-editorWidget-border:rgba(0,0,0,.12)}
-#gc,#snapshot,#pause{display:none}
 .report{padding:8px 12px;border-bottom:1px solid var(--vscode-panel-border)}
 .report h1{font-size:15px;margin:0 0 6px}
 .report pre{margin:0;white-space:pre-wrap;font-size:12px;max-height:30vh;overflow:auto}
@@ -42,19 +42,7 @@ export async function writeReportHtml(out: string, title: string, log: MemoryLog
 </head>
 <body>
 <section class="report"><h1>Memory report — ${escapeHtml(title)}</h1><pre>${escapeHtml(reportText(title, report))}</pre></section>
-<header>
-  <select id="target" aria-label="Process" hidden></select>
-  <span id="summary" aria-live="polite"></span>
-  <span class="spacer"></span>
-  <span id="windows" role="group" aria-label="Time window">
-    <button data-window="1m" aria-pressed="false">1 m</button><button data-window="15m" aria-pressed="false">15 m</button><button data-window="1h" aria-pressed="false">1 h</button><button data-window="all" aria-pressed="true">all</button>
-  </span>
-  <button id="pause" aria-pressed="false">Pause</button>
-  <button id="gc" disabled>Force GC</button>
-  <button id="snapshot" disabled>Take heap snapshot</button>
-</header>
-<div id="status" role="status"></div>
-<div id="chart" role="img" aria-label="Memory over time against the budget"></div>
+${CHART_BODY}
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
 <script>${standInScript()}</script>
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script>
@@ -76,8 +64,8 @@ function standInScript(): string {
     const post = (m) => window.postMessage(m, '*');
     post({ type: 'init', targets: data.series.map((x) => ({ id: x.id, name: x.name })), targetId: s && s.id,
       budget: s ? s.budget : { bytes: 0, label: '', warnBytes: 0, criticalBytes: 0 }, heapLimitBytes: s && s.heapLimitBytes,
-      history: s ? s.history : [], events: s ? s.events : [], canSnapshot: false, canGc: false });
-    setTimeout(() => { const el = document.getElementById('summary'); if (el && s) el.textContent = s.summary + (data.skipped ? ' · ' + data.skipped : ''); });
+      history: s ? s.history : [], events: s ? s.events : [], canSnapshot: false, canGc: false, live: false,
+      summary: s ? s.summary + (data.skipped ? ' · ' + data.skipped : '') : 'No samples in this file' });
   };
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => { if (m.type === 'ready') init(state.targetId); else if (m.type === 'selectTarget') init(m.targetId); },

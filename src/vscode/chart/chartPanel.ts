@@ -5,6 +5,7 @@ import { describeEvent, describeTrend, formatMB, formatMB1, levelWord } from '..
 import type { ResolvedBudget } from '../../core/budget/presets';
 import type { WatchUpdate } from '../../core/watch/memoryWatch';
 import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
+import { CHART_BODY } from '../../webview/chartBody';
 import { parseFromWebview, type ChartBudget, type ChartEvent, type ToWebview } from './chartProtocol';
 
 export const CHART_VIEW_TYPE = 'memoryBudget.chart';
@@ -154,34 +155,7 @@ export class ChartPanels implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', file));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('chart.css')}" nonce="${nonce}">
-<title>Memory Budget</title>
-</head>
-<body>
-<header>
-  <select id="target" aria-label="Target" hidden></select>
-  <span id="summary" aria-live="polite"></span>
-  <span class="spacer"></span>
-  <span id="windows" role="group" aria-label="Time window">
-    <button data-window="1m" aria-pressed="false">1 m</button><button data-window="15m" aria-pressed="true">15 m</button><button data-window="1h" aria-pressed="false">1 h</button><button data-window="all" aria-pressed="false">all</button>
-  </span>
-  <button id="pause" aria-pressed="false">Pause</button>
-  <button id="gc" title="HeapProfiler.collectGarbage: what it does not free is live">Force GC</button>
-  <button id="snapshot" class="primary" disabled>Take heap snapshot</button>
-</header>
-<div id="status" role="status"></div>
-<div id="chart" role="img" aria-label="Memory over time against the budget"></div>
-<script nonce="${nonce}" src="${media('chart.js')}"></script>
-</body>
-</html>`;
+    return chartPageHtml(webview, this.extensionUri);
   }
 
   dispose(): void {
@@ -196,4 +170,24 @@ function chartBudget(b: ResolvedBudget): ChartBudget {
 
 function chartEvent(e: BudgetEvent): ChartEvent {
   return { time: e.time, type: e.type, text: describeEvent(e) };
+}
+
+/** The chart webview's page (CSP with a nonce, the bundled script and CSS from dist/media). */
+export function chartPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'media', file));
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('chart.css')}" nonce="${nonce}">
+<title>Memory Budget</title>
+</head>
+<body>
+${CHART_BODY}
+<script nonce="${nonce}" src="${media('chart.js')}"></script>
+</body>
+</html>`;
 }

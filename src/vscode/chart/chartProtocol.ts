@@ -38,6 +38,10 @@ export type ToWebview =
       events: ChartEvent[];
       canSnapshot: boolean;
       canGc: boolean;
+      /** The header's line when no live sample brings one (a memory log opened from a file). */
+      summary?: string;
+      /** False for a finished series (a file): nothing arrives, so there is nothing to pause. */
+      live?: boolean;
     }
   | { type: 'sample'; targetId: string; point: ChartPoint; budget: ChartBudget; summary: string }
   | { type: 'event'; targetId: string; event: ChartEvent }
