@@ -59,11 +59,11 @@ export function readText(file: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 }
 
+/** The file's records; while a writer is appending, its last line may be half there and is left out. */
 export function readRecords(file: string): Array<Record<string, unknown>> {
-  return readText(file)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = readText(file).split('\n');
+  const complete = lines.slice(0, -1).filter((line) => line.trim() !== '');
+  return complete.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** The metrics URL the agent announced in its log (it listens on port 0 in tests). */
