@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CHART_BODY } from '../webview/chartBody';
+import { chartPage } from '../webview/pages';
 import { chartSeries } from '../core/report/chartData';
 import { describeSkipped, processSummaryLine, reportText } from '../core/report/display';
 import type { MemoryLogFile } from '../core/report/memoryLogFile';
@@ -42,7 +42,7 @@ export async function writeReportHtml(out: string, title: string, log: MemoryLog
 </head>
 <body>
 <section class="report"><h1>Memory report — ${escapeHtml(title)}</h1><pre>${escapeHtml(reportText(title, report))}</pre></section>
-${CHART_BODY}
+${chartPage.body}
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
 <script>${standInScript()}</script>
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script>

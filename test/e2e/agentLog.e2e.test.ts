@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { makeAppDir, readRecords, removeAppDirs, runNode, type AgentRun } from '../support/agentApp';
+import { crashedAndRestartedLog, removeAppDirs, runNode, type AgentRun } from '../support/agentApp';
 import { freePort, killAndWait, waitFor } from '../support/leakyBot';
 import { openEditorSession, type EditorSession } from './support/editorSession';
 import { openFile, runCommand, screenshot, statusBarItem, webviewFrame } from './support/workbench';
@@ -23,29 +23,11 @@ describe('production logs and agents in a real VS Code (code-server + Chromium)'
   const pids: number[] = [];
 
   beforeAll(async () => {
-    // A log as an agent writes it in production: a leaking app killed past critical (no summary),
-    // then its restart, which exits normally. One line mangled on the way off the server.
-    const appDir = makeAppDir();
-    const jsonl = path.join(appDir, '.memory-budget', 'memory_debug.jsonl');
-    const env = {
-      MEMORY_BUDGET_MB: '200',
-      MEMORY_BUDGET_INTERVAL_MS: '100',
-      MEMORY_BUDGET_JSONL_INTERVAL_MS: '200',
-      MEMORY_BUDGET_SERVICE: 'bot',
-    };
-    const first = runNode(appDir, ['--require', 'memory-budget/agent'], 'leaking-app.js', ['--kb', '1024', '--every', '40'], env);
-    await waitFor(() => readRecords(jsonl).some((r) => r.type === 'level' && r.to === 'critical'), 30_000, 'critical');
-    await killAndWait(first.child, 'SIGKILL');
-    const second = runNode(
-      appDir,
-      ['--require', 'memory-budget/agent'],
-      'leaking-app.js',
-      ['--kb', '256', '--sessions', '30', '--every', '50'],
-      env,
-    );
-    await second.exited;
-    pids.push(first.child.pid!, second.child.pid!);
-    const text = fs.readFileSync(jsonl, 'utf8').replace('\n', '\n{"kind":"sample","time":\n');
+    // A log as an agent writes it in production, one line mangled on the way off the server.
+    const log = await crashedAndRestartedLog();
+    pids.push(...log.pids);
+    const appDir = log.dir;
+    const text = fs.readFileSync(log.jsonl, 'utf8').replace('\n', '\n{"kind":"sample","time":\n');
 
     // And one running now, serving its read-only metrics.
     metricsPort = await freePort();

@@ -71,3 +71,43 @@ export function announcedMetricsUrl(jsonlFile: string): string | undefined {
   const note = readRecords(jsonlFile).find((r) => r.type === 'note' && typeof r.text === 'string' && r.text.startsWith('metrics on '));
   return note ? (note.text as string).slice('metrics on '.length) : undefined;
 }
+
+export interface CrashedAndRestartedLog {
+  /** The app folder (its .memory-budget holds the log). */
+  dir: string;
+  jsonl: string;
+  /** The crashed process's pid, then its successor's. */
+  pids: [number, number];
+}
+
+/**
+ * A real agent log as it comes off a server: a leaking app (service `bot`, 200 MB budget) killed
+ * like an OOM kill once past critical, so without a shutdown summary, then its restart, which
+ * marks 20 sessions and exits normally.
+ */
+export async function crashedAndRestartedLog(): Promise<CrashedAndRestartedLog> {
+  const dir = makeAppDir();
+  const jsonl = path.join(dir, '.memory-budget', 'memory_debug.jsonl');
+  const env = {
+    MEMORY_BUDGET_MB: '200',
+    MEMORY_BUDGET_INTERVAL_MS: '100',
+    MEMORY_BUDGET_JSONL_INTERVAL_MS: '200',
+    MEMORY_BUDGET_SERVICE: 'bot',
+  };
+  const agent = ['--require', 'memory-budget/agent'];
+  const first = runNode(dir, agent, 'leaking-app.js', ['--kb', '1024', '--every', '40'], env);
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!readRecords(jsonl).some((r) => r.type === 'level' && r.to === 'critical')) {
+      if (Date.now() > deadline || first.child.exitCode !== null)
+        throw new Error(`the leaking app never reached critical: ${first.stderr()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    first.child.kill('SIGKILL');
+    await first.exited;
+  }
+  const second = runNode(dir, agent, 'leaking-app.js', ['--kb', '256', '--sessions', '20', '--every', '50'], env);
+  await second.exited;
+  return { dir, jsonl, pids: [first.child.pid!, second.child.pid!] };
+}

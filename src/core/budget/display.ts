@@ -19,7 +19,7 @@ export function formatMB(bytes: number): string {
   return `${mb < 10 ? mb.toFixed(1) : groupThousands(String(Math.round(mb)))} MB`;
 }
 
-/** "145.3 MB", as the seeds' logs write it. */
+/** "145.3 MB", as hand-written memory logs put it. */
 export function formatMB1(bytes: number): string {
   return `${(bytes / MB).toFixed(1)} MB`;
 }
@@ -83,7 +83,7 @@ export function describeEvent(e: BudgetEvent): string {
   }
 }
 
-/** "sessions: 12 | queue: 3", as the seeds' logs list their counters. */
+/** "sessions: 12 | queue: 3", as hand-written memory logs list their counters. */
 export function describeCounters(counters: MarkCounters): string {
   return Object.entries(counters)
     .map(([k, v]) => `${k}: ${String(v)}`)

@@ -1,7 +1,7 @@
 import type { BudgetEvent } from '../budget/budgetEvents';
 import { describeEvent } from '../budget/display';
 import { formatBudgetSize } from '../budget/presets';
-import type { ChartBudget, ChartEvent, ChartPoint } from '../../vscode/chart/chartProtocol';
+import type { ChartBudget, ChartEvent, ChartPoint } from '../../webview/chartProtocol';
 import { describeAllocations } from './display';
 import type { LoggedEvent, LoggedProcess } from './memoryLogFile';
 

@@ -4,8 +4,9 @@ import { chartSeries, type ChartSeries } from '../../core/report/chartData';
 import { describeSkipped, processSummaryLine } from '../../core/report/display';
 import { MemoryLogReader, type MemoryLogFile } from '../../core/report/memoryLogFile';
 import { buildReport } from '../../core/report/runReport';
-import { chartPageHtml } from './chartPanel';
-import { parseFromWebview, type ToWebview } from './chartProtocol';
+import { parseChartViewMessage, type ChartHostMessage } from '../../webview/chartProtocol';
+import { chartPage } from '../../webview/pages';
+import { showPage, webviewOptions } from '../webviewPage';
 
 export const LOG_CHART_VIEW_TYPE = 'memoryBudget.logChart';
 
@@ -47,16 +48,15 @@ export class MemoryLogChart implements vscode.Disposable {
     }
     const series = log.processes.map((p, i) => ({ ...chartSeries(p, i), summary: processSummaryLine(report.processes[i]) }));
     const panel = vscode.window.createWebviewPanel(LOG_CHART_VIEW_TYPE, `Memory log — ${name}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
+      ...webviewOptions(extensionUri),
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'media')],
     });
-    panel.webview.html = chartPageHtml(panel.webview, extensionUri);
+    showPage(panel.webview, extensionUri, { ...chartPage, title: `Memory log — ${name}` });
     return new MemoryLogChart(panel, series, describeSkipped(report));
   }
 
   private onMessage(raw: unknown): void {
-    const message = parseFromWebview(raw);
+    const message = parseChartViewMessage(raw);
     if (message?.type === 'ready') this.sendInit(this.current);
     else if (message?.type === 'selectTarget') this.sendInit(message.targetId);
   }
@@ -64,7 +64,7 @@ export class MemoryLogChart implements vscode.Disposable {
   private sendInit(id: string | undefined): void {
     const s = this.series.find((x) => x.id === id) ?? this.series[0];
     this.current = s.id;
-    const message: ToWebview = {
+    const message: ChartHostMessage = {
       type: 'init',
       targets: this.series.map((x) => ({ id: x.id, name: x.name })),
       targetId: s.id,

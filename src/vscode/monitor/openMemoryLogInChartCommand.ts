@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { MemoryLogChart } from '../chart/memoryLogChart';
+import { Commands, registerCommand } from '../commands';
 
 /**
  * `memoryBudget.openMemoryLogInChart`: a memory_debug.jsonl in the chart — the file clicked in the
@@ -8,7 +9,7 @@ import { MemoryLogChart } from '../chart/memoryLogChart';
  */
 export function registerOpenMemoryLogInChartCommand(extensionUri: vscode.Uri, logDirectory: () => string): vscode.Disposable {
   const charts = new Set<MemoryLogChart>();
-  const command = vscode.commands.registerCommand('memoryBudget.openMemoryLogInChart', async (clicked?: unknown) => {
+  const command = registerCommand(Commands.OpenMemoryLogInChart, async (clicked) => {
     const file = clicked instanceof vscode.Uri ? clicked : await chooseFile(logDirectory());
     if (!file) return;
     const chart = await MemoryLogChart.open(extensionUri, file);
