@@ -21,7 +21,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/setup/buildDist.ts'],
+          // The toolchain too: some integration tests run Chromium (a report page), a real
+          // Prometheus and promtool, gunicorn and uvicorn — Debian packages the prerequisites install.
+          globalSetup: ['test/setup/buildDist.ts', 'test/setup/toolchain.ts'],
           ...timeouts,
         },
       },
