@@ -21,9 +21,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          // The toolchain too: some integration tests run Chromium (a report page), a real
-          // Prometheus and promtool, gunicorn and uvicorn — Debian packages the prerequisites install.
-          globalSetup: ['test/setup/buildDist.ts', 'test/setup/toolchain.ts'],
+          // The pinned Bun and Deno, and Debian's Chromium (a report page), Prometheus, promtool,
+          // gunicorn and uvicorn (the agents' tests): `prerequisites.mjs --runtimes`.
+          globalSetup: ['test/setup/buildDist.ts', 'test/setup/jsRuntimes.ts'],
           ...timeouts,
         },
       },

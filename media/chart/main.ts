@@ -43,6 +43,7 @@ const statusLine = $('status');
 const pauseButton = $<HTMLButtonElement>('pause');
 const gcButton = $<HTMLButtonElement>('gc');
 const snapshotButton = $<HTMLButtonElement>('snapshot');
+const adviceLine = $('advice');
 const chartHost = $('chart');
 
 function themeColor(name: string, fallback: string): string {
@@ -223,11 +224,13 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.ring.clear();
       for (const p of m.history) state.ring.push(p);
       state.events = m.events;
-      // Without an inspector (an agent's read-only metrics, a log file) there is no GC or snapshot to offer.
+      // What the target's inspector does not offer is not shown at all (an agent's metrics, a log file).
       snapshotButton.hidden = !m.canSnapshot;
-      snapshotButton.disabled = !m.canSnapshot;
       gcButton.hidden = !m.canGc;
-      gcButton.disabled = !m.canGc;
+      gcButton.disabled = false;
+      adviceLine.hidden = true;
+      // A GC result or error belongs to the target it was about.
+      statusLine.textContent = '';
       pauseButton.hidden = m.live === false;
       // A finished series reads best whole, unless the user picked a window for this view.
       if (m.live === false && !state.view.windowChosen) selectWindow('all');
@@ -242,6 +245,8 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.ring.push(m.point);
       state.budget = m.budget;
       summary.textContent = m.summary;
+      adviceLine.textContent = m.advice ?? '';
+      adviceLine.hidden = !m.advice;
       if (!state.paused) redraw();
       break;
     case 'event':

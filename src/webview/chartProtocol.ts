@@ -46,7 +46,15 @@ export type ChartHostMessage =
       /** False for a finished series (a file): nothing arrives, so there is nothing to pause. */
       live?: boolean;
     }
-  | { type: 'sample'; targetId: string; point: ChartPoint; budget: ChartBudget; summary: string }
+  | {
+      type: 'sample';
+      targetId: string;
+      point: ChartPoint;
+      budget: ChartBudget;
+      summary: string;
+      /** Heap-cap advice for this target, when its heap limit leaves too little of the budget. */
+      advice?: string;
+    }
   | { type: 'event'; targetId: string; event: ChartEvent }
   | { type: 'gcResult'; text: string }
   | { type: 'error'; text: string };
@@ -77,7 +85,7 @@ export const parseChartHostMessage = tagged<ChartHostMessage>({
     summary: optional(shortString(1000)),
     live: optional(isBoolean),
   }),
-  sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000) }),
+  sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000), advice: optional(shortString(1000)) }),
   event: shape({ type: literal('event'), targetId, event }),
   gcResult: textMessage('gcResult'),
   error: textMessage('error'),

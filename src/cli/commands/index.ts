@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { adviseCommand } from './advise';
 import { agentPathCommand } from './agentPath';
 import { reportCommand } from './report';
 import { checkCommand } from './check';
@@ -15,6 +16,7 @@ export const commands: readonly CliCommand[] = [
   targetsCommand,
   watchCommand,
   checkCommand,
+  adviseCommand,
   gcCommand,
   snapshotCommand,
   summaryCommand,
