@@ -13,6 +13,7 @@ export enum Commands {
   Detach = 'memoryBudget.detach',
   OpenChart = 'memoryBudget.openChart',
   OpenMemoryLog = 'memoryBudget.openMemoryLog',
+  OpenMemoryLogInChart = 'memoryBudget.openMemoryLogInChart',
   ForceGc = 'memoryBudget.forceGc',
   ScanWorkspace = 'memoryBudget.scanWorkspace',
   ShowImportCost = 'memoryBudget.showImportCost',
@@ -45,6 +46,8 @@ export interface CommandTypes {
   [Commands.Detach](targetId?: string): void;
   [Commands.OpenChart](targetId?: string): void;
   [Commands.OpenMemoryLog](): void;
+  /** The Explorer's context menu and the editor title pass the JSONL; without it, the active one or a dialog. */
+  [Commands.OpenMemoryLogInChart](file?: vscode.Uri): void;
   [Commands.ForceGc](targetId?: string): ForcedGcResult | undefined;
   [Commands.ScanWorkspace](): void;
   /** The code lens's click: the import on `line` (0-based) of `uri`. */
