@@ -70,6 +70,10 @@ const MARKER_GLYPH: Record<string, string> = {
   leak: '📈',
   disconnect: '⏏',
   reconnect: '↺',
+  mark: '◆',
+  shutdown: '⏹',
+  allocations: '🔬',
+  note: 'ℹ',
 };
 
 /** A marker per event in view; hovering (or focusing) one shows what happened. */

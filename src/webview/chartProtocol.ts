@@ -41,6 +41,10 @@ export type ChartHostMessage =
       events: ChartEvent[];
       canSnapshot: boolean;
       canGc: boolean;
+      /** The header's line when no live sample brings one (a memory log opened from a file). */
+      summary?: string;
+      /** False for a finished series (a file): nothing arrives, so there is nothing to pause. */
+      live?: boolean;
     }
   | {
       type: 'sample';
@@ -78,6 +82,8 @@ export const parseChartHostMessage = tagged<ChartHostMessage>({
     events: arrayOf(event),
     canSnapshot: isBoolean,
     canGc: isBoolean,
+    summary: optional(shortString(1000)),
+    live: optional(isBoolean),
   }),
   sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000), advice: optional(shortString(1000)) }),
   event: shape({ type: literal('event'), targetId, event }),

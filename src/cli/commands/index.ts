@@ -1,5 +1,7 @@
 import type { CliCommand } from '../command';
 import { adviseCommand } from './advise';
+import { agentPathCommand } from './agentPath';
+import { reportCommand } from './report';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { gcCommand } from './gc';
@@ -20,4 +22,6 @@ export const commands: readonly CliCommand[] = [
   summaryCommand,
   diffCommand,
   scanCommand,
+  reportCommand,
+  agentPathCommand,
 ];
