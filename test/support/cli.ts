@@ -9,19 +9,25 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (`npm run build` first; `npm test` does). */
-export function runCli(args: string[], timeoutMs = 30_000): Promise<CliResult> {
+export interface CliOptions {
+  /** A file descriptor for the CLI's stdout instead of a pipe read into `stdout` (`/dev/full`, say). */
+  stdoutFd?: number;
+  cwd?: string;
+}
+
+/** Runs the built CLI (`npm run build` first; `npm test` does). Resolves once its output is all read. */
+export function runCli(args: string[], timeoutMs = 30_000, options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'], cwd: options.cwd });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`memory-budget ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
     }, timeoutMs);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });

@@ -124,6 +124,7 @@ export class CdpSession implements InspectorSession {
         },
         () => false,
       );
+      this.socket.assertOpen();
       return { heapUsage, gc: heapProfiler, heapSnapshot: snapshots ? 'v8' : undefined };
     })();
     return this.asked;

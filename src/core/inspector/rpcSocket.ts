@@ -103,6 +103,11 @@ export class RpcSocket {
     return this.closedBecause !== undefined;
   }
 
+  /** Throws why the connection ended, if it has: probes that treat a failure as "no" must not hide a dead connection. */
+  assertOpen(): void {
+    if (this.closedBecause !== undefined) throw this.closedError();
+  }
+
   request(method: string, params?: object, options: RequestOptions = {}): Promise<unknown> {
     if (this.closedBecause !== undefined) return Promise.reject(this.closedError());
     const id = this.nextId++;

@@ -62,7 +62,10 @@ export class WebKitSession implements InspectorSession {
   capabilities(): Promise<SessionCapabilities> {
     this.asked ??= this.call('Heap.enable', undefined, 5000).then(
       (): SessionCapabilities => ({ heapUsage: false, gc: true, heapSnapshot: 'jsc' }),
-      (): SessionCapabilities => ({ heapUsage: false, gc: false, heapSnapshot: undefined }),
+      (): SessionCapabilities => {
+        this.socket.assertOpen();
+        return { heapUsage: false, gc: false, heapSnapshot: undefined };
+      },
     );
     return this.asked;
   }
