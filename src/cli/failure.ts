@@ -26,6 +26,11 @@ const SYSCALL_VERBS: Record<string, string> = {
   unlink: 'remove',
 };
 
+/** What an errno code means, in words; undefined for codes without a wording here. */
+export function errnoWords(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : ERRNO_WORDS[code];
+}
+
 /**
  * One line for stderr about why a command failed. A file-system error names its file and says what
  * went wrong in words ("cannot open /x/memory_debug.log: permission denied"), where Node's own

@@ -28,8 +28,8 @@ function help(): string {
 
 let interrupt: () => void = () => {};
 const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
-const stdout = new CliOutput(process.stdout, () => interrupt()); // `| head`: the reader has what it wanted
-const stderr = new CliOutput(process.stderr);
+const stdout = new CliOutput(process.stdout, 'stdout', () => interrupt()); // `| head`: the reader has what it wanted
+const stderr = new CliOutput(process.stderr, 'stderr');
 let running: CliCommand | undefined;
 
 let signalled = 0;
@@ -46,11 +46,18 @@ process.on('SIGTERM', onSignal);
 process.on('uncaughtException', (err) => fail(err));
 process.on('unhandledRejection', (reason) => fail(reason));
 
+let failureSaid = false;
 function fail(err: unknown): void {
+  say(err);
+  void finish(EXIT_FAILURE);
+}
+
+function say(err: unknown): void {
+  if (failureSaid) return;
+  failureSaid = true;
   const where = running ? `memory-budget ${running.name}` : 'memory-budget';
   stderr.write(`${where}: ${describeFailure(err)}\n`);
   if (process.env.MEMORY_BUDGET_DEBUG && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
-  void finish(EXIT_FAILURE);
 }
 
 let finishing = false;
@@ -58,8 +65,14 @@ let finishing = false;
 async function finish(code: number): Promise<void> {
   if (finishing) return;
   finishing = true;
-  process.exitCode = code;
   await Promise.all([stdout.drained(), stderr.drained()]);
+  // Output that could not be written (a full disk) fails a command that thought it was done.
+  const lost = stdout.failure;
+  if (lost && code !== EXIT_FAILURE) {
+    say(lost);
+    code = EXIT_FAILURE;
+    await stderr.drained();
+  }
   // Open sockets or timers of a finished command must not keep the process alive.
   process.exit(code);
 }
@@ -92,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
       stderr.write(`memory-budget ${name}: ${err.message}\n\n${command.usage}\n`);
       return EXIT_FAILURE;
     }
-    stderr.write(`memory-budget ${name}: ${describeFailure(err)}\n`);
+    say(err);
     return EXIT_FAILURE;
   }
 }

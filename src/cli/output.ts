@@ -1,4 +1,5 @@
 import { escapeControlChars } from '../core/text/controlChars';
+import { errnoWords } from './failure';
 
 /** What the live `watch` line starts with on a terminal: back to column 0, clear the line. */
 export const REWRITE_LINE = '\r\x1b[K';
@@ -11,18 +12,33 @@ export const REWRITE_LINE = '\r\x1b[K';
  */
 export class CliOutput {
   private closedByReader = false;
+  private failed: Error | undefined;
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
+    readonly name: 'stdout' | 'stderr',
     /** Called once when the reader closes the pipe. */
     onReaderGone: () => void = () => {},
   ) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
-      if (this.closedByReader) return;
-      this.closedByReader = true;
-      onReaderGone();
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+        if (this.closedByReader) return;
+        this.closedByReader = true;
+        return onReaderGone();
+      }
+      this.failed ??= new Error(`cannot write to ${name}: ${errnoWords(err.code) ?? err.message}`, { cause: err });
     });
+  }
+
+  /**
+   * Why output could not be written (a full disk, /dev/full), if it could not: the command then
+   * failed, whatever it returned. The stream knows at once; its error event may come later.
+   */
+  get failure(): Error | undefined {
+    const errored = (this.stream as { errored?: NodeJS.ErrnoException | null }).errored;
+    if (!this.failed && errored && errored.code !== 'EPIPE' && errored.code !== 'ERR_STREAM_DESTROYED')
+      this.failed = new Error(`cannot write to ${this.name}: ${errnoWords(errored.code) ?? errored.message}`, { cause: errored });
+    return this.failed;
   }
 
   get isTTY(): boolean {

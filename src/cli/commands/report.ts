@@ -24,7 +24,8 @@ and counted, never fatal.
     if (positionals.length !== 1) throw new UsageError('report takes exactly one memory_debug.jsonl');
     const file = path.resolve(positionals[0]);
     if (!existsSync(file) || !statSync(file).isFile()) {
-      io.stderr.write(`memory-budget report: ${positionals[0]}: no such file\n`);
+      const what = !existsSync(file) ? 'no such file' : statSync(file).isDirectory() ? 'is a directory' : 'is not a regular file';
+      io.stderr.write(`memory-budget report: ${positionals[0]}: ${what}\n`);
       return 2;
     }
     const log = await readMemoryLogFile(file);
@@ -35,6 +36,11 @@ and counted, never fatal.
       await writeReportHtml(out, path.basename(file), log, report);
       if (!values.json) io.stdout.write(`\nChart: ${out}\n`);
     }
-    return log.lines > 0 && log.skipped === log.lines ? 1 : 0;
+    // A file with lines but no record in it could not be read: a failure (2), not a verdict (1).
+    if (log.lines > 0 && log.skipped === log.lines) {
+      io.stderr.write(`memory-budget report: ${positionals[0]}: none of its ${log.lines} lines is a memory log record\n`);
+      return 2;
+    }
+    return 0;
   },
 };

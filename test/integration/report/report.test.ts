@@ -73,12 +73,13 @@ describe('memory-budget report', () => {
     }
   });
 
-  it('says plainly when a file holds no records, and exits 1', async () => {
+  it('says plainly when a file holds no records, and exits 2 (it could not be read)', async () => {
     const junk = path.join(dir, 'junk.jsonl');
     fs.writeFileSync(junk, 'not json\nstill not\n');
     const result = await runCli(['report', junk]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout).toContain('0 processes, 0 restarts, 2 lines skipped');
+    expect(result.stderr).toContain('junk.jsonl: none of its 2 lines is a memory log record');
     expect((await runCli(['report', path.join(dir, 'missing.jsonl')])).stderr).toContain('no such file');
   });
 });
