@@ -111,19 +111,35 @@ export function fetchInspectorJson(
       });
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          settle(undefined, JSON.parse(text) as unknown);
-        } catch {
+        const parsed = parseInspectorJson(text);
+        if (parsed.ok) settle(undefined, parsed.value);
+        else
           settle(
             new InspectorHttpError(`${where} answered ${describeContent(res.headers['content-type'], text)}, not an inspector's JSON`),
           );
-        }
       });
       res.on('error', (err) => settle(new InspectorHttpError(`${where}: ${err.message}`)));
       res.on('close', () => settle(new InspectorHttpError(`${where} closed the connection mid-answer`)));
     });
     req.on('error', (err) => settle(new InspectorHttpError(`${where}: ${reasonOf(err)}`)));
   });
+}
+
+/**
+ * V8 writes a script's path into `/json/list` without escaping control characters, so a process whose
+ * path holds one (an ESC, say) answers text that is not quite JSON. Those characters can only stand
+ * inside strings there: escaped, the text parses, and what was meant is read.
+ */
+function parseInspectorJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  const escaped = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  for (const candidate of escaped === text ? [text] : [text, escaped]) {
+    try {
+      return { ok: true, value: JSON.parse(candidate) as unknown };
+    } catch {
+      // the next candidate, if any
+    }
+  }
+  return { ok: false };
 }
 
 function describeContent(contentType: string | undefined, text: string): string {
