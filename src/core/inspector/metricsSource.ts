@@ -2,7 +2,6 @@ import { parsePrometheusText, type PromSample } from '../metrics/parsePrometheus
 import { CloseSignal } from './closeSignal';
 import type { MemorySample, TargetFacts } from './memorySample';
 import type { MemorySource } from './memorySource';
-import { withTimeout } from './withTimeout';
 
 const TIMEOUT_MS = 5_000;
 
@@ -83,16 +82,37 @@ export class MetricsSource implements MemorySource {
   }
 }
 
+/** An agent's /metrics is a few KB; past this the port is not one, and reading on would fill our memory. */
+const MAX_METRICS_BYTES = 1024 * 1024;
+
+/** One GET of /metrics, within TIMEOUT_MS for the whole answer and at most MAX_METRICS_BYTES of it. */
 async function scrape(url: string): Promise<PromSample[]> {
   const controller = new AbortController();
-  const res = await withTimeout(fetch(url, { signal: controller.signal, redirect: 'error' }), TIMEOUT_MS, `GET ${url}`).catch(
-    (err: Error) => {
-      controller.abort();
-      throw new Error(`cannot read ${url}: ${err.message}`, { cause: err });
-    },
-  );
-  if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`);
-  return parsePrometheusText(await res.text());
+  const deadline = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  try {
+    const res = await fetch(url, { signal: controller.signal, redirect: 'error' });
+    if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`);
+    return parsePrometheusText(await cappedText(res, url));
+  } catch (err) {
+    if (controller.signal.aborted) throw new Error(`cannot read ${url}: no whole answer within ${TIMEOUT_MS} ms`, { cause: err });
+    throw new Error(`cannot read ${url}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    clearTimeout(deadline);
+    controller.abort();
+  }
+}
+
+async function cappedText(res: Response, url: string): Promise<string> {
+  if (!res.body) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (bytes > MAX_METRICS_BYTES) throw new Error(`${url} sent more than ${MAX_METRICS_BYTES / 1024} KB, more than an agent's metrics`);
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 /** The same process's value of another series (same service and pid labels). */

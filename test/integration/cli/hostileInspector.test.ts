@@ -100,6 +100,17 @@ describe('a port that sends us elsewhere', () => {
   });
 });
 
+describe("an agent's /metrics that is not one", () => {
+  it('exits 2 at once when /metrics streams without end', async () => {
+    const server = await crafted('endless');
+    const started = Date.now();
+    const { code, stderr } = await runCli(['watch', `http://127.0.0.1:${server.port}/metrics`, '--once'], 20_000);
+    expect(code).toBe(2);
+    expectOneReason(stderr, /sent more than 1024 KB, more than an agent's metrics/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
 describe('memory-budget targets', () => {
   it('lists what it found and exits 0 when one probed port answers more than 1 MB', async () => {
     const big = await crafted('oversized');
