@@ -28,6 +28,7 @@ from ._budget import (
     severity,
 )
 from ._format import stamp
+from ._logfiles import append_to_main_log
 from ._process import container_limit_bytes, process_role, read_previous_run, rss_bytes
 
 __all__ = ["start", "mark", "stop", "Recorder"]
@@ -305,7 +306,7 @@ class Agent:
         budget = resolve_budget(self.config["budget"], self.constrained)
         version = "%d.%d.%d" % sys.version_info[:3]
         title = "%s (%s, python %s) \u2014 budget %s \u2014 Memory Budget agent" % (self.service, self.role["description"], version, budget["label"])
-        base = "memory_debug-%d" % self.pid if self.role["worker"] else "memory_debug"
+        base = "memory_debug-%d" % self.pid if self.role["worker"] else None
         try:
             log = MemoryLog(
                 directory,
@@ -319,7 +320,7 @@ class Agent:
             _warn("cannot write the memory log in %s: %s; sampling without it" % (directory, err))
             return None
         if self.role["worker"]:
-            _announce_worker(directory, self.role["description"], base + ".log")
+            _announce_worker(directory, self.role["description"], os.path.basename(log.log_path))
         return log
 
     def _serve_metrics(self):
@@ -393,11 +394,7 @@ def _default_service_name():
 
 
 def _announce_worker(directory, description, file_name):
-    try:
-        with open(os.path.join(directory, "memory_debug.log"), "a", encoding="utf-8") as main_log:
-            main_log.write("[%s] \U0001f477 WORKER STARTED: %s \u2192 %s\n\n" % (stamp(now_ms()), description, file_name))
-    except OSError:
-        pass
+    append_to_main_log(directory, "[%s] \U0001f477 WORKER STARTED: %s \u2192 %s\n\n" % (stamp(now_ms()), description, file_name))
 
 
 # --- module-level API --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import os
 import threading
 import time as _time
 
+from ._logfiles import LogFiles, append_to_main_log, escape_control_chars
 from ._format import (
     MB,
     OMIT,
@@ -368,28 +369,32 @@ HEAVY_RULE = "=" * 80
 
 
 class MemoryLog:
-    """memory_debug.log and its JSONL twin, appended line by line (O_APPEND), critical ones synced."""
+    """memory_debug.log and its JSONL twin, appended line by line (O_APPEND), critical ones synced.
 
-    def __init__(self, directory, title, sample_record, periodic_ms=60000, jsonl_sample_ms=10000, file_base="memory_debug"):
-        os.makedirs(directory, exist_ok=True)
+    file_base: files of this process's own (a worker's memory_debug-<pid>); None writes the
+    directory's main files unless another live process holds them (see _logfiles.py).
+    """
+
+    def __init__(self, directory, title, sample_record, periodic_ms=60000, jsonl_sample_ms=10000, file_base=None):
         self.directory = directory
         self.title = title
         self.sample_record = sample_record
         self.periodic_ms = periodic_ms
         self.jsonl_sample_ms = jsonl_sample_ms
         self.recent_count = 5
-        self.max_bytes = 20 * 1024 * 1024
-        self.log_path = os.path.join(directory, file_base + ".log")
-        self.jsonl_path = os.path.join(directory, file_base + ".jsonl")
-        self.log_fd = _open_append(self.log_path)
-        self.jsonl_fd = _open_append(self.jsonl_path)
-        self.log_bytes = os.fstat(self.log_fd).st_size
+        self.files = LogFiles(directory, 20 * 1024 * 1024, 1, file_base)
+        self.log_path = self.files.path("log")
+        self.jsonl_path = self.files.path("jsonl")
         self.last_periodic = None
         self.last_jsonl_sample = None
         self.recent = []
         self.counters = {}
         self.lock = threading.RLock()
-        self._header()
+        self._write(self._header_text())
+        if not self.files.owns_directory and file_base is None:
+            append_to_main_log(
+                directory, "[%s] \U0001f4dd ALSO LOGGING: %s \u2192 %s\n\n" % (stamp(now_ms()), title, os.path.basename(self.log_path))
+            )
 
     def sample(self, target, status):
         with self.lock:
@@ -425,15 +430,11 @@ class MemoryLog:
 
     def close(self):
         with self.lock:
-            self.forget()
+            self.files.close()
 
     def forget(self):
         """Closes the files without the lock: for a forked child, whose copy of it may be held."""
-        for fd in (self.log_fd, self.jsonl_fd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self.files.forget()
 
     def _write_event(self, at, target, e, text):
         kind = e["type"]
@@ -491,8 +492,8 @@ class MemoryLog:
     def _counters_line(self):
         return "Latest counters: %s\n" % describe_counters(self.counters) if self.counters else ""
 
-    def _header(self):
-        self._write(
+    def _header_text(self):
+        return (
             "%s\nMEMORY DEBUG LOG - %s\nStarted: %s\n%s\n\n" % (HEAVY_RULE, self.title, stamp(now_ms()), HEAVY_RULE)
             + "This file captures memory events to help debug out-of-memory crashes.\n"
             + "It is appended as events happen, so it survives a crash of the target.\n\n%s\n\n" % RULE
@@ -504,23 +505,11 @@ class MemoryLog:
             self.recent.pop(0)
 
     def _write(self, text, sync=False):
-        if self.log_bytes > self.max_bytes:
-            self._rotate()
-        data = text.encode("utf-8")
-        os.write(self.log_fd, data)
-        self.log_bytes += len(data)
-        if sync:
-            os.fdatasync(self.log_fd)
+        self.files.append("log", escape_control_chars(text), sync, header=lambda: escape_control_chars(self._header_text()))
 
     def _jsonl(self, record):
-        os.write(self.jsonl_fd, json_line(record).encode("utf-8"))
-
-    def _rotate(self):
-        os.close(self.log_fd)
-        os.replace(self.log_path, self.log_path + ".1")
-        self.log_fd = _open_append(self.log_path)
-        self.log_bytes = 0
-        self._header()
+        # JSON escapes control characters below 0x20 itself; the rest are escaped here, the same characters.
+        self.files.append("jsonl", escape_control_chars(json_line(record)))
 
 
 def allocations_block(at, e):
@@ -529,10 +518,6 @@ def allocations_block(at, e):
         for i, site in enumerate(e["sites"])
     ]
     return "%s \U0001f52c TOP ALLOCATIONS (tracemalloc, %s):\n%s\n%s\n\n" % (at, e["reason"], "\n".join(lines) or "  (none traced)", RULE)
-
-
-def _open_append(path):
-    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
 
 
 def now_ms():

@@ -1,9 +1,8 @@
 import cluster from 'node:cluster';
-import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import type { MarkCounters } from '../core/budget/budgetEvents';
-import { DEFAULT_MEMORY_LOG_OPTIONS, LOG_FILE, MemoryLog, JSONL_FILE, stamp } from '../core/budget/memoryLog';
+import { appendToMainLog, DEFAULT_MEMORY_LOG_OPTIONS, MemoryLog, JSONL_FILE, stamp } from '../core/budget/memoryLog';
 import { resolveBudget } from '../core/budget/presets';
 import type { TargetFacts } from '../core/inspector/memorySample';
 import { startMetricsServer, type MetricsServer } from '../core/metrics/metricsServer';
@@ -240,9 +239,5 @@ function defaultServiceName(): string {
 
 /** One line in the main log, so whoever reads it knows which file is which worker's. */
 function announceWorker(dir: string, description: string, file: string): void {
-  try {
-    fs.appendFileSync(path.join(dir, LOG_FILE), `[${stamp(Date.now())}] 👷 WORKER STARTED: ${description} → ${file}\n\n`);
-  } catch {
-    // the worker's own log still says who it is
-  }
+  appendToMainLog(dir, `[${stamp(Date.now())}] 👷 WORKER STARTED: ${description} → ${file}\n\n`);
 }

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { escapeControlChars } from '../text/controlChars';
 import type { BudgetEvent, MarkCounters } from './budgetEvents';
 import type { BudgetStatus } from './budgetTracker';
 import { describeCounters, describeEvent, describeTrend, formatDuration, formatMB, formatMB1, formatRate } from './display';
+import { LOG_BASE, LogFiles, openForAppend } from './logFiles';
 
-export const LOG_FILE = 'memory_debug.log';
-export const JSONL_FILE = 'memory_debug.jsonl';
+export const LOG_FILE = `${LOG_BASE}.log`;
+export const JSONL_FILE = `${LOG_BASE}.jsonl`;
 
 export interface MemoryLogOptions {
   /** A periodic line every this often (hand-written logs often use 5 minutes; a minute reads better). */
@@ -14,11 +16,17 @@ export interface MemoryLogOptions {
   jsonlSampleMs: number;
   /** Operations quoted in a critical entry ("last 5 before crash"). */
   recentCount: number;
-  /** Past this size the log is rotated to `.1`, so a week of watching stays small. */
+  /** Past this size the log (and the JSONL) is rotated to `.1`, so a week of watching stays small. */
   maxBytes: number;
+  /** Rotated generations kept: `.1` … `.N` (default 1). */
+  keepRotated?: number;
   /** The JSONL record of a sample; by default the watcher's own. Agents write `watch --json`'s record. */
   sampleRecord?: (target: string, status: BudgetStatus) => object;
-  /** The files' name without extension (default `memory_debug`); a worker process puts its pid in it. */
+  /**
+   * The files' name without extension, for a process that always writes files of its own (an
+   * agent's worker: `memory_debug-<pid>`). Without it the directory's main files are written when no
+   * other live process holds them, else `memory_debug-<pid>` (see logFiles.ts).
+   */
   fileBase?: string;
 }
 
@@ -35,14 +43,13 @@ const HEAVY_RULE = '='.repeat(80);
 /**
  * The `memory_debug.log` people write by hand today, plus a JSONL twin for machines. Every
  * line is written synchronously with `O_APPEND`, so what was logged survives a crash of the
- * target or of the watcher; critical entries are also fsync'ed.
+ * target or of the watcher; critical entries are also fsync'ed. Text from the target (its name,
+ * its command line) has its control characters escaped: the log is read with `tail -f`.
  */
 export class MemoryLog {
-  private readonly logPath: string;
-  private readonly jsonlPath: string;
-  private logFd: number;
-  private jsonlFd: number;
-  private logBytes: number;
+  private readonly files: LogFiles;
+  private readonly stopRotationHeader: () => void;
+  private closed = false;
   private lastPeriodic = -Infinity;
   private lastJsonlSample = -Infinity;
   private readonly recent: string[] = [];
@@ -54,22 +61,26 @@ export class MemoryLog {
     private readonly title: string,
     private readonly options: MemoryLogOptions = DEFAULT_MEMORY_LOG_OPTIONS,
   ) {
-    fs.mkdirSync(directory, { recursive: true });
-    const base = options.fileBase;
-    this.logPath = path.join(directory, base ? `${base}.log` : LOG_FILE);
-    this.jsonlPath = path.join(directory, base ? `${base}.jsonl` : JSONL_FILE);
-    this.logFd = fs.openSync(this.logPath, 'a');
-    this.jsonlFd = fs.openSync(this.jsonlPath, 'a');
-    this.logBytes = fs.fstatSync(this.logFd).size;
-    this.header();
+    this.files = LogFiles.acquire(directory, {
+      maxBytes: options.maxBytes,
+      keepRotated: options.keepRotated ?? 1,
+      fileBase: options.fileBase,
+    });
+    this.write(this.headerText());
+    this.stopRotationHeader = this.files.onRotate(() => escapeControlChars(this.headerText()));
+    // Whoever opens memory_debug.log learns where this writer went instead.
+    if (!this.files.ownsDirectory && options.fileBase === undefined) {
+      appendToMainLog(directory, `[${stamp(Date.now())}] 📝 ALSO LOGGING: ${title} → ${path.basename(this.file)}\n\n`);
+    }
   }
 
+  /** The human-readable log this writes: `memory_debug.log`, or `memory_debug-<pid>.log` (see `fileBase`). */
   get file(): string {
-    return this.logPath;
+    return this.files.path('log');
   }
 
   get jsonlFile(): string {
-    return this.jsonlPath;
+    return this.files.path('jsonl');
   }
 
   /** Call for every sample; writes only when a periodic line or JSONL record is due. */
@@ -164,20 +175,17 @@ export class MemoryLog {
   }
 
   close(): void {
-    for (const fd of [this.logFd, this.jsonlFd]) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        // already closed
-      }
-    }
+    if (this.closed) return;
+    this.closed = true;
+    this.stopRotationHeader();
+    this.files.release();
   }
 
-  private header(): void {
-    this.write(
+  private headerText(): string {
+    return (
       `${HEAVY_RULE}\nMEMORY DEBUG LOG - ${this.title}\nStarted: ${stamp(Date.now())}\n${HEAVY_RULE}\n\n` +
-        `This file captures memory events to help debug out-of-memory crashes.\n` +
-        `It is appended as events happen, so it survives a crash of the target.\n\n${RULE}\n\n`,
+      `This file captures memory events to help debug out-of-memory crashes.\n` +
+      `It is appended as events happen, so it survives a crash of the target.\n\n${RULE}\n\n`
     );
   }
 
@@ -191,23 +199,26 @@ export class MemoryLog {
   }
 
   private write(text: string, sync = false): void {
-    if (this.logBytes > this.options.maxBytes) this.rotate();
-    const buffer = Buffer.from(text, 'utf8');
-    fs.writeSync(this.logFd, buffer);
-    this.logBytes += buffer.length;
-    if (sync) fs.fdatasyncSync(this.logFd);
+    if (!this.closed) this.files.append('log', escapeControlChars(text), sync);
   }
 
+  /** JSON escapes control characters below 0x20 itself; the rest are escaped here, the same characters. */
   private jsonl(record: object): void {
-    fs.writeSync(this.jsonlFd, JSON.stringify(record) + '\n');
+    if (!this.closed) this.files.append('jsonl', escapeControlChars(JSON.stringify(record)) + '\n');
   }
+}
 
-  private rotate(): void {
-    fs.closeSync(this.logFd);
-    fs.renameSync(this.logPath, `${this.logPath}.1`);
-    this.logFd = fs.openSync(this.logPath, 'a');
-    this.logBytes = 0;
-    this.header();
+/** One line in the directory's main log, from a writer that is not its owner: a single O_APPEND write. */
+export function appendToMainLog(directory: string, text: string): void {
+  try {
+    const fd = openForAppend(path.join(directory, LOG_FILE));
+    try {
+      fs.writeSync(fd, escapeControlChars(text));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // the writer's own file still says who it is
   }
 }
 
