@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { allocationsCommand } from './allocations';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { gcCommand } from './gc';
@@ -15,6 +16,7 @@ export const commands: readonly CliCommand[] = [
   checkCommand,
   gcCommand,
   snapshotCommand,
+  allocationsCommand,
   summaryCommand,
   diffCommand,
   scanCommand,
