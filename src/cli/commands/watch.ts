@@ -8,6 +8,8 @@ import { MemoryWatch } from '../../core/watch/memoryWatch';
 import type { CliCommand } from '../command';
 import { budgetOptions, budgetSettings, numberOption, parse, targetArg } from '../options';
 import { readoutLine } from '../readout';
+import { verdictDetails } from '../../core/series/display';
+import { seriesOptions, snapshotSeriesFor } from './seriesOptions';
 import { sampleRecord } from '../sampleRecord';
 
 export const watchCommand: CliCommand = {
@@ -15,6 +17,7 @@ export const watchCommand: CliCommand = {
   summary: 'live RSS and heap against the budget, with trend and events; --json for machines',
   usage: `Usage: memory-budget watch <target> [--budget MB | --preset NAME] [--interval ms]
                             [--duration s] [--log DIR] [--once] [--json] [--no-children]
+                            [--auto-snapshots DIR [--at 50,80] [--keep-series 3] [--max-series-mb 2048]]
 
   --budget MB      the budget (overrides --preset); default: the preset
   --preset NAME    auto (container limit, else 512 MB), render-free, fly-256, heroku-eco, …
@@ -23,7 +26,14 @@ export const watchCommand: CliCommand = {
   --log DIR        write memory_debug.log and memory_debug.jsonl into DIR
   --once           take one sample, print it and exit 0
   --json           one JSON object per sample per line
-  --no-children    do not add the RSS of the target's child processes`,
+  --no-children    do not add the RSS of the target's child processes
+
+  --auto-snapshots DIR  when RSS first crosses each --at percent of the budget, stream a heap
+                   snapshot into a series under DIR (one inspector session, so they compare), skip
+                   one that would not fit in what is left of the budget, compare from the second on
+                   (three: the leak finder) and print the LEAK SUSPECT; with --log it goes to the logs
+  --at 50,80       up to three thresholds, percent of the budget (default 50,80)
+  --keep-series N  series kept under DIR (default 3); --max-series-mb MB caps their total (default 2048)`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       ...budgetOptions,
@@ -33,6 +43,7 @@ export const watchCommand: CliCommand = {
       once: { type: 'boolean' },
       json: { type: 'boolean' },
       'no-children': { type: 'boolean' },
+      ...seriesOptions,
     });
     const spec = targetArg(positionals, 'watch');
     const settings = budgetSettings(values);
@@ -49,6 +60,7 @@ export const watchCommand: CliCommand = {
         `${facts.name} (${label}) — budget ${resolveBudget(settings, facts.constrainedMemoryBytes).label}`,
       );
     const watch = new MemoryWatch(target, settings, log);
+    const series = snapshotSeriesFor(watch, facts.name.replace(/\.[cm]?[jt]s$/, ''), values, __dirname);
     const tty = !values.json && io.stdout.isTTY === true;
 
     const done = new Promise<number>((resolve) => {
@@ -60,7 +72,13 @@ export const watchCommand: CliCommand = {
       });
       watch.on('event', (event) => {
         if (values.json || values.once) return;
-        io.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date(event.time).toISOString()} ${describeEvent(event)}\n`);
+        const details =
+          event.type === 'leak-suspect'
+            ? verdictDetails(event)
+                .map((l) => `  ${l}\n`)
+                .join('')
+            : '';
+        io.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date(event.time).toISOString()} ${describeEvent(event)}\n${details}`);
       });
       watch.on('sampleError', (err) => io.stderr.write(`${tty ? '\r\x1b[K' : ''}sample failed: ${err.message}\n`));
       void io.interrupted.then(() => resolve(0));
@@ -68,6 +86,7 @@ export const watchCommand: CliCommand = {
     });
     const code = await done;
     if (tty) io.stdout.write('\n');
+    series?.dispose();
     await watch.stop();
     return code;
   },

@@ -1,3 +1,4 @@
+import { leakSuspectLine, skippedText } from '../series/display';
 import type { BudgetEvent } from './budgetEvents';
 import type { BudgetLevel } from './thresholds';
 
@@ -66,6 +67,10 @@ export function describeEvent(e: BudgetEvent): string {
       return `heap snapshot: ${e.file} (${formatMB1(e.bytes)})`;
     case 'note':
       return e.text;
+    case 'leak-suspect':
+      return leakSuspectLine(e);
+    case 'snapshot-skipped':
+      return skippedText(e);
   }
 }
 

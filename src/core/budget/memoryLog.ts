@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BudgetEvent } from './budgetEvents';
 import type { BudgetStatus } from './budgetTracker';
+import { verdictDetails } from '../series/display';
 import { describeEvent, describeTrend, formatMB, formatMB1 } from './display';
 
 export const LOG_FILE = 'memory_debug.log';
@@ -127,6 +128,17 @@ export class MemoryLog {
         break;
       case 'leak':
         this.write(`${at} 📈 POSSIBLE LEAK: ${describeTrend(event)}\n\n`);
+        break;
+      case 'leak-suspect':
+        this.write(
+          `${at} ${text}\n${verdictDetails(event)
+            .map((l) => `   ${l}\n`)
+            .join('')}   ${target}\n${RULE}\n\n`,
+          true,
+        );
+        break;
+      case 'snapshot-skipped':
+        this.write(`${at} ⛔ ${text}\n   ${target}\n\n`);
         break;
       default:
         this.write(`${at} ${event.type === 'snapshot' ? '📸' : 'ℹ️'} ${text}\n\n`);

@@ -23,6 +23,18 @@ const FACTS_EXPRESSION = `(() => {
   };
 })()`;
 const MEMORY_EXPRESSION = 'process.memoryUsage()';
+// Heap used, and how much of it is large objects (one snapshot node each): what a snapshot will cost.
+const HEAP_SPACES_EXPRESSION = `(() => {
+  const v8 = globalThis.process?.getBuiltinModule?.('v8') ?? (typeof require === 'function' ? require('v8') : undefined);
+  if (!v8 || typeof v8.getHeapSpaceStatistics !== 'function') return undefined;
+  let used = 0;
+  let large = 0;
+  for (const s of v8.getHeapSpaceStatistics()) {
+    used += s.space_used_size;
+    if (s.space_name.includes('large_object')) large += s.space_used_size;
+  }
+  return { used, large };
+})()`;
 
 interface RemoteFacts {
   pid: number;
@@ -104,6 +116,12 @@ export class InspectorSource implements MemorySource {
       externalBytes: usage.external,
       arrayBuffersBytes: usage.arrayBuffers,
     };
+  }
+
+  /** Heap used and its large-object part, or undefined when the runtime does not say. */
+  async heapComposition(): Promise<{ heapUsedBytes: number; largeObjectBytes: number } | undefined> {
+    const spaces = await evaluate<{ used: number; large: number } | undefined>(this.session, HEAP_SPACES_EXPRESSION, 5000);
+    return spaces && { heapUsedBytes: spaces.used, largeObjectBytes: spaces.large };
   }
 
   /** Forces a full GC; returns nothing (the next sample shows what it freed). */
