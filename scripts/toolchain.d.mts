@@ -12,5 +12,7 @@ export interface ToolchainPaths {
   chromium: string;
 }
 export declare function toolchainPaths(root?: string): ToolchainPaths;
+export declare function withoutNpmEnv(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export declare function node24Env(base?: NodeJS.ProcessEnv, root?: string): NodeJS.ProcessEnv;
 export declare function missingToolchain(root?: string): string[];
+export declare function installPrerequisites(root?: string): Promise<void>;

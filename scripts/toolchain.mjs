@@ -1,5 +1,6 @@
 // Where the offline VS Code toolchain lives. Shared by scripts/prerequisites.mjs (which installs
 // it), the e2e support code and the demo, so the three can never disagree about a path.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +37,36 @@ export function toolchainPaths(root = repoRoot) {
   };
 }
 
-/** Environment for code-server's processes: Node 24 first on PATH, nothing else changed. */
+/**
+ * `base` without what an enclosing `npm run` exported about itself: every `npm_*` variable
+ * (npm_config_user_agent, npm_execpath, npm_node_execpath, npm_config_nodedir…) and NODE. They
+ * name the Node that ran npm; an npm started for another Node must not inherit them (code-server's
+ * postinstall reads the Node version from npm_config_user_agent, not from the `node` on PATH).
+ */
+export function withoutNpmEnv(base = process.env) {
+  return Object.fromEntries(Object.entries(base).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE'));
+}
+
+/** Environment for Node 24's processes (code-server, npm installs for it): Node 24 first on PATH, no npm_* of the outer Node. */
 export function node24Env(base = process.env, root = repoRoot) {
   const { node24BinDir } = toolchainPaths(root);
-  return { ...base, PATH: `${node24BinDir}:${base.PATH ?? ''}` };
+  return { ...withoutNpmEnv(base), PATH: `${node24BinDir}:${base.PATH ?? ''}` };
+}
+
+/**
+ * Runs scripts/prerequisites.mjs (installs whatever is missing, seconds when all is cached) with
+ * its output shown; rejects when a piece could not be installed.
+ */
+export function installPrerequisites(root = repoRoot) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'scripts', 'prerequisites.mjs')], { cwd: root, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`installing the VS Code test toolchain failed (${code ?? signal}); see the [prereqs] lines above`)),
+    );
+  });
 }
 
 /** Names of the toolchain pieces that are not installed yet; empty when everything is ready. */
