@@ -4,7 +4,13 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
 import { SeriesRing } from '../../src/core/watch/seriesRing';
-import { parseChartHostMessage, type ChartBudget, type ChartEvent, type ChartViewMessage } from '../../src/webview/chartProtocol';
+import {
+  parseChartHostMessage,
+  type AllocationSamplingState,
+  type ChartBudget,
+  type ChartEvent,
+  type ChartViewMessage,
+} from '../../src/webview/chartProtocol';
 import { drawBudgetOverlay, placeEventMarkers, placeBudgetLabel } from './overlays';
 import { legendTime, legendValue, timeAxis, timeAxisPadding } from './timeAxis';
 
@@ -41,6 +47,7 @@ const statusLine = $('status');
 const pauseButton = $<HTMLButtonElement>('pause');
 const gcButton = $<HTMLButtonElement>('gc');
 const snapshotButton = $<HTMLButtonElement>('snapshot');
+const allocationsButton = $<HTMLButtonElement>('allocations');
 const chartHost = $('chart');
 
 function themeColor(name: string, fallback: string): string {
@@ -177,6 +184,14 @@ gcButton.addEventListener('click', () => {
   vscode.postMessage({ type: 'forceGc' });
 });
 snapshotButton.addEventListener('click', () => vscode.postMessage({ type: 'takeSnapshot' }));
+allocationsButton.addEventListener('click', () => vscode.postMessage({ type: 'toggleAllocationSampling' }));
+
+function showAllocationSampling(s: AllocationSamplingState): void {
+  allocationsButton.disabled = s.unavailable !== undefined;
+  allocationsButton.textContent = s.running ? 'Stop allocation sampling' : 'Start allocation sampling';
+  allocationsButton.setAttribute('aria-pressed', String(s.running));
+  allocationsButton.title = s.unavailable ?? "V8's sampling heap profiler: live bytes per allocating function, on your source lines";
+}
 targetSelect.addEventListener('change', () => {
   state.view.targetId = targetSelect.value;
   saveView();
@@ -216,6 +231,7 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       snapshotButton.disabled = !m.canSnapshot;
       snapshotButton.title = m.canSnapshot ? 'Take a heap snapshot of this target' : 'Heap snapshots are not available for this target';
       gcButton.disabled = !m.canGc;
+      showAllocationSampling(m.allocationSampling);
       document.body.classList.toggle('empty', m.targets.length === 0);
       summary.textContent = m.targets.length === 0 ? 'Nothing attached — run "Memory Budget: Attach Memory Budget Monitor".' : '';
       redraw();
@@ -233,6 +249,9 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.events.push(m.event);
       if (state.events.length > 1000) state.events.shift();
       if (!state.paused) redraw();
+      break;
+    case 'allocationSampling':
+      if (m.targetId === state.view.targetId) showAllocationSampling(m.state);
       break;
     case 'gcResult':
     case 'error':

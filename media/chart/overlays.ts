@@ -70,6 +70,8 @@ const MARKER_GLYPH: Record<string, string> = {
   leak: '📈',
   disconnect: '⏏',
   reconnect: '↺',
+  'leak-suspect': '🔎',
+  'snapshot-skipped': '⛔',
 };
 
 /** A marker per event in view; hovering (or focusing) one shows what happened. */

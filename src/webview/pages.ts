@@ -19,6 +19,7 @@ export const chartPage: PageSpec = {
   </span>
   <button id="pause" aria-pressed="false">Pause</button>
   <button id="gc" title="HeapProfiler.collectGarbage: what it does not free is live">Force GC</button>
+  <button id="allocations" aria-pressed="false" disabled title="V8's sampling heap profiler: live bytes per allocating function, on your source lines">Start allocation sampling</button>
   <button id="snapshot" class="primary" disabled>Take heap snapshot</button>
 </header>
 <div id="status" role="status"></div>

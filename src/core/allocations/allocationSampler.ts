@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CdpSession } from '../inspector/cdpSession';
+import type { TargetFacts } from '../inspector/memorySample';
 import { withTimeout } from '../inspector/withTimeout';
 import { AllocationHistory, type AllocationReading } from './model';
 
@@ -23,6 +24,13 @@ export interface AllocationSamplerEvents {
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
+
+/** Why a target cannot be sampled, in a sentence; undefined when it can (V8's inspector: Node, Deno). */
+export function allocationSamplingUnavailable(facts: TargetFacts | undefined): string | undefined {
+  if (!facts?.hasInspector) return 'allocation sampling needs an inspector; this target is watched RSS-only';
+  if (facts.runtime.startsWith('bun')) return "Bun's inspector has no sampling heap profiler: allocation sampling needs Node.js or Deno";
+  return undefined;
+}
 
 /**
  * `HeapProfiler.startSampling` on one inspector session, read every few seconds into live bytes

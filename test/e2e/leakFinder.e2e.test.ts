@@ -1,0 +1,137 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { repoRoot } from '../../scripts/toolchain.mjs';
+import { LEAKY_BOT, startLeakyBot, type RunningBot } from '../support/leakyBot';
+import { openEditorSession, type EditorSession } from './support/editorSession';
+import { codeLenses, editUserSetting, openFile, runCommand, screenshot, statusBarItem, waitForNotification } from './support/workbench';
+
+const ALLOCATION_LENS = /▲ [\d.,]+ (MB|kB) live/;
+
+/** The text of the editor line drawn right under `lens` (a code lens sits in a zone above its line). */
+async function lineUnder(page: Page, lens: ReturnType<typeof codeLenses>): Promise<string> {
+  const box = await lens.boundingBox();
+  if (!box) return '';
+  const lines = page.locator('.monaco-editor .view-lines .view-line');
+  let best: { y: number; text: string } | undefined;
+  for (let i = 0; i < (await lines.count()); i++) {
+    const line = lines.nth(i);
+    const y = (await line.boundingBox())?.y;
+    if (y !== undefined && y > box.y && (!best || y < best.y)) best = { y, text: (await line.textContent()) ?? '' };
+  }
+  return best?.text ?? '';
+}
+
+/** The webview frame whose document has an h2 with `heading`. */
+async function frameWithHeading(page: Page, heading: string): Promise<Frame | undefined> {
+  for (const frame of page.frames()) {
+    const count = await frame
+      .locator('h2', { hasText: heading })
+      .count()
+      .catch(() => 0);
+    if (count) return frame;
+  }
+  return undefined;
+}
+
+describe('naming the leak before the crash, in a real VS Code', () => {
+  let bot: RunningBot;
+  let session: EditorSession | undefined;
+
+  beforeAll(async () => {
+    bot = await startLeakyBot();
+    // The bot runs from the repository; the workspace holds a copy, as a checkout beside a deployed
+    // service would: memoryBudget.remoteRoot maps the one to the other.
+    session = await openEditorSession({
+      copyFromRepo: ['examples/leaky-bot'],
+      settings: {
+        'memoryBudget.autoAttach': [String(bot.inspectorPort)],
+        'memoryBudget.budgetMB': 600,
+        'memoryBudget.autoSnapshotAt': [12, 20],
+        'memoryBudget.remoteRoot': repoRoot,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await bot?.kill();
+  });
+
+  it('puts a live-bytes lens on the line where the bot allocates its sessions, and takes it away on Stop', async () => {
+    const page = session!.workbench.page;
+    onTestFailed(async () => void (await screenshot(page, 'allocations-failed')));
+    await expect.poll(() => statusBarItem(page, 'memoryBudget.status').textContent(), { timeout: 60_000 }).toMatch(/MB \/ 600 MB/);
+    await runCommand(page, 'Memory Budget: Start Allocation Sampling');
+    await openFile(page, 'server.js');
+    // Sessions one request at a time, as users arrive: each keeps its 64 KB history.
+    for (let i = 0; i < 40; i++) await bot.leak(2, 64);
+    const lens = codeLenses(page).filter({ hasText: ALLOCATION_LENS, visible: true }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    const constructorLine = readFileSync(LEAKY_BOT, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('constructor(id, userId, kb)'))!
+      .trim();
+    await expect.poll(() => lineUnder(page, lens), { timeout: 10_000 }).toContain(constructorLine);
+    expect(await lens.textContent()).toMatch(/▲ [\d.,]+ (MB|kB) live · ([+−][\d.,]+ MB\/h|growth: measuring)/);
+    // The tree lists it too, biggest first; a click on the row opens the line.
+    const header = page.locator('.pane-header', { hasText: /Allocations by Line/i });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const tree = page.locator('.pane', { has: header });
+    const top = tree.locator('.monaco-list-row').first();
+    await expect.poll(() => top.textContent(), { timeout: 30_000 }).toMatch(/UserSession · server\.js:17.*live/);
+    await top.click();
+    await page.locator('.statusbar-item', { hasText: /Ln 17, Col \d+/ }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'allocations-lens');
+
+    await runCommand(page, 'Memory Budget: Stop Allocation Sampling');
+    await expect.poll(() => codeLenses(page).filter({ hasText: ALLOCATION_LENS }).count(), { timeout: 15_000 }).toBe(0);
+  });
+
+  it('takes a snapshot series once the setting is on, and names the leaking class in a notification that opens the comparison', async () => {
+    const page = session!.workbench.page;
+    onTestFailed(async () => void (await screenshot(page, 'series-failed')));
+    await editUserSetting(page, 'memoryBudget.autoSnapshots', 'series');
+    const { sessions } = await bot.stats();
+    // 12 % of 600 MB is 72 MB: 120 sessions of 256 KB take the bot past it (it starts near 50 MB).
+    await bot.leak(120, 256);
+    const seriesDir = join(session!.workspace.path, '.memory-budget', 'snapshots', 'series');
+    await expect
+      .poll(
+        () =>
+          readdirOrEmpty(seriesDir)
+            .flatMap((s) => readdirOrEmpty(join(seriesDir, s)))
+            .filter((f) => f.endsWith('.heapsnapshot')).length,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(1);
+    await bot.leak(200, 256);
+    const toast = await waitForNotification(
+      page,
+      /LEAK SUSPECT in server\.js: UserSession \+200 .*← Map ← sessions ← BroadcasterService/,
+      120_000,
+    );
+    await screenshot(page, 'series-leak-suspect');
+    await toast
+      .locator('xpath=ancestor::*[contains(@class,"notification-list-item")]')
+      .locator('.monaco-button', { hasText: 'Open Comparison' })
+      .click();
+    let view: Frame | undefined;
+    await expect.poll(async () => (view = await frameWithHeading(page, 'Comparison')) !== undefined, { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => view!.locator('tr', { hasText: 'UserSession' }).first().textContent(), { timeout: 15_000 }).toContain('+200');
+    await expect
+      .poll(() => view!.locator('tr', { hasText: 'sessions ← BroadcasterService' }).first().textContent(), { timeout: 15_000 })
+      .toMatch(new RegExp(`Map.*${sessions + 120} → ${sessions + 320}`));
+  });
+});
+
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
