@@ -67,7 +67,9 @@ const rss = pct(m(on, 'rssMeanBytes'), m(off, 'rssMeanBytes'));
 const peak = pct(m(on, 'rssPeakBytes'), m(off, 'rssPeakBytes'));
 console.log(
   `Allocation sampling overhead: ${units.toLocaleString('en-US')} requests, interval ${interval} B, profile read every ${READ_EVERY_MS / 1000} s, ` +
-    `median of ${runs} alternating runs (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})\n`,
+    `median of ${runs} alternating runs (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})\n`,
 );
 console.log('| target | CPU time | wall time | mean RSS | peak RSS | profile readings |');
 console.log('|---|---|---|---|---|---|');

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -20,7 +20,8 @@ async function lineUnder(page: Page, lens: ReturnType<typeof codeLenses>): Promi
     const y = (await line.boundingBox())?.y;
     if (y !== undefined && y > box.y && (!best || y < best.y)) best = { y, text: (await line.textContent()) ?? '' };
   }
-  return best?.text ?? '';
+  // Monaco draws spaces as no-break spaces.
+  return (best?.text ?? '').replace(/\u00a0/g, ' ');
 }
 
 /** The webview frame whose document has an h2 with `heading`. */
@@ -89,43 +90,51 @@ describe('naming the leak before the crash, in a real VS Code', () => {
     await expect.poll(() => codeLenses(page).filter({ hasText: ALLOCATION_LENS }).count(), { timeout: 15_000 }).toBe(0);
   });
 
-  it('takes a snapshot series once the setting is on, and names the leaking class in a notification that opens the comparison', async () => {
-    const page = session!.workbench.page;
-    onTestFailed(async () => void (await screenshot(page, 'series-failed')));
-    await editUserSetting(page, 'memoryBudget.autoSnapshots', 'series');
-    const { sessions } = await bot.stats();
-    // 12 % of 600 MB is 72 MB: 120 sessions of 256 KB take the bot past it (it starts near 50 MB).
-    await bot.leak(120, 256);
-    const seriesDir = join(session!.workspace.path, '.memory-budget', 'snapshots', 'series');
-    await expect
-      .poll(
-        () =>
-          readdirOrEmpty(seriesDir)
-            .flatMap((s) => readdirOrEmpty(join(seriesDir, s)))
-            .filter((f) => f.endsWith('.heapsnapshot')).length,
-        {
-          timeout: 60_000,
-        },
-      )
-      .toBe(1);
-    await bot.leak(200, 256);
-    const toast = await waitForNotification(
-      page,
-      /LEAK SUSPECT in server\.js: UserSession \+200 .*← Map ← sessions ← BroadcasterService/,
-      120_000,
-    );
-    await screenshot(page, 'series-leak-suspect');
-    await toast
-      .locator('xpath=ancestor::*[contains(@class,"notification-list-item")]')
-      .locator('.monaco-button', { hasText: 'Open Comparison' })
-      .click();
-    let view: Frame | undefined;
-    await expect.poll(async () => (view = await frameWithHeading(page, 'Comparison')) !== undefined, { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => view!.locator('tr', { hasText: 'UserSession' }).first().textContent(), { timeout: 15_000 }).toContain('+200');
-    await expect
-      .poll(() => view!.locator('tr', { hasText: 'sessions ← BroadcasterService' }).first().textContent(), { timeout: 15_000 })
-      .toMatch(new RegExp(`Map.*${sessions + 120} → ${sessions + 320}`));
-  });
+  it(
+    'takes a snapshot series once the setting is on, and names the leaking class in a notification that opens the comparison',
+    { timeout: 300_000 },
+    async () => {
+      const page = session!.workbench.page;
+      const memoryLog = join(session!.workspace.path, '.memory-budget', 'memory_debug.log');
+      onTestFailed(async () => {
+        await screenshot(page, 'series-failed');
+        console.log(existsSync(memoryLog) ? readFileSync(memoryLog, 'utf8') : 'no memory log');
+      });
+      await editUserSetting(page, 'memoryBudget.autoSnapshots', 'series');
+      const { sessions } = await bot.stats();
+      // 12 % of 600 MB is 72 MB: 120 sessions of 256 KB take the bot past it (it starts near 50 MB).
+      await bot.leak(120, 256);
+      const seriesDir = join(session!.workspace.path, '.memory-budget', 'snapshots', 'series');
+      await expect
+        .poll(
+          () =>
+            readdirOrEmpty(seriesDir)
+              .flatMap((s) => readdirOrEmpty(join(seriesDir, s)))
+              .filter((f) => f.endsWith('.heapsnapshot')).length,
+          {
+            timeout: 60_000,
+          },
+        )
+        .toBe(1);
+      await bot.leak(200, 256);
+      const toast = await waitForNotification(
+        page,
+        /LEAK SUSPECT in server\.js: UserSession \+200 .*← Map ← sessions ← BroadcasterService/,
+        120_000,
+      );
+      await screenshot(page, 'series-leak-suspect');
+      await toast
+        .locator('xpath=ancestor::*[contains(@class,"notification-list-item")]')
+        .locator('.monaco-button', { hasText: 'Open Comparison' })
+        .click();
+      let view: Frame | undefined;
+      await expect.poll(async () => (view = await frameWithHeading(page, 'Comparison')) !== undefined, { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => view!.locator('tr', { hasText: 'UserSession' }).first().textContent(), { timeout: 15_000 }).toContain('+200');
+      await expect
+        .poll(() => view!.locator('tr', { hasText: 'sessions ← BroadcasterService' }).first().textContent(), { timeout: 15_000 })
+        .toMatch(new RegExp(`Map.*${sessions + 120} → ${sessions + 320}`));
+    },
+  );
 });
 
 function readdirOrEmpty(dir: string): string[] {

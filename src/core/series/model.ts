@@ -44,13 +44,13 @@ export interface PreviousCapture {
 
 /**
  * Calibration (bench/series/captureCost.mjs, figures in docs/snapshot-series.md): during a capture
- * the target's RSS peaks 456–884 bytes per snapshot node above where it was (V8 builds the whole
- * graph, then serialises it through the inspector's message queue), which came to 12.5–18.5 bytes
+ * the target's RSS peaks 465–881 bytes per snapshot node above where it was (V8 builds the whole
+ * graph, then serialises it through the inspector's message queue), which came to 14–22.4 bytes
  * per byte of regular heap for heaps of small objects, plus about 20 MB. Large objects (≥ 128 KB:
  * big strings and arrays) are one node each. The constants sit above every measurement.
  */
 export const CAPTURE_BYTES_PER_NODE = 950;
-export const CAPTURE_BYTES_PER_HEAP_BYTE = 20;
+export const CAPTURE_BYTES_PER_HEAP_BYTE = 25;
 export const CAPTURE_FIXED_BYTES = 24 * 1024 * 1024;
 const LARGE_OBJECT_MIN_BYTES = 128 * 1024;
 

@@ -31,10 +31,10 @@ describe('snapshot series decisions', () => {
 
   it('charges a first capture by the regular heap, a later one by the last node count, large objects one node each', () => {
     const small = { heapUsedBytes: 20 * MB, largeObjectBytes: 0 };
-    expect(estimateCaptureCost(small)).toBe(20 * MB * 20 + 24 * MB);
+    expect(estimateCaptureCost(small)).toBe(20 * MB * 25 + 24 * MB);
     // 100 MB of 256 KB strings are 400 nodes, not 100 MB of small objects.
     const strings = { heapUsedBytes: 110 * MB, largeObjectBytes: 100 * MB };
-    expect(estimateCaptureCost(strings)).toBe(10 * MB * 20 + 800 * 950 + 24 * MB);
+    expect(estimateCaptureCost(strings)).toBe(10 * MB * 25 + 800 * 950 + 24 * MB);
     // The heap doubled since a capture of 50,000 nodes: 100,000 nodes.
     const later = estimateCaptureCost({ heapUsedBytes: 40 * MB, largeObjectBytes: 0 }, { nodeCount: 50_000, composition: small });
     expect(later).toBe(100_000 * 950 + 24 * MB);
