@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { repoRoot } from '../../scripts/toolchain.mjs';
 import { LEAKY_BOT, startLeakyBot, type RunningBot } from '../support/leakyBot';
 import { openEditorSession, type EditorSession } from './support/editorSession';
-import { codeLenses, editUserSetting, openFile, runCommand, screenshot, statusBarItem, waitForNotification } from './support/workbench';
+import {
+  codeLenses,
+  editUserSetting,
+  frameWithHeading,
+  openFile,
+  runCommand,
+  screenshot,
+  statusBarItem,
+  waitForNotification,
+} from './support/workbench';
 
 const ALLOCATION_LENS = /▲ [\d.,]+ (MB|kB) live/;
 
@@ -22,18 +31,6 @@ async function lineUnder(page: Page, lens: ReturnType<typeof codeLenses>): Promi
   }
   // Monaco draws spaces as no-break spaces.
   return (best?.text ?? '').replace(/\u00a0/g, ' ');
-}
-
-/** The webview frame whose document has an h2 with `heading`. */
-async function frameWithHeading(page: Page, heading: string): Promise<Frame | undefined> {
-  for (const frame of page.frames()) {
-    const count = await frame
-      .locator('h2', { hasText: heading })
-      .count()
-      .catch(() => 0);
-    if (count) return frame;
-  }
-  return undefined;
 }
 
 describe('naming the leak before the crash, in a real VS Code', () => {

@@ -39,6 +39,20 @@ async function allocations(target: InspectedScript, ...args: string[]): Promise<
   return out.rows;
 }
 
+/** Within a describe block: a fresh folder, the program `build` writes into it (returning the script to run) running for the block. */
+function runningTarget(prefix: string, build: (dir: string) => string): { dir: string; target: InspectedScript } {
+  const running = {} as { dir: string; target: InspectedScript };
+  beforeAll(async () => {
+    running.dir = mkdtempSync(join(tmpdir(), prefix));
+    running.target = await startInspectedScript(build(running.dir));
+  });
+  afterAll(async () => {
+    await running.target?.kill();
+    rmSync(running.dir, { recursive: true, force: true });
+  });
+  return running;
+}
+
 // The program keeps orders in a module-level array (the leak) and throws parsed JSON away (churn).
 const JS_TARGET = `'use strict';
 const kept = [];
@@ -56,30 +70,21 @@ process.stdout.write('ready\\n');
 `;
 
 describe('memory-budget allocations on a real JavaScript target', () => {
-  let dir: string;
-  let target: InspectedScript;
-  let script: string;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mb-alloc-js-'));
-    script = join(dir, 'orders.js');
-    writeFileSync(script, JS_TARGET);
-    target = await startInspectedScript(script);
+  const running = runningTarget('mb-alloc-js-', (dir) => {
+    writeFileSync(join(dir, 'orders.js'), JS_TARGET);
+    return join(dir, 'orders.js');
   });
-  afterAll(async () => {
-    await target?.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scriptOf = () => join(running.dir, 'orders.js');
 
   it('puts the function that keeps objects alive first, at its file and line, with its growth', async () => {
-    const rows = await allocations(target);
+    const rows = await allocations(running.target);
     const top = rows[0]!;
     expect(top.functionName).toBe('keepOrders');
-    expect(top.file).toBe(script);
-    expect(top.line).toBe(lineOf(script, 'function keepOrders'));
+    expect(top.file).toBe(scriptOf());
+    expect(top.line).toBe(lineOf(scriptOf(), 'function keepOrders'));
     // 1-based: V8 reports the function's start (its parameter list) at 0-based column 19.
     expect(top.column).toBe('function keepOrders'.length + 1);
-    expect(top.url === script || top.url === `file://${script}`).toBe(true);
+    expect([scriptOf(), `file://${scriptOf()}`]).toContain(top.url);
     // The kept objects pile up: several MB in six seconds, growing.
     expect(top.liveBytes).toBeGreaterThan(2 * 2 ** 20);
     expect(top.growthBytesPerHour).toBeGreaterThan(0);
@@ -91,20 +96,20 @@ describe('memory-budget allocations on a real JavaScript target', () => {
   it('maps a remote root to a local copy of the files', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'mb-alloc-copy-'));
     try {
-      cpSync(script, join(copy, 'orders.js'));
-      const rows = await allocations(target, '--remote-root', dir, '--local-root', copy);
+      cpSync(scriptOf(), join(copy, 'orders.js'));
+      const rows = await allocations(running.target, '--remote-root', running.dir, '--local-root', copy);
       expect(rows[0]!.file).toBe(join(copy, 'orders.js'));
-      expect(rows[0]!.line).toBe(lineOf(script, 'function keepOrders'));
+      expect(rows[0]!.line).toBe(lineOf(scriptOf(), 'function keepOrders'));
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
   });
 
   it("says file null, and keeps the URL and the target's line, when the script is not on this machine", async () => {
-    const line = lineOf(script, 'function keepOrders');
+    const line = lineOf(scriptOf(), 'function keepOrders');
     // As with a target in a container: the path it reports names no file here.
-    rmSync(script);
-    const rows = await allocations(target);
+    rmSync(scriptOf());
+    const rows = await allocations(running.target);
     expect(rows[0]).toMatchObject({ functionName: 'keepOrders', file: null, line });
     expect(rows[0]!.url).toMatch(/orders\.js$/);
   });
@@ -133,15 +138,9 @@ process.stdout.write('ready\\n');
 `;
 
 describe('memory-budget allocations on a TypeScript target compiled with source maps', () => {
-  let dir: string;
-  let target: InspectedScript;
-  let source: string;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mb-alloc-ts-'));
-    source = join(dir, 'src', 'orderBook.ts');
+  const running = runningTarget('mb-alloc-ts-', (dir) => {
     mkdirSync(join(dir, 'src'));
-    writeFileSync(source, TS_TARGET);
+    writeFileSync(join(dir, 'src', 'orderBook.ts'), TS_TARGET);
     // The project's own TypeScript compiles it: tsc's output puts a blank line and a "use strict"
     // prologue above the code, so generated lines and source lines differ.
     execFileSync(process.execPath, [
@@ -154,33 +153,30 @@ describe('memory-budget allocations on a TypeScript target compiled with source 
       '--module',
       'commonjs',
       '--strict',
-      source,
+      join(dir, 'src', 'orderBook.ts'),
     ]);
-    target = await startInspectedScript(join(dir, 'out', 'orderBook.js'));
+    return join(dir, 'out', 'orderBook.js');
   });
-  afterAll(async () => {
-    await target?.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const sourceOf = () => join(running.dir, 'src', 'orderBook.ts');
 
   it('names the TypeScript file and line of the allocating method, not the compiled JavaScript', async () => {
-    const generated = join(dir, 'out', 'orderBook.js');
-    expect(lineOf(generated, 'record(count)')).not.toBe(lineOf(source, 'record(count: number)'));
-    const rows = await allocations(target);
+    const generated = join(running.dir, 'out', 'orderBook.js');
+    expect(lineOf(generated, 'record(count)')).not.toBe(lineOf(sourceOf(), 'record(count: number)'));
+    const rows = await allocations(running.target);
     const top = rows[0]!;
     expect(top.functionName).toBe('record');
     expect(top.url).toMatch(/out\/orderBook\.js$/);
-    expect(top.file).toBe(source);
-    expect(top.line).toBe(lineOf(source, 'record(count: number)'));
+    expect(top.file).toBe(sourceOf());
+    expect(top.line).toBe(lineOf(sourceOf(), 'record(count: number)'));
   });
 
   it('follows the source map to the local copy when the target runs elsewhere', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'mb-alloc-ts-copy-'));
     try {
-      cpSync(dir, copy, { recursive: true });
-      const rows = await allocations(target, '--remote-root', dir, '--local-root', copy);
+      cpSync(running.dir, copy, { recursive: true });
+      const rows = await allocations(running.target, '--remote-root', running.dir, '--local-root', copy);
       expect(rows[0]!.file).toBe(join(copy, 'src', 'orderBook.ts'));
-      expect(rows[0]!.line).toBe(lineOf(source, 'record(count: number)'));
+      expect(rows[0]!.line).toBe(lineOf(sourceOf(), 'record(count: number)'));
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
@@ -188,11 +184,7 @@ describe('memory-budget allocations on a TypeScript target compiled with source 
 });
 
 describe('memory-budget allocations on bundled code with an inline source map', () => {
-  let dir: string;
-  let target: InspectedScript;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mb-alloc-bundle-'));
+  const running = runningTarget('mb-alloc-bundle-', (dir) => {
     mkdirSync(join(dir, 'src'));
     writeFileSync(
       join(dir, 'src', 'cache.ts'),
@@ -213,19 +205,15 @@ describe('memory-budget allocations on bundled code with an inline source map', 
       outfile: join(dir, 'dist', 'bundle.js'),
       logLevel: 'warning',
     });
-    target = await startInspectedScript(join(dir, 'dist', 'bundle.js'));
-  });
-  afterAll(async () => {
-    await target?.kill();
-    rmSync(dir, { recursive: true, force: true });
+    return join(dir, 'dist', 'bundle.js');
   });
 
   it('names the module inside the bundle and its line', async () => {
-    const rows = await allocations(target);
+    const rows = await allocations(running.target);
     const top = rows[0]!;
     expect(top.functionName).toBe('remember');
     expect(top.url).toMatch(/dist\/bundle\.js$/);
-    expect(top.file).toBe(join(dir, 'src', 'cache.ts'));
-    expect(top.line).toBe(lineOf(join(dir, 'src', 'cache.ts'), 'export function remember'));
+    expect(top.file).toBe(join(running.dir, 'src', 'cache.ts'));
+    expect(top.line).toBe(lineOf(join(running.dir, 'src', 'cache.ts'), 'export function remember'));
   });
 });
