@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/setup/buildDist.ts'],
+          globalSetup: ['test/setup/buildDist.ts', 'test/setup/jsRuntimes.ts'],
           ...timeouts,
         },
       },

@@ -57,9 +57,9 @@ export function node24Env(base = process.env, root = repoRoot) {
  * Runs scripts/prerequisites.mjs (installs whatever is missing, seconds when all is cached) with
  * its output shown; rejects when a piece could not be installed.
  */
-export function installPrerequisites(root = repoRoot) {
+export function installPrerequisites(root = repoRoot, args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'scripts', 'prerequisites.mjs')], { cwd: root, stdio: 'inherit' });
+    const child = spawn(process.execPath, [join(root, 'scripts', 'prerequisites.mjs'), ...args], { cwd: root, stdio: 'inherit' });
     child.on('error', reject);
     child.on('exit', (code, signal) =>
       code === 0
@@ -80,4 +80,35 @@ export function missingToolchain(root = repoRoot) {
   }
   if (!existsSync(p.chromium)) missing.push(`Chromium (${p.chromium})`);
   return missing;
+}
+
+// Bun and Deno, for the tests that attach to real processes of each runtime. Both come from the npm
+// registry (the `bun` and `deno` packages ship their binaries), pinned like Node 24.
+export const BUN_VERSION = '1.4.4';
+export const DENO_VERSION = '2.9.6';
+
+/**
+ * Where a runtime's npm project lives in the cache, and its marker: prerequisites.mjs writes the
+ * binary's path there once `<binary> --version` answered, so a half install is never used.
+ * @param {'bun' | 'deno'} name
+ */
+export function runtimeInstall(name, root = repoRoot) {
+  const dir = join(toolchainPaths(root).cacheDir, name);
+  return { dir, marker: join(dir, '.installed.json'), version: name === 'bun' ? BUN_VERSION : DENO_VERSION };
+}
+
+/**
+ * The installed binary of Bun or Deno at the pinned version, or undefined when it is not installed.
+ * @param {'bun' | 'deno'} name
+ */
+export function runtimeBinary(name, root = repoRoot) {
+  const { marker, version } = runtimeInstall(name, root);
+  if (!existsSync(marker)) return undefined;
+  const installed = JSON.parse(readFileSync(marker, 'utf8'));
+  return installed.version === version && existsSync(installed.binary) ? installed.binary : undefined;
+}
+
+/** Installs only Bun and Deno (what the integration tests need besides Node), seconds once cached. */
+export function installJsRuntimes(root = repoRoot) {
+  return installPrerequisites(root, ['--runtimes']);
 }

@@ -48,6 +48,7 @@ const pauseButton = $<HTMLButtonElement>('pause');
 const gcButton = $<HTMLButtonElement>('gc');
 const snapshotButton = $<HTMLButtonElement>('snapshot');
 const allocationsButton = $<HTMLButtonElement>('allocations');
+const adviceLine = $('advice');
 const chartHost = $('chart');
 
 function themeColor(name: string, fallback: string): string {
@@ -186,11 +187,12 @@ gcButton.addEventListener('click', () => {
 snapshotButton.addEventListener('click', () => vscode.postMessage({ type: 'takeSnapshot' }));
 allocationsButton.addEventListener('click', () => vscode.postMessage({ type: 'toggleAllocationSampling' }));
 
+/** Shown only where the target's inspector has a sampling heap profiler, as the other buttons. */
 function showAllocationSampling(s: AllocationSamplingState): void {
-  allocationsButton.disabled = s.unavailable !== undefined;
+  allocationsButton.hidden = s.unavailable !== undefined;
   allocationsButton.textContent = s.running ? 'Stop allocation sampling' : 'Start allocation sampling';
   allocationsButton.setAttribute('aria-pressed', String(s.running));
-  allocationsButton.title = s.unavailable ?? "V8's sampling heap profiler: live bytes per allocating function, on your source lines";
+  allocationsButton.title = "V8's sampling heap profiler: live bytes per allocating function, on your source lines";
 }
 targetSelect.addEventListener('change', () => {
   state.view.targetId = targetSelect.value;
@@ -228,10 +230,14 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.ring.clear();
       for (const p of m.history) state.ring.push(p);
       state.events = m.events;
-      snapshotButton.disabled = !m.canSnapshot;
-      snapshotButton.title = m.canSnapshot ? 'Take a heap snapshot of this target' : 'Heap snapshots are not available for this target';
-      gcButton.disabled = !m.canGc;
+      // What the target's inspector does not offer is not shown at all.
+      snapshotButton.hidden = !m.canSnapshot;
+      gcButton.hidden = !m.canGc;
+      gcButton.disabled = false;
       showAllocationSampling(m.allocationSampling);
+      adviceLine.hidden = true;
+      // A GC result or error belongs to the target it was about.
+      statusLine.textContent = '';
       document.body.classList.toggle('empty', m.targets.length === 0);
       summary.textContent = m.targets.length === 0 ? 'Nothing attached — run "Memory Budget: Attach Memory Budget Monitor".' : '';
       redraw();
@@ -242,6 +248,8 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.ring.push(m.point);
       state.budget = m.budget;
       summary.textContent = m.summary;
+      adviceLine.textContent = m.advice ?? '';
+      adviceLine.hidden = !m.advice;
       if (!state.paused) redraw();
       break;
     case 'event':

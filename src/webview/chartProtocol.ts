@@ -43,7 +43,15 @@ export type ChartHostMessage =
       canGc: boolean;
       allocationSampling: AllocationSamplingState;
     }
-  | { type: 'sample'; targetId: string; point: ChartPoint; budget: ChartBudget; summary: string }
+  | {
+      type: 'sample';
+      targetId: string;
+      point: ChartPoint;
+      budget: ChartBudget;
+      summary: string;
+      /** Heap-cap advice for this target, when its heap limit leaves too little of the budget. */
+      advice?: string;
+    }
   | { type: 'event'; targetId: string; event: ChartEvent }
   | { type: 'allocationSampling'; targetId: string; state: AllocationSamplingState }
   | { type: 'gcResult'; text: string }
@@ -86,7 +94,7 @@ export const parseChartHostMessage = tagged<ChartHostMessage>({
     canGc: isBoolean,
     allocationSampling,
   }),
-  sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000) }),
+  sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000), advice: optional(shortString(1000)) }),
   event: shape({ type: literal('event'), targetId, event }),
   allocationSampling: shape({ type: literal('allocationSampling'), targetId, state: allocationSampling }),
   gcResult: textMessage('gcResult'),

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { AllocationSampler, DEFAULT_READ_EVERY_MS, DEFAULT_SAMPLING_INTERVAL_BYTES } from '../../core/allocations/allocationSampler';
+import {
+  AllocationSampler,
+  allocationSamplingUnavailable,
+  DEFAULT_READ_EVERY_MS,
+  DEFAULT_SAMPLING_INTERVAL_BYTES,
+  samplingSessionOf,
+} from '../../core/allocations/allocationSampler';
 import { allocationTable } from '../../core/allocations/display';
 import { locateRows, SourceLocator } from '../../core/allocations/sourceLocator';
 import { InspectorSource } from '../../core/inspector/inspectorSource';
@@ -54,8 +60,10 @@ export const allocationsCommand: CliCommand = {
     const source = await openSource(spec, { includeChildren: false });
     try {
       if (!(source instanceof InspectorSource)) throw new Error(`${positionals[0]} has no inspector: allocation sampling needs one`);
+      const session = samplingSessionOf(source);
+      if (!session) throw new Error(allocationSamplingUnavailable(source.facts) ?? 'this target cannot be sampled');
       // Readings every few seconds give the growth; a short run still gets three of them.
-      const sampler = new AllocationSampler(source.cdp, { intervalBytes, readEveryMs: Math.min(DEFAULT_READ_EVERY_MS, durationMs / 3) });
+      const sampler = new AllocationSampler(session, { intervalBytes, readEveryMs: Math.min(DEFAULT_READ_EVERY_MS, durationMs / 3) });
       sampler.on('readError', (err) => io.stderr.write(`reading the profile failed: ${err.message}\n`));
       const detached = new Promise<void>((resolve) => sampler.once('detached', resolve));
       await sampler.start();

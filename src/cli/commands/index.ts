@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { adviseCommand } from './advise';
 import { allocationsCommand } from './allocations';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
@@ -14,6 +15,7 @@ export const commands: readonly CliCommand[] = [
   targetsCommand,
   watchCommand,
   checkCommand,
+  adviseCommand,
   gcCommand,
   snapshotCommand,
   allocationsCommand,

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { captureHeapSnapshot, uniqueSnapshotPath } from '../../core/heap/capture';
-import { CdpSession } from '../../core/inspector/cdpSession';
+import { connectInspector } from '../../core/inspector/connectInspector';
 import { endpointOf } from '../../core/inspector/openSource';
 import { UsageError, type CliCommand } from '../command';
 import { parse, targetArg } from '../options';
 
 export const snapshotCommand: CliCommand = {
   name: 'snapshot',
-  summary: 'Stream a heap snapshot of a running Node process to a file',
+  summary: 'Stream a heap snapshot of a running Node, Deno or Bun process to a file',
   usage: [
     'Usage: memory-budget snapshot <target> [-o FILE]... [--interval SECONDS]',
     '',
@@ -17,6 +17,9 @@ export const snapshotCommand: CliCommand = {
     '',
     'Give -o two or three times to take a series for `memory-budget diff`: object ids only match',
     'between snapshots taken in one inspector session (V8 forgets them when a session ends).',
+    '',
+    "Bun's snapshots are JavaScriptCore's format (Bun sends each whole, in one message); summary and",
+    'diff read both formats.',
     '',
     '  -o, --output FILE     where to write a snapshot (repeatable)',
     '  --interval SECONDS    wait between snapshots of a series (default 10)',
@@ -31,7 +34,12 @@ export const snapshotCommand: CliCommand = {
     if (!Number.isFinite(intervalMs) || intervalMs < 0)
       throw new UsageError(`--interval needs a number of seconds, got "${values.interval}"`);
     const files = (values.output ?? [uniqueSnapshotPath('.memory-budget/snapshots', positionals[0]!)]).map((f) => resolve(f));
-    const session = await CdpSession.connect(endpoint);
+    const session = await connectInspector(endpoint);
+    if (!(await session.capabilities()).heapSnapshot) {
+      await session.close().catch(() => {});
+      io.stderr.write(`memory-budget snapshot: ${positionals[0]} offers no heap snapshots over its inspector\n`);
+      return 2;
+    }
     const abort = new AbortController();
     void io.interrupted.then(() => abort.abort());
     try {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { CdpSession } from '../inspector/cdpSession';
+import { CdpSession } from '../inspector/cdpSession';
+import type { InspectorSource } from '../inspector/inspectorSource';
 import type { TargetFacts } from '../inspector/memorySample';
 import { withTimeout } from '../inspector/withTimeout';
 import { AllocationHistory, type AllocationReading } from './model';
@@ -25,11 +26,17 @@ export interface AllocationSamplerEvents {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Why a target cannot be sampled, in a sentence; undefined when it can (V8's inspector: Node, Deno). */
+/** Why a target cannot be sampled, in a sentence; undefined when it can (asked of its inspector when attaching). */
 export function allocationSamplingUnavailable(facts: TargetFacts | undefined): string | undefined {
   if (!facts?.hasInspector) return 'allocation sampling needs an inspector; this target is watched RSS-only';
-  if (facts.runtime.startsWith('bun')) return "Bun's inspector has no sampling heap profiler: allocation sampling needs Node.js or Deno";
+  if (!facts.capabilities?.allocationSampling)
+    return `${facts.runtime} offers no sampling heap profiler over its inspector (Node.js and Deno do)`;
   return undefined;
+}
+
+/** The CDP session to sample through, when the target's inspector has V8's sampling heap profiler. */
+export function samplingSessionOf(source: InspectorSource): CdpSession | undefined {
+  return source.session instanceof CdpSession && !allocationSamplingUnavailable(source.facts) ? source.session : undefined;
 }
 
 /**

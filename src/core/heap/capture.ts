@@ -1,12 +1,12 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { CdpSession } from '../inspector/cdpSession';
+import { CapabilityError, type InspectorSession } from '../inspector/inspectorSession';
 
 export interface CaptureOptions {
-  readonly session: CdpSession;
+  readonly session: InspectorSession;
   /** Where the finished snapshot goes; it appears there only when complete. */
   readonly file: string;
-  /** V8's own progress while it walks the heap (objects done / total). */
+  /** V8's own progress while it walks the heap (objects done / total); JavaScriptCore reports none. */
   onProgress?(done: number, total: number): void;
   /** Bytes written so far, as chunks arrive. */
   onBytes?(bytes: number): void;
@@ -23,16 +23,17 @@ export class CaptureError extends Error {
   override name = 'CaptureError';
   constructor(
     message: string,
-    readonly reason: 'cancelled' | 'target-gone' | 'write-failed' | 'protocol',
+    readonly reason: 'cancelled' | 'target-gone' | 'write-failed' | 'protocol' | 'unsupported',
   ) {
     super(message);
   }
 }
 
 /**
- * Takes a heap snapshot over CDP and writes every `addHeapSnapshotChunk` to disk as it arrives: the
- * protocol has no backpressure, so buffering (or an async stream that queues) would hold the whole
- * snapshot in this process. Writes go to a temporary name beside the target file and are renamed
+ * Takes a heap snapshot over the target's inspector (V8's chunks over CDP, or JavaScriptCore's one
+ * reply over WebKit's protocol) and writes it to disk as it arrives: the protocols have no
+ * backpressure, so buffering (or an async stream that queues) would hold the whole snapshot in this
+ * process. Writes go to a temporary name beside the target file and are renamed
  * into place at the end, so a capture that fails (target dies, user cancels, disk full) leaves no
  * half file behind.
  */
@@ -51,26 +52,27 @@ export async function captureHeapSnapshot(options: CaptureOptions): Promise<Capt
     };
   });
   failed.catch(() => {});
-  const offChunk = session.onEvent('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => {
+  const write = (chunk: string | Uint8Array) => {
     if (failure) return;
     try {
-      bytes += writeSync(fd, chunk);
+      bytes += typeof chunk === 'string' ? writeSync(fd, chunk) : writeAll(fd, chunk);
       options.onBytes?.(bytes);
     } catch (err) {
       fail(new CaptureError(`cannot write the snapshot to ${temp}: ${(err as Error).message}`, 'write-failed'));
     }
-  });
-  const offProgress = session.onEvent('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => options.onProgress?.(done, total));
+  };
   const onClose = () =>
     fail(new CaptureError(`the target went away during the snapshot (${formatMb(bytes)} received); no file was written`, 'target-gone'));
   const onAbort = () => fail(new CaptureError('the heap snapshot was cancelled; no file was written', 'cancelled'));
-  session.once('close', onClose);
+  const offClose = session.onClose(onClose);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (signal?.aborted) onAbort();
     if (session.isClosed) onClose();
-    const taken = session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true }).catch((err: Error) => {
+    const taken = session.takeHeapSnapshot({ write, onProgress: options.onProgress }).catch((err: Error) => {
       if (session.isClosed) onClose();
+      if (err instanceof CaptureError) throw err;
+      if (err instanceof CapabilityError) throw new CaptureError(err.message, 'unsupported');
       throw new CaptureError(`the target refused the heap snapshot: ${err.message}`, 'protocol');
     });
     await Promise.race([taken, failed]);
@@ -89,11 +91,15 @@ export async function captureHeapSnapshot(options: CaptureOptions): Promise<Capt
     rmSync(temp, { force: true });
     throw err;
   } finally {
-    offChunk();
-    offProgress();
-    session.off('close', onClose);
+    offClose();
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function writeAll(fd: number, chunk: Uint8Array): number {
+  let written = 0;
+  while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
+  return written;
 }
 
 /** A warning to show before capturing when the target is already high in its budget, else undefined. */

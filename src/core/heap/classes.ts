@@ -1,3 +1,4 @@
+import { locationOffsets } from './locationFields';
 import type { RawSnapshot } from './rawSnapshot';
 import type { TypeIds } from './typeIds';
 
@@ -43,6 +44,7 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
   const n = s.nodeCount;
   const locationOf = new Int32Array(n).fill(-1);
   const lf = s.meta.locationFieldCount;
+  const lo = locationOffsets(s.meta);
   const nodeFieldCount = s.meta.nodeFieldCount;
   for (let i = 0; i + lf <= s.locations.length; i += lf) {
     const ordinal = s.locations[i]! / nodeFieldCount;
@@ -112,7 +114,7 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
     }
     const at = type === t.object ? locationOf[v]! : -1;
     if (at >= 0) {
-      const location = { scriptId: s.locations[at + 1]!, line: s.locations[at + 2]!, column: s.locations[at + 3]! };
+      const location = { scriptId: s.locations[at + lo.scriptId]!, line: s.locations[at + lo.line]!, column: s.locations[at + lo.column]! };
       classOf[v] = classFor(`${location.scriptId},${location.line},${location.column},${name}`, name, location);
     } else if (name === s.strings[nameIndex]) {
       let id = byString[nameIndex]!;

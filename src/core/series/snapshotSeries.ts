@@ -86,7 +86,7 @@ export class SnapshotSeries extends EventEmitter<SnapshotSeriesEvents> {
   private async check(update: WatchUpdate): Promise<void> {
     if (this.busy || this.disposed) return;
     const source = this.watch.target.source;
-    if (!(source instanceof InspectorSource)) return;
+    if (!(source instanceof InspectorSource) || !source.facts.capabilities?.heapSnapshot) return;
     if (source !== this.source) this.restart(source);
     const crossed = newlyCrossed(update.status.percent, this.options.thresholds, this.captured);
     if (crossed.length === 0) return;
@@ -138,7 +138,7 @@ export class SnapshotSeries extends EventEmitter<SnapshotSeriesEvents> {
 
     this.dir ??= this.startSeriesDirectory();
     const file = uniqueSnapshotPath(this.dir, `${this.label}-at-${threshold}pct`);
-    const result = await captureHeapSnapshot({ session: source.cdp, file });
+    const result = await captureHeapSnapshot({ session: source.session, file });
     if (this.source !== source) return;
     this.files.push(result.file);
     const nodeCount = snapshotNodeCount(result.file);

@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
-import { AllocationSampler, allocationSamplingUnavailable, DEFAULT_READ_EVERY_MS } from '../../core/allocations/allocationSampler';
+import {
+  AllocationSampler,
+  allocationSamplingUnavailable,
+  DEFAULT_READ_EVERY_MS,
+  samplingSessionOf,
+} from '../../core/allocations/allocationSampler';
 import type { LiveAllocations } from '../../core/allocations/liveView';
 import type { AllocationReading } from '../../core/allocations/model';
 import { locateRows, SourceLocator } from '../../core/allocations/sourceLocator';
@@ -55,14 +60,15 @@ export class AllocationSampling implements vscode.Disposable {
     const entry = await this.pickTarget(targetId);
     if (!entry) return false;
     const source = entry.watch.target.source;
-    const unavailable = allocationSamplingUnavailable(entry.watch.target.facts);
-    if (unavailable || !(source instanceof InspectorSource)) {
-      void vscode.window.showWarningMessage(`Memory Budget: ${unavailable ?? 'this target has no inspector connection right now'}.`);
+    const session = source instanceof InspectorSource ? samplingSessionOf(source) : undefined;
+    if (!session) {
+      const why = allocationSamplingUnavailable(entry.watch.target.facts) ?? 'this target has no inspector connection right now';
+      void vscode.window.showWarningMessage(`Memory Budget: ${why}.`);
       return false;
     }
     if (this.runningTargetId === entry.id) return true;
     await this.stop();
-    const sampler = new AllocationSampler(source.cdp, { intervalBytes: this.settings.intervalBytes, readEveryMs: DEFAULT_READ_EVERY_MS });
+    const sampler = new AllocationSampler(session, { intervalBytes: this.settings.intervalBytes, readEveryMs: DEFAULT_READ_EVERY_MS });
     try {
       await sampler.start();
     } catch (err) {

@@ -12,13 +12,16 @@ export function monitorHeapDeps(watches: WatchSet, logDirectory: () => string, o
     output,
     label: targetLabel,
     activeSession(targetId?: string): SnapshotTarget | undefined {
-      const candidates = watches.all.filter((e) => e.watch.target.source instanceof InspectorSource);
+      // Only targets whose inspector offers snapshots (asked of the protocol when attaching).
+      const candidates = watches.all.filter(
+        (e) => e.watch.target.source instanceof InspectorSource && e.watch.target.facts?.capabilities?.heapSnapshot,
+      );
       const entry = candidates.find((e) => e.id === targetId) ?? candidates[0];
       const source = entry?.watch.target.source;
       if (!entry || !(source instanceof InspectorSource)) return undefined;
       return {
         id: entry.id,
-        session: source.cdp,
+        session: source.session,
         label: targetLabel(entry),
         rssBytes: entry.watch.status?.sample.rssBytes,
         budgetBytes: entry.watch.status?.budget.bytes ?? watches.budget().bytes,
