@@ -74,35 +74,53 @@ describe('memory-budget watch --auto-snapshots on a real leaking service', () =>
       mkdirSync(join(dir, 'series', old), { recursive: true });
       writeFileSync(join(dir, 'series', old, 'a.heapsnapshot'), '{}');
     }
-    // The bot starts near 45 MB: 8 % of 600 MB. Sessions of 256 KB strings raise RSS 64 MB per 250.
+    // The bot starts near 45 MB: 8 % of 600 MB; thresholds at 72, 132 and 240 MB.
     watching = watch(bot, dir, ['--budget', '600', '--at', '12,22,40', '--keep-series', '2']);
     const w = watching;
     await waitFor(() => /Periodic Snapshot/.test(w.log()), 20_000, 'the first sample');
 
-    await bot.leak(120, 256);
-    await waitFor(() => snapshotsIn(join(dir, 'series')).some((f) => f.includes('-at-12pct')), 60_000, 'the snapshot at 12 %');
-    await bot.leak(200, 256);
+    // The inspector can interrupt running JavaScript, so a snapshot taken while a request is still
+    // creating sessions would catch half of it. The test leaks in small steps and, once RSS is over
+    // the next threshold, sends nothing until that snapshot is written: the counts are then exact.
+    const captured = () => (w.log().match(/📸 heap snapshot/g) ?? []).length;
+    const leakPast = async (percent: number, snapshotsBefore: number): Promise<number> => {
+      let leaked = 0;
+      while ((await bot.stats()).memory.rss < (600 * 2 ** 20 * percent) / 100) {
+        await bot.leak(10, 256);
+        leaked += 10;
+      }
+      await waitFor(() => captured() > snapshotsBefore, 60_000, `the snapshot at ${percent} %`);
+      return leaked;
+    };
+    const first = await leakPast(12, 0);
+    const second = await leakPast(22, 1);
     await waitFor(() => /LEAK SUSPECT/.test(w.log()), 90_000, 'the verdict of the pair');
-    // Two snapshots: the class whose count grew, by exactly the sessions leaked between them.
-    expect(w.log()).toMatch(
-      /🔎 LEAK SUSPECT: UserSession \+200 \(\+[\d.]+ kB, [\d.]+ MB retained\) ← Map ← sessions ← BroadcasterService ← broadcaster/,
+    // Two snapshots: the class whose count grew, by exactly the sessions created between them.
+    const pairLine = new RegExp(
+      `🔎 LEAK SUSPECT: UserSession \\+${second} \\(\\+[\\d.]+ kB, [\\d.]+ MB retained\\) ← Map ← sessions ← BroadcasterService ← broadcaster`,
     );
-    expect(w.log()).toMatch(/growing: Map 120 → 320 entries \(\+200\) ← sessions ← BroadcasterService/);
+    expect(w.log()).toMatch(pairLine);
+    expect(w.log()).toContain(`growing: Map ${first} → ${first + second} entries (+${second}) ← sessions ← BroadcasterService`);
 
-    await bot.leak(500, 256);
+    const third = await leakPast(40, 2);
     await waitFor(() => (w.log().match(/LEAK SUSPECT/g) ?? []).length >= 2, 90_000, 'the verdict of the three');
     // Three: the leak finder counts the sessions born between the first two and alive in the third.
     const log = w.log();
-    expect(log).toMatch(/🔎 LEAK SUSPECT: UserSession \+700 \(.*\) ← Map ← sessions ← BroadcasterService ← broadcaster/);
-    expect(log).toMatch(/leak finder: 200 UserSession allocated between the first and second snapshots are still alive in the third/);
-    expect(log).toMatch(/growing: Map 120 → 320 → 820 entries \(\+700\)/);
+    expect(log).toMatch(
+      new RegExp(`🔎 LEAK SUSPECT: UserSession \\+${second + third} \\(.*\\) ← Map ← sessions ← BroadcasterService ← broadcaster`),
+    );
+    expect(log).toContain(
+      `leak finder: ${second} UserSession allocated between the first and second snapshots are still alive in the third`,
+    );
+    expect(log).toContain(`growing: Map ${first} → ${first + second} → ${first + second + third} entries (+${second + third})`);
 
     // The JSONL has the verdict with the comparison's top rows.
     const verdicts = w.events().filter((e) => e.type === 'leak-suspect');
     expect(verdicts).toHaveLength(2);
-    expect(verdicts[1]).toMatchObject({ className: 'UserSession', countDelta: 700, leakFinder: { count: 200 } });
+    expect(verdicts[0]).toMatchObject({ className: 'UserSession', countDelta: second });
+    expect(verdicts[1]).toMatchObject({ className: 'UserSession', countDelta: second + third, leakFinder: { count: second } });
     const rows = verdicts[1]!.rows as Array<{ name: string; countDelta: number }>;
-    expect(rows.find((r) => r.name === 'UserSession')?.countDelta).toBe(700);
+    expect(rows.find((r) => r.name === 'UserSession')?.countDelta).toBe(second + third);
     expect((verdicts[1]!.files as string[]).map((f) => f.replace(/.*-at-/, ''))).toEqual([
       '12pct.heapsnapshot',
       '22pct.heapsnapshot',
