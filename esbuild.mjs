@@ -21,6 +21,12 @@ const webEntries = [
   { in: 'media/heap/heapView.ts', out: 'heap' },
 ].filter((e) => existsSync(e.in));
 
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+function repositoryUrl(repository) {
+  const url = (typeof repository === 'string' ? repository : (repository?.url ?? '')).replace(/^git\+/, '').replace(/\.git$/, '');
+  return /^https:\/\//.test(url) && !/\.invalid(\/|$)/.test(url) ? url : '';
+}
+
 const builds = [
   {
     ...common,
@@ -30,9 +36,27 @@ const builds = [
     target: 'node20',
     format: 'cjs',
     external: ['vscode'],
-    define: { VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+    define: {
+      VERSION: JSON.stringify(manifest.version),
+      // SARIF's informationUri: the project's own repository, never a placeholder.
+      REPOSITORY_URL: JSON.stringify(repositoryUrl(manifest.repository)),
+    },
   },
 ];
+// The agent runs inside production apps: its own small bundle, no dependencies, no source map.
+if (existsSync('src/agent/index.ts')) {
+  builds.push({
+    ...common,
+    entryPoints: [{ in: 'src/agent/index.ts', out: 'agent' }],
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    sourcemap: false,
+    minifySyntax: true,
+    minifyWhitespace: true,
+  });
+}
 if (webEntries.length > 0) {
   builds.push({
     ...common,

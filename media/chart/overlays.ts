@@ -72,6 +72,10 @@ const MARKER_GLYPH: Record<string, string> = {
   reconnect: '↺',
   'leak-suspect': '🔎',
   'snapshot-skipped': '⛔',
+  mark: '◆',
+  shutdown: '⏹',
+  allocations: '🔬',
+  note: 'ℹ',
 };
 
 /** A marker per event in view; hovering (or focusing) one shows what happened. */

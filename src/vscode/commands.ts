@@ -13,9 +13,11 @@ export enum Commands {
   Detach = 'memoryBudget.detach',
   OpenChart = 'memoryBudget.openChart',
   OpenMemoryLog = 'memoryBudget.openMemoryLog',
+  OpenMemoryLogInChart = 'memoryBudget.openMemoryLogInChart',
   ForceGc = 'memoryBudget.forceGc',
   ScanWorkspace = 'memoryBudget.scanWorkspace',
   ShowImportCost = 'memoryBudget.showImportCost',
+  ShowStartupLedger = 'memoryBudget.showStartupLedger',
   TakeHeapSnapshot = 'memoryBudget.takeHeapSnapshot',
   CompareHeapSnapshots = 'memoryBudget.compareHeapSnapshots',
   ShowHeapSnapshotSummary = 'memoryBudget.showHeapSnapshotSummary',
@@ -58,10 +60,14 @@ export interface CommandTypes {
   [Commands.Detach](targetId?: string): void;
   [Commands.OpenChart](targetId?: string): void;
   [Commands.OpenMemoryLog](): void;
+  /** The Explorer's context menu and the editor title pass the JSONL; without it, the active one or a dialog. */
+  [Commands.OpenMemoryLogInChart](file?: vscode.Uri): void;
   [Commands.ForceGc](targetId?: string): ForcedGcResult | undefined;
   [Commands.ScanWorkspace](): void;
   /** The code lens's click: the import on `line` (0-based) of `uri`. */
   [Commands.ShowImportCost](uri: vscode.Uri, line: number): void;
+  /** Builds the startup ledger of every folder and reveals its view. */
+  [Commands.ShowStartupLedger](): void;
   /** Resolves to the snapshot's path, or undefined when none was written. */
   [Commands.TakeHeapSnapshot](targetId?: string): string | undefined;
   /** The Explorer's context menu passes the clicked file and the whole selection. */

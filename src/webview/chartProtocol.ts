@@ -41,7 +41,12 @@ export type ChartHostMessage =
       events: ChartEvent[];
       canSnapshot: boolean;
       canGc: boolean;
-      allocationSampling: AllocationSamplingState;
+      /** Absent where there is no live process (a memory log read from a file): no sampling offered. */
+      allocationSampling?: AllocationSamplingState;
+      /** The header's line when no live sample brings one (a memory log opened from a file). */
+      summary?: string;
+      /** False for a finished series (a file): nothing arrives, so there is nothing to pause. */
+      live?: boolean;
     }
   | {
       type: 'sample';
@@ -92,7 +97,9 @@ export const parseChartHostMessage = tagged<ChartHostMessage>({
     events: arrayOf(event),
     canSnapshot: isBoolean,
     canGc: isBoolean,
-    allocationSampling,
+    allocationSampling: optional(allocationSampling),
+    summary: optional(shortString(1000)),
+    live: optional(isBoolean),
   }),
   sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000), advice: optional(shortString(1000)) }),
   event: shape({ type: literal('event'), targetId, event }),

@@ -1,9 +1,11 @@
 import type { CliCommand } from '../command';
 import { adviseCommand } from './advise';
+import { agentPathCommand } from './agentPath';
 import { allocationsCommand } from './allocations';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { gcCommand } from './gc';
+import { reportCommand } from './report';
 import { scanCommand } from './scan';
 import { snapshotCommand } from './snapshot';
 import { summaryCommand } from './summary';
@@ -22,4 +24,6 @@ export const commands: readonly CliCommand[] = [
   summaryCommand,
   diffCommand,
   scanCommand,
+  reportCommand,
+  agentPathCommand,
 ];

@@ -29,6 +29,8 @@ export const snapshotCommand: CliCommand = {
     const spec = targetArg(positionals, 'snapshot');
     // Snapshots need an inspector: a pid gets one through `watch pid:N` first, not silently here.
     if (spec.kind === 'pid') throw new UsageError('snapshot needs an inspector address (host:port or ws:// URL), not a pid');
+    if (spec.kind === 'metrics')
+      throw new UsageError("snapshot needs an inspector address (host:port or ws:// URL); an agent's metrics are read-only");
     const endpoint = endpointOf(spec);
     const intervalMs = Number(values.interval ?? 10) * 1000;
     if (!Number.isFinite(intervalMs) || intervalMs < 0)

@@ -1,8 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import type { ScanParams, ScanReply, WorkerMessage, WorkerRequest } from './rpc';
+import type { StartupLedger } from './project/ledger';
+import type { DocumentReport } from './project/workspaceIndex';
+import type { AnalyseParams, ScanParams, ScanReply, WorkerMessage, WorkerReply, WorkerRequest } from './rpc';
+import type { Finding } from './model';
 
 interface Pending {
-  resolve(r: ScanReply): void;
+  resolve(r: WorkerReply): void;
   reject(e: Error): void;
   onProgress?: (done: number, total: number) => void;
 }
@@ -22,11 +25,29 @@ export class AnalysisWorkerClient {
   ) {}
 
   scan(params: ScanParams, options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<ScanReply> {
+    return this.request('scan', params, options) as Promise<ScanReply>;
+  }
+
+  /** One open document against its folder: its findings, with verdicts from the whole project. */
+  analyse(params: AnalyseParams): Promise<DocumentReport> {
+    return this.request('analyse', params) as Promise<DocumentReport>;
+  }
+
+  /** The folder's startup ledger, and every finding with it. */
+  ledger(params: ScanParams): Promise<{ findings: Array<{ file: string; finding: Finding }>; ledger: StartupLedger }> {
+    return this.request('ledger', params) as Promise<{ findings: Array<{ file: string; finding: Finding }>; ledger: StartupLedger }>;
+  }
+
+  private request(
+    method: 'scan' | 'analyse' | 'ledger',
+    params: ScanParams | AnalyseParams,
+    options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+  ): Promise<WorkerReply> {
     const worker = this.start();
     const id = this.nextId++;
-    return new Promise<ScanReply>((resolve, reject) => {
+    return new Promise<WorkerReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress: options.onProgress });
-      this.send(worker, { id, method: 'scan', params });
+      this.send(worker, { id, method, params } as WorkerRequest);
       if (options.signal?.aborted) this.send(worker, { id, method: 'cancel' });
       else options.signal?.addEventListener('abort', () => this.send(worker, { id, method: 'cancel' }), { once: true });
     });

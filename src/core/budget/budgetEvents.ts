@@ -25,7 +25,11 @@ export type BudgetEvent =
   | { type: 'spike'; time: number; deltaBytes: number; rssBytes: number }
   | { type: 'gc'; time: number; freedBytes: number; heapUsedBytes: number; rssBytes: number; forced: boolean }
   | { type: 'leak'; time: number; bytesPerHour: number; msToBudget?: number }
-  | { type: 'restart'; time: number; previousPid?: number; pid?: number }
+  /**
+   * Another process now answers for the target. An agent also says how many restarts its log has
+   * seen and whether the previous run ended with a shutdown summary (no: crash or OOM kill).
+   */
+  | { type: 'restart'; time: number; previousPid?: number; pid?: number; restarts?: number; cleanExit?: boolean }
   | { type: 'disconnect'; time: number; reason: string }
   | { type: 'reconnect'; time: number; pid?: number }
   | { type: 'snapshot'; time: number; file: string; bytes: number; rssBytes?: number }
@@ -39,4 +43,22 @@ export type BudgetEvent =
       estimateBytes: number;
       budgetBytes: number;
       reason: string;
-    };
+    }
+  /** An operation the app itself reported (agent `mark()`), with its counters. */
+  | { type: 'mark'; time: number; name: string; rssBytes: number; counters?: MarkCounters }
+  /** The process is stopping (signal or normal exit): what its run looked like. */
+  | ({ type: 'shutdown'; time: number; reason: string } & RunSummary);
+
+export type MarkCounters = Record<string, number | string | boolean>;
+
+/** A run of one process against its budget, as a shutdown summary or a report states it. */
+export interface RunSummary {
+  uptimeMs: number;
+  peakRssBytes: number;
+  peakTime: number;
+  budgetBytes: number;
+  /** Least-squares growth over the whole run; absent until there are enough samples. */
+  growthBytesPerHour?: number;
+  overWarnMs: number;
+  restarts: number;
+}

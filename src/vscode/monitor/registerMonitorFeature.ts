@@ -14,6 +14,7 @@ import { registerDetachCommand } from './detachCommand';
 import { registerForceGcCommand } from './forceGcCommand';
 import { logDirectory } from './logLocation';
 import { registerOpenMemoryLogCommand } from './openMemoryLogCommand';
+import { registerOpenMemoryLogInChartCommand } from './openMemoryLogInChartCommand';
 
 export interface MonitorFeatureDeps {
   readonly log: vscode.LogOutputChannel;
@@ -65,6 +66,7 @@ export function registerMonitorFeature(context: vscode.ExtensionContext, deps: M
     registerDetachCommand(watches),
     registerCommand(Commands.OpenChart, (targetId) => chart.show(targetId)),
     registerOpenMemoryLogCommand(logDir),
+    registerOpenMemoryLogInChartCommand(context.extensionUri, logDir),
     registerForceGcCommand(watches),
     ...onWatchSetAny(watches, ['added', 'removed'], updateAttachedContext),
     onWatchSet(watches, 'sampleError', (entry, err) => deps.log.warn(`${entry.label}: sample failed: ${err.message}`)),

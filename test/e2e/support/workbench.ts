@@ -86,7 +86,8 @@ export async function runCommand(page: Page, title: string, timeout = 60_000): P
     await input.fill(`>${title}`);
     try {
       await row.waitFor({ timeout: 2_000 });
-      await page.keyboard.press('Enter');
+      // The row itself, not Enter: a recently used command that also matches is listed first.
+      await row.click();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`command "${title}" never appeared in the palette`, { cause: error });
