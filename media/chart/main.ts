@@ -4,7 +4,13 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
 import { SeriesRing } from '../../src/core/watch/seriesRing';
-import { parseChartHostMessage, type ChartBudget, type ChartEvent, type ChartViewMessage } from '../../src/webview/chartProtocol';
+import {
+  parseChartHostMessage,
+  type AllocationSamplingState,
+  type ChartBudget,
+  type ChartEvent,
+  type ChartViewMessage,
+} from '../../src/webview/chartProtocol';
 import { drawBudgetOverlay, placeEventMarkers, placeBudgetLabel } from './overlays';
 import { legendTime, legendValue, timeAxis, timeAxisPadding } from './timeAxis';
 
@@ -43,6 +49,7 @@ const statusLine = $('status');
 const pauseButton = $<HTMLButtonElement>('pause');
 const gcButton = $<HTMLButtonElement>('gc');
 const snapshotButton = $<HTMLButtonElement>('snapshot');
+const allocationsButton = $<HTMLButtonElement>('allocations');
 const adviceLine = $('advice');
 const chartHost = $('chart');
 
@@ -188,6 +195,15 @@ gcButton.addEventListener('click', () => {
   vscode.postMessage({ type: 'forceGc' });
 });
 snapshotButton.addEventListener('click', () => vscode.postMessage({ type: 'takeSnapshot' }));
+allocationsButton.addEventListener('click', () => vscode.postMessage({ type: 'toggleAllocationSampling' }));
+
+/** Shown only where the target's inspector has a sampling heap profiler, as the other buttons. */
+function showAllocationSampling(s: AllocationSamplingState): void {
+  allocationsButton.hidden = s.unavailable !== undefined;
+  allocationsButton.textContent = s.running ? 'Stop allocation sampling' : 'Start allocation sampling';
+  allocationsButton.setAttribute('aria-pressed', String(s.running));
+  allocationsButton.title = "V8's sampling heap profiler: live bytes per allocating function, on your source lines";
+}
 targetSelect.addEventListener('change', () => {
   state.view.targetId = targetSelect.value;
   saveView();
@@ -228,6 +244,7 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       snapshotButton.hidden = !m.canSnapshot;
       gcButton.hidden = !m.canGc;
       gcButton.disabled = false;
+      showAllocationSampling(m.allocationSampling ?? { running: false, unavailable: 'no live process' });
       adviceLine.hidden = true;
       // A GC result or error belongs to the target it was about.
       statusLine.textContent = '';
@@ -254,6 +271,9 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.events.push(m.event);
       if (state.events.length > 1000) state.events.shift();
       if (!state.paused) redraw();
+      break;
+    case 'allocationSampling':
+      if (m.targetId === state.view.targetId) showAllocationSampling(m.state);
       break;
     case 'gcResult':
     case 'error':

@@ -70,6 +70,8 @@ const MARKER_GLYPH: Record<string, string> = {
   leak: '📈',
   disconnect: '⏏',
   reconnect: '↺',
+  'leak-suspect': '🔎',
+  'snapshot-skipped': '⛔',
   mark: '◆',
   shutdown: '⏹',
   allocations: '🔬',

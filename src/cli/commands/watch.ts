@@ -11,6 +11,8 @@ import { longDelay, MAX_TIMER_MS } from '../../core/time/longDelay';
 import { UsageError, type CliCommand } from '../command';
 import { attachOptions, attachSettings, attachUsage, budgetOptions, budgetSettings, numberOption, parse, targetArg } from '../options';
 import { readoutLine } from '../readout';
+import { verdictDetails } from '../../core/series/display';
+import { seriesOptions, snapshotSeriesFor } from './seriesOptions';
 import { sampleRecord } from '../../core/budget/sampleRecord';
 
 export const watchCommand: CliCommand = {
@@ -19,6 +21,7 @@ export const watchCommand: CliCommand = {
   usage: `Usage: memory-budget watch <target> [--budget MB | --preset NAME] [--interval ms]
                             [--duration s] [--log DIR] [--once] [--json] [--no-children]
                             [--metrics-port N] [--service NAME]
+                            [--auto-snapshots DIR [--at 50,80] [--keep-series 3] [--max-series-mb 2048]]
 
   --budget MB      the budget (overrides --preset); default: the preset
   --preset NAME    auto (container limit, else 512 MB), render-free, fly-256, heroku-eco, …
@@ -31,7 +34,14 @@ export const watchCommand: CliCommand = {
   --metrics-port N serve GET /metrics (Prometheus text format) on 127.0.0.1:N
                    (MEMORY_BUDGET_METRICS_HOST to bind elsewhere; 0 picks a free port)
   --service NAME   the service label of the metrics (default: the target's name)
-${attachUsage}`,
+${attachUsage}
+
+  --auto-snapshots DIR  when RSS first crosses each --at percent of the budget, stream a heap
+                   snapshot into a series under DIR (one inspector session, so they compare), skip
+                   one that would not fit in what is left of the budget, compare from the second on
+                   (three: the leak finder) and print the LEAK SUSPECT; with --log it goes to the logs
+  --at 50,80       up to three thresholds, percent of the budget (default 50,80)
+  --keep-series N  series kept under DIR (default 3); --max-series-mb MB caps their total (default 2048)`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       ...budgetOptions,
@@ -42,6 +52,7 @@ ${attachUsage}`,
       once: { type: 'boolean' },
       json: { type: 'boolean' },
       'no-children': { type: 'boolean' },
+      ...seriesOptions,
       'metrics-port': { type: 'string' },
       service: { type: 'string' },
     });
@@ -65,6 +76,7 @@ ${attachUsage}`,
         `${facts.name} (${label}) — budget ${resolveBudget(settings, facts.constrainedMemoryBytes).label}`,
       );
     const watch = new MemoryWatch(target, settings, log);
+    const series = snapshotSeriesFor(watch, facts.name.replace(/\.[cm]?[jt]s$/, ''), values, __dirname);
     const tty = !values.json && io.stdout.isTTY === true;
     let restarts = 0;
     watch.on('event', (event) => {
@@ -93,7 +105,13 @@ ${attachUsage}`,
       });
       watch.on('event', (event) => {
         if (values.json || values.once) return;
-        io.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date(event.time).toISOString()} ${describeEvent(event)}\n`);
+        const details =
+          event.type === 'leak-suspect'
+            ? verdictDetails(event)
+                .map((l) => `  ${l}\n`)
+                .join('')
+            : '';
+        io.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date(event.time).toISOString()} ${describeEvent(event)}\n${details}`);
       });
       watch.on('sampleError', (err) => io.stderr.write(`${tty ? '\r\x1b[K' : ''}sample failed: ${err.message}\n`));
       void io.interrupted.then(() => resolve(0));
@@ -101,6 +119,7 @@ ${attachUsage}`,
     });
     const code = await done;
     if (tty) io.stdout.write('\n');
+    series?.dispose();
     await metrics?.close();
     await watch.stop();
     return code;

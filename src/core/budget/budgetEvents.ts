@@ -1,4 +1,23 @@
+import type { DiffRow, GrowingCollection } from '../heap/model';
 import type { BudgetLevel } from './thresholds';
+
+/** An automatic snapshot series compared its snapshots and names a class (see core/series). */
+export interface LeakSuspectEvent {
+  type: 'leak-suspect';
+  time: number;
+  className: string;
+  countDelta: number;
+  sizeDelta: number;
+  retainedSize: number;
+  retainerPath?: string;
+  /** With three snapshots: what the leak finder counted. */
+  leakFinder?: { count: number; retainedSize: number };
+  growingCollections: Omit<GrowingCollection, 'id'>[];
+  /** The snapshots compared, oldest first (full paths). */
+  files: string[];
+  /** The top of the comparison, as `memory-budget diff --json` prints its rows. */
+  rows: Omit<DiffRow, 'objects'>[];
+}
 
 /** Something worth a line in the memory log and a marker on the chart. */
 export type BudgetEvent =
@@ -15,6 +34,16 @@ export type BudgetEvent =
   | { type: 'reconnect'; time: number; pid?: number }
   | { type: 'snapshot'; time: number; file: string; bytes: number; rssBytes?: number }
   | { type: 'note'; time: number; text: string }
+  | LeakSuspectEvent
+  | {
+      type: 'snapshot-skipped';
+      time: number;
+      thresholdPercent: number;
+      rssBytes: number;
+      estimateBytes: number;
+      budgetBytes: number;
+      reason: string;
+    }
   /** An operation the app itself reported (agent `mark()`), with its counters. */
   | { type: 'mark'; time: number; name: string; rssBytes: number; counters?: MarkCounters }
   /** The process is stopping (signal or normal exit): what its run looked like. */

@@ -1,3 +1,4 @@
+import { leakSuspectLine, skippedText } from '../series/display';
 import type { BudgetEvent, MarkCounters, RunSummary } from './budgetEvents';
 import type { BudgetLevel } from './thresholds';
 
@@ -76,6 +77,10 @@ export function describeEvent(e: BudgetEvent): string {
       return `heap snapshot: ${e.file} (${formatMB1(e.bytes)})`;
     case 'note':
       return e.text;
+    case 'leak-suspect':
+      return leakSuspectLine(e);
+    case 'snapshot-skipped':
+      return skippedText(e);
     case 'mark':
       return `${e.name} - ${formatMB1(e.rssBytes)}${e.counters && Object.keys(e.counters).length > 0 ? ` - ${describeCounters(e.counters)}` : ''}`;
     case 'shutdown':

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { escapeControlChars } from '../text/controlChars';
 import type { BudgetEvent, MarkCounters } from './budgetEvents';
 import type { BudgetStatus } from './budgetTracker';
+import { verdictDetails } from '../series/display';
 import { describeCounters, describeEvent, describeTrend, formatDuration, formatMB, formatMB1, formatRate } from './display';
 import { LOG_BASE, LogFiles, openForAppend } from './logFiles';
 
@@ -167,6 +168,17 @@ export class MemoryLog {
         break;
       case 'leak':
         this.write(`${at} 📈 POSSIBLE LEAK: ${describeTrend(event)}\n\n`);
+        break;
+      case 'leak-suspect':
+        this.write(
+          `${at} ${text}\n${verdictDetails(event)
+            .map((l) => `   ${l}\n`)
+            .join('')}   ${target}\n${RULE}\n\n`,
+          true,
+        );
+        break;
+      case 'snapshot-skipped':
+        this.write(`${at} ⛔ ${text}\n   ${target}\n\n`);
         break;
       default:
         this.write(`${at} ${event.type === 'snapshot' ? '📸' : 'ℹ️'} ${text}\n\n`);

@@ -117,6 +117,18 @@ export class CdpSession implements InspectorSession {
           () => true,
           (err: unknown) => err instanceof RpcError && err.code === INVALID_PARAMS,
         ));
+      // Asked the same way: a malformed interval is refused as invalid where the sampler exists.
+      const allocationSampling =
+        heapProfiler &&
+        (await this.call('HeapProfiler.startSampling', { samplingInterval: 'probe' }, timeoutMs).then(
+          // A runtime that took the probe anyway is sampling now: stop it again.
+          () =>
+            this.sendUntyped('HeapProfiler.stopSampling').then(
+              () => true,
+              () => true,
+            ),
+          (err: unknown) => err instanceof RpcError && err.code === INVALID_PARAMS,
+        ));
       const heapUsage = await this.call('Runtime.getHeapUsage', undefined, timeoutMs).then(
         (u) => {
           const usage = heapUsageOf(u);
@@ -125,7 +137,7 @@ export class CdpSession implements InspectorSession {
         () => false,
       );
       this.socket.assertOpen();
-      return { heapUsage, gc: heapProfiler, heapSnapshot: snapshots ? 'v8' : undefined };
+      return { heapUsage, gc: heapProfiler, heapSnapshot: snapshots ? 'v8' : undefined, allocationSampling };
     })();
     return this.asked;
   }

@@ -22,6 +22,8 @@ export interface TargetCapabilities {
   readonly gc: boolean;
   /** Heap snapshots, and their format; undefined when there are none. */
   readonly heapSnapshot: HeapSnapshotFormat | undefined;
+  /** V8's sampling heap profiler (Node, Deno; not Bun). */
+  readonly allocationSampling: boolean;
 }
 
 /** What a target says about itself once per attach. */

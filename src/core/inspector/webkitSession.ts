@@ -61,10 +61,10 @@ export class WebKitSession implements InspectorSession {
   /** The `Heap` domain carries both GC and snapshots; `Heap.enable` is the harmless way to ask for it. */
   capabilities(): Promise<SessionCapabilities> {
     this.asked ??= this.call('Heap.enable', undefined, 5000).then(
-      (): SessionCapabilities => ({ heapUsage: false, gc: true, heapSnapshot: 'jsc' }),
+      (): SessionCapabilities => ({ heapUsage: false, gc: true, heapSnapshot: 'jsc', allocationSampling: false }),
       (): SessionCapabilities => {
         this.socket.assertOpen();
-        return { heapUsage: false, gc: false, heapSnapshot: undefined };
+        return { heapUsage: false, gc: false, heapSnapshot: undefined, allocationSampling: false };
       },
     );
     return this.asked;

@@ -24,6 +24,8 @@ export interface MonitorFeatureDeps {
 export interface Monitor {
   readonly watches: WatchSet;
   readonly attachService: AttachService;
+  /** The chart panel: other features add their buttons' state to it. */
+  readonly chart: ChartPanel;
   /** Where memory_debug.log goes, following `memoryBudget.logDirectory` as it changes. */
   logDirectory(): string;
 }
@@ -76,5 +78,5 @@ export function registerMonitorFeature(context: vscode.ExtensionContext, deps: M
       autoAttach.configure(settings);
     }),
   );
-  return { watches, attachService, logDirectory: logDir };
+  return { watches, attachService, chart, logDirectory: logDir };
 }

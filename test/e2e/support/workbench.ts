@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { repoRoot, toolchainPaths } from '../../../scripts/toolchain.mjs';
 import type { CodeServer } from './codeServer';
 
@@ -138,6 +138,18 @@ export function codeLenses(page: Page): Locator {
 /** The content frame of the active webview panel (VS Code nests the page in two iframes). */
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** The webview frame whose document has an h2 with `heading` (several webviews may be open); undefined until one does. */
+export async function frameWithHeading(page: Page, heading: string): Promise<Frame | undefined> {
+  for (const frame of page.frames()) {
+    const count = await frame
+      .locator('h2', { hasText: heading })
+      .count()
+      .catch(() => 0);
+    if (count) return frame;
+  }
+  return undefined;
 }
 
 /** Saves a full-page PNG to test-results/<name>.png and returns its path. */

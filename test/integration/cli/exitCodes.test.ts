@@ -56,6 +56,11 @@ const CASES: Record<string, Case> = {
     reason: /--budget must be a number/,
   },
   gc: { ok: () => ['gc', target], bad: () => ['gc', 'ws://127.0.0.1:1/nothing'], reason: /connection refused/ },
+  allocations: {
+    ok: () => ['allocations', target, '--duration', '1'],
+    bad: () => ['allocations', target, '--interval', '1.5'],
+    reason: /--interval needs a whole number of bytes/,
+  },
   snapshot: {
     ok: () => ['snapshot', target, '-o', path.join(scratch, `${Math.random()}.heapsnapshot`)],
     bad: () => ['snapshot', target, '-o', path.join(snapshots[0]!, 'x.heapsnapshot')],

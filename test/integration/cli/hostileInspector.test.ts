@@ -26,6 +26,7 @@ const ATTACHING: Record<string, (target: string) => string[]> = {
   advise: (t) => ['advise', t, '--budget', '512', '--samples', '1'],
   gc: (t) => ['gc', t],
   snapshot: (t) => ['snapshot', t, '-o', path.join(scratch, `${Math.random()}.heapsnapshot`)],
+  allocations: (t) => ['allocations', t, '--duration', '1'],
 };
 
 /** One line on stderr, saying why; never Node's stack trace. */
