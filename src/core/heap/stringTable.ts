@@ -1,9 +1,6 @@
-import type { SnapshotMeta } from './rawSnapshot';
+import { BACKSLASH, CLOSE, QUOTE } from './bytes';
+import { HeapSnapshotError, type SnapshotMeta } from './rawSnapshot';
 import { namedEdgeTypes, namedNodeTypes } from './snapshotMeta';
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const CLOSE = 93;
 
 /**
  * Reads the snapshot's `strings` array, decoding only the strings some node or edge name needs
@@ -19,30 +16,26 @@ export class StringTableReader {
   private hasEscape = false;
   private parts: Buffer[] = [];
   private nextBackslash = -1;
+  /** File offset of the chunk being read, and of the string that is open. */
+  private chunkStart = 0;
+  private stringStart = 0;
 
-  constructor(meta: SnapshotMeta, nodeType: Uint8Array, nodeName: Uint32Array, edgeType: Uint8Array, edgeName: Uint32Array) {
-    const nodeWants = namedNodeTypes(meta);
-    const edgeWants = namedEdgeTypes(meta);
-    let max = 0;
-    // Marks grow as needed: the string count is not known until the table is read.
-    let wanted = new Uint8Array(1 << 16);
-    const mark = (index: number) => {
-      if (index >= wanted.length) {
-        const grown = new Uint8Array(Math.max(index + 1, wanted.length * 2));
-        grown.set(wanted);
-        wanted = grown;
-      }
-      wanted[index] = 1;
-      if (index > max) max = index;
-    };
-    for (let i = 0; i < meta.nodeCount; i++) if (nodeWants[nodeType[i]!]) mark(nodeName[i]!);
-    for (let i = 0; i < meta.edgeCount; i++) if (edgeWants[edgeType[i]!]) mark(edgeName[i]!);
-    this.wanted = wanted.subarray(0, max + 1);
-    this.strings = new Array<string>(max + 1);
+  constructor(
+    private readonly file: string,
+    fileBytes: number,
+    meta: SnapshotMeta,
+    nodeType: Uint8Array,
+    nodeName: Uint32Array,
+    edgeType: Uint8Array,
+    edgeName: Uint32Array,
+  ) {
+    this.wanted = wantedStrings(file, fileBytes, meta, nodeType, nodeName, edgeType, edgeName);
+    this.strings = new Array<string>(this.wanted.length);
   }
 
-  /** A new chunk is in the buffer: cached search positions are stale. */
-  newChunk(): void {
+  /** A new chunk is in the buffer, read from `fileOffset`: cached search positions are stale. */
+  newChunk(fileOffset: number): void {
+    this.chunkStart = fileOffset;
     this.nextBackslash = -1;
   }
 
@@ -63,6 +56,7 @@ export class StringTableReader {
       if (!this.inString) {
         const c = buf[i++]!;
         if (c === QUOTE) {
+          this.stringStart = this.chunkStart + i - 1;
           this.inString = true;
           this.escape = false;
           this.hasEscape = false;
@@ -128,6 +122,40 @@ export class StringTableReader {
     if (this.parts.length === 0 && !this.hasEscape) return buf.toString('utf8', from, to);
     this.parts.push(Buffer.from(buf.subarray(from, to)));
     const raw = Buffer.concat(this.parts).toString('utf8');
-    return this.hasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
+    if (!this.hasEscape) return raw;
+    try {
+      return JSON.parse(`"${raw}"`) as string;
+    } catch (err) {
+      throw new HeapSnapshotError(
+        `${this.file} is malformed: string ${this.index} at byte ${this.stringStart.toLocaleString('en-US')} has a bad escape ` +
+          `(${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')})`,
+      );
+    }
   }
+}
+
+/** Marks the strings that name a class, function, property or variable: the only ones decoded. */
+function wantedStrings(
+  file: string,
+  fileBytes: number,
+  meta: SnapshotMeta,
+  nodeType: Uint8Array,
+  nodeName: Uint32Array,
+  edgeType: Uint8Array,
+  edgeName: Uint32Array,
+): Uint8Array {
+  const nodeWants = namedNodeTypes(meta);
+  const edgeWants = namedEdgeTypes(meta);
+  // Two passes, the largest index first, so the marks are allocated once at their size.
+  let max = -1;
+  for (let i = 0; i < meta.nodeCount; i++) if (nodeWants[nodeType[i]!] && nodeName[i]! > max) max = nodeName[i]!;
+  for (let i = 0; i < meta.edgeCount; i++) if (edgeWants[edgeType[i]!] && edgeName[i]! > max) max = edgeName[i]!;
+  // Each string takes at least 3 bytes (`"",`): a name past that is refused before anything is allocated.
+  if (max >= fileBytes / 3) {
+    throw new HeapSnapshotError(`${file} is malformed: a name refers to string ${max}, more strings than the file can hold`);
+  }
+  const wanted = new Uint8Array(max + 1);
+  for (let i = 0; i < meta.nodeCount; i++) if (nodeWants[nodeType[i]!]) wanted[nodeName[i]!] = 1;
+  for (let i = 0; i < meta.edgeCount; i++) if (edgeWants[edgeType[i]!]) wanted[edgeName[i]!] = 1;
+  return wanted;
 }
