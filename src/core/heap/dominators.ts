@@ -39,8 +39,8 @@ export function computeDominance(s: RawSnapshot, t: TypeIds): Dominance {
 
 /** Flags, essential edges and retainers live only as long as this call, so they can be freed early. */
 function dominatorTree(s: RawSnapshot, t: TypeIds): { dominator: Uint32Array; order: Uint32Array; reached: number } {
-  const essential = essentialEdges(s, t, markPageOwnedNodes(s, t));
-  const { firstRetainer, retainingNode } = buildRetainers(s, essential);
+  const { essential, firstRetainer, retainers } = essentialEdges(s, t, markPageOwnedNodes(s, t));
+  const retainingNode = buildRetainers(s, essential, firstRetainer, retainers);
   return lengauerTarjan(s, essential, firstRetainer, retainingNode);
 }
 
@@ -75,8 +75,15 @@ function markPageOwnedNodes(s: RawSnapshot, t: TypeIds): Uint8Array {
   return flags;
 }
 
-function essentialEdges(s: RawSnapshot, t: TypeIds, flags: Uint8Array): Uint8Array {
+/** Essential edges, with each node's count of essential retainers summed into `firstRetainer` (a CSR offset array). */
+function essentialEdges(
+  s: RawSnapshot,
+  t: TypeIds,
+  flags: Uint8Array,
+): { essential: Uint8Array; firstRetainer: Uint32Array; retainers: number } {
   const essential = new Uint8Array(s.edgeCount);
+  const firstRetainer = new Uint32Array(s.nodeCount + 1);
+  let retainers = 0;
   const { firstEdge, edgeType, edgeTo, edgeName, nodeId, strings } = s;
   // Which strings could name an ephemeron edge, decided once per string instead of once per edge.
   const maybeEphemeron = new Uint8Array(strings.length);
@@ -100,9 +107,12 @@ function essentialEdges(s: RawSnapshot, t: TypeIds, flags: Uint8Array): Uint8Arr
         if (flags[to]! & PAGE_OBJECT && !vFlag) continue;
       }
       essential[e] = 1;
+      firstRetainer[to + 1]!++;
+      retainers++;
     }
   }
-  return essential;
+  for (let i = 0; i < s.nodeCount; i++) firstRetainer[i + 1]! += firstRetainer[i]!;
+  return { essential, firstRetainer, retainers };
 }
 
 /** DevTools' calculateShallowSizes (run it before computeDominance, as DevTools does): internals (hidden, arrays, external string data) owned by one object count as that object's size. */
@@ -149,25 +159,14 @@ export function attributeShallowSizes(s: RawSnapshot, t: TypeIds): void {
   }
 }
 
-function buildRetainers(s: RawSnapshot, essential: Uint8Array): { firstRetainer: Uint32Array; retainingNode: Uint32Array } {
-  const n = s.nodeCount;
-  const firstRetainer = new Uint32Array(n + 1);
-  let total = 0;
-  for (let e = 0; e < s.edgeCount; e++) {
-    if (essential[e]) {
-      firstRetainer[s.edgeTo[e]! + 1]!++;
-      total++;
-    }
+function buildRetainers(s: RawSnapshot, essential: Uint8Array, firstRetainer: Uint32Array, retainers: number): Uint32Array {
+  const { firstEdge, edgeTo } = s;
+  const cursor = firstRetainer.slice(0, s.nodeCount);
+  const retainingNode = new Uint32Array(retainers);
+  for (let v = 0, e = 0; v < s.nodeCount; v++) {
+    for (const end = firstEdge[v + 1]!; e < end; e++) if (essential[e]) retainingNode[cursor[edgeTo[e]!]!++] = v;
   }
-  for (let i = 0; i < n; i++) firstRetainer[i + 1]! += firstRetainer[i]!;
-  const cursor = firstRetainer.slice(0, n);
-  const retainingNode = new Uint32Array(total);
-  for (let v = 0; v < n; v++) {
-    for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
-      if (essential[e]) retainingNode[cursor[s.edgeTo[e]!]!++] = v;
-    }
-  }
-  return { firstRetainer, retainingNode };
+  return retainingNode;
 }
 
 /**
@@ -202,17 +201,20 @@ function lengauerTarjan(
       }
       let vNext = parent[v]!;
       const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
-      for (; nextEdge[v]! < end; nextEdge[v]!++) {
-        const e = nextEdge[v]!;
+      let e = nextEdge[v]!;
+      for (; e < end; e++) {
         if (!essential[e]) continue;
         const w = edgeTo[e]! + 1;
         if (semi[w] === 0) {
           parent[w] = v;
           nextEdge[w] = firstEdge[w - 1]!;
           vNext = w;
+          // Edge e is done: w is visited by the time the walk comes back to v.
+          e++;
           break;
         }
       }
+      nextEdge[v] = e;
       v = vNext;
     }
   };
