@@ -1,8 +1,7 @@
-import { WorkerCallError } from '../workers/protocol';
 import { WorkerHost, type RunningCall } from '../workers/workerHost';
 import type { InterfaceDefinition } from './classes';
 import type { SnapshotDigest } from './digest';
-import { HeapSnapshotError } from './rawSnapshot';
+import { heapReadError } from './rawSnapshot';
 
 /** The methods of workers/digestWorker.js: digests of `files`, one progress message each, in order. */
 export type DigestWorkerMethods = {
@@ -23,8 +22,7 @@ export class DigestWorker {
       what: 'reading the older snapshots',
       // Capped like the analysis worker: decoded names are the only big thing on its JS heap.
       limits: { maxOldGenerationSizeMb: 2048 },
-      toError: (failure) =>
-        failure.reason === 'bad-input' ? new HeapSnapshotError(failure.message) : new WorkerCallError(failure.message, failure.reason),
+      toError: heapReadError,
     });
     const digests: SnapshotDigest[] = [];
     this.call = host.call('digest', { files, maxArrayBytes: options.maxArrayBytes }, { onProgress: (p) => (digests[p.index] = p.digest) });

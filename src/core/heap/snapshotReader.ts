@@ -1,10 +1,9 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
-import { WorkerCallError } from '../workers/protocol';
 import { SyncWorkerCall } from '../workers/workerHost';
 import { OPEN, QUOTE, READ_CHUNK_BYTES } from './bytes';
 import { findArrayStart, type EdgeJob, type EdgeWorkerMethods } from './edgeSection';
 import { NumberArrayReader, NumberTokenizer } from './numberArrayReader';
-import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
+import { HeapSnapshotError, heapReadError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
 import {
   allocateEdgeColumns,
   allocateNodeColumns,
@@ -276,8 +275,7 @@ class SnapshotTokenizer {
       what: `reading the edges of ${this.file}`,
       // Its JS heap holds a read buffer and little else; the edges go to shared memory.
       limits: { maxOldGenerationSizeMb: 256 },
-      toError: (failure) =>
-        failure.reason === 'bad-input' ? new HeapSnapshotError(failure.message) : new WorkerCallError(failure.message, failure.reason),
+      toError: heapReadError,
     });
   }
 
