@@ -15,11 +15,10 @@ const nodeEntries = [
   { in: 'src/core/heap/edgeWorker.ts', out: 'workers/edgeWorker' },
 ].filter((e) => existsSync(e.in));
 
-/** Browser-side (webview) entry points. */
+/** Browser-side (webview) entry points: dist/media/<out>.js and .css, the bundles src/webview/pages.ts names. */
 const webEntries = [
   { in: 'media/chart/main.ts', out: 'chart' },
-  { in: 'media/snapshots/snapshotView.ts', out: 'snapshots/snapshotView' },
-  { in: 'media/snapshots/snapshotView.css', out: 'snapshots/snapshotView' },
+  { in: 'media/heap/heapView.ts', out: 'heap' },
 ].filter((e) => existsSync(e.in));
 
 const builds = [

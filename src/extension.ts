@@ -1,22 +1,10 @@
 import * as vscode from 'vscode';
 import type { BudgetStatus } from './core/budget/budgetTracker';
-import { WatchSet, type WatchEntry } from './core/watch/watchSet';
 import { registerAnalysisFeature } from './vscode/analysis/registerAnalysisFeature';
-import { monitorSnapshotDeps } from './vscode/snapshots/monitorSnapshotDeps';
-import { registerSnapshotFeature } from './vscode/snapshots/snapshotFeature';
-import { AttachService } from './vscode/attach/attachService';
-import { AutoAttach } from './vscode/attach/autoAttach';
-import { cdpProxyFor, JsDebugSessions } from './vscode/attach/jsDebugSessions';
-import { ChartPanels } from './vscode/chart/chartPanel';
-import { registerAttachCommands } from './vscode/commands/attach';
-import { registerDetachCommand } from './vscode/commands/detach';
-import { registerForceGcCommand } from './vscode/commands/forceGc';
-import { registerOpenChartCommand } from './vscode/commands/openChart';
-import { registerOpenMemoryLogCommand } from './vscode/commands/openMemoryLog';
-import { logDirectory } from './vscode/logLocation';
-import { BudgetNotifier } from './vscode/notifications/budgetNotifier';
-import { onSettingsChanged, readSettings, type MonitorSettings } from './vscode/settings';
-import { MemoryStatusBar } from './vscode/statusBar/memoryStatusBar';
+import { cdpProxyFor } from './vscode/attach/jsDebugSessions';
+import { monitorHeapDeps } from './vscode/heap/monitorHeapDeps';
+import { registerHeapFeature } from './vscode/heap/registerHeapFeature';
+import { registerMonitorFeature, type Monitor } from './vscode/monitor/registerMonitorFeature';
 
 /** What other extensions and the extension-host tests can call. */
 export interface MemoryBudgetApi {
@@ -29,68 +17,27 @@ export interface MemoryBudgetApi {
   logDirectory(): string;
 }
 
+/** Each feature registers itself and pushes what it creates into `context.subscriptions`. */
 export function activate(context: vscode.ExtensionContext): MemoryBudgetApi {
-  let settings = readSettings();
-  const logDir = () => logDirectory(settings.logDirectory, context.globalStorageUri);
-  const watchOptions = (s: MonitorSettings) => ({
-    budget: s.budget,
-    intervalMs: s.sampleIntervalMs,
-    includeChildren: s.includeChildren,
-    logDirectory: logDir(),
-  });
-
-  const output = vscode.window.createOutputChannel('Memory Budget', { log: true });
-  const watches = new WatchSet(watchOptions(settings));
-  const attachService = new AttachService(watches, output);
-  const jsDebug = new JsDebugSessions();
-  const charts = new ChartPanels(context.extensionUri, watches);
-  const autoAttach = new AutoAttach(watches, attachService);
-  autoAttach.configure(settings);
-
-  context.subscriptions.push(
-    output,
-    jsDebug,
-    charts,
-    charts.register(),
-    autoAttach,
-    new MemoryStatusBar(watches),
-    new BudgetNotifier(watches),
-    ...registerAttachCommands(attachService, jsDebug),
-    registerDetachCommand(watches),
-    registerOpenChartCommand(charts),
-    registerOpenMemoryLogCommand(logDir),
-    registerForceGcCommand(watches),
-    onSettingsChanged((next) => {
-      settings = next;
-      output.info(`settings changed: budget ${JSON.stringify(next.budget)}, interval ${next.sampleIntervalMs} ms`);
-      watches.applyOptions(watchOptions(next));
-      autoAttach.configure(next);
-    }),
-    { dispose: () => void watches.detachAll() },
-  );
-  const attachedContext = () => void vscode.commands.executeCommand('setContext', 'memoryBudget.attached', watches.all.length > 0);
-  watches.on('added', attachedContext);
-  watches.on('removed', attachedContext);
-  registerAnalysisFeature(context);
-  registerSnapshotFeature(context, monitorSnapshotDeps(watches, logDir));
-  watches.on('sampleError', (entry, err) => output.warn(`${entry.label}: sample failed: ${err.message}`));
-  watches.on('event', (entry, event) => output.info(`${entry.label}: ${event.type}`));
-
-  const summary = (e: WatchEntry) => ({ id: e.id, label: e.label, name: e.watch.name });
-  return {
-    attach: async (target) => {
-      const entry = await attachService.attachText(target);
-      return entry ? { id: entry.id, name: entry.watch.name } : undefined;
-    },
-    attachDebugSession: async (session) => {
-      const entry = await attachService.attach(await cdpProxyFor(session));
-      return entry ? { id: entry.id, name: entry.watch.name } : undefined;
-    },
-    detach: (id) => watches.detach(id),
-    status: (id) => watches.get(id)?.watch.status,
-    targets: () => watches.all.map(summary),
-    logDirectory: logDir,
-  };
+  const log = vscode.window.createOutputChannel('Memory Budget', { log: true });
+  context.subscriptions.push(log);
+  const monitor = registerMonitorFeature(context, { log });
+  registerHeapFeature(context, monitorHeapDeps(monitor.watches, monitor.logDirectory));
+  registerAnalysisFeature(context, { log });
+  return api(monitor);
 }
 
 export function deactivate(): void {}
+
+function api({ watches, attachService, logDirectory }: Monitor): MemoryBudgetApi {
+  const attached = (entry: { id: string; watch: { name: string } } | undefined) =>
+    entry ? { id: entry.id, name: entry.watch.name } : undefined;
+  return {
+    attach: async (target) => attached(await attachService.attachText(target)),
+    attachDebugSession: async (session) => attached(await attachService.attach(await cdpProxyFor(session))),
+    detach: (id) => watches.detach(id),
+    status: (id) => watches.get(id)?.watch.status,
+    targets: () => watches.all.map((e) => ({ id: e.id, label: e.label, name: e.watch.name })),
+    logDirectory,
+  };
+}

@@ -105,7 +105,7 @@ module.exports = { handler${i}, retry${i} };
 `;
 
 export function generateTree(root: string, corpus: string, fileCount: number): { files: number; bytes: number } {
-  const seeds = corpusFiles(corpus).map((f) => ({ rel: relative(corpus, f), text: readFileSync(f, 'utf8') }));
+  const samples = corpusFiles(corpus).map((f) => ({ rel: relative(corpus, f), text: readFileSync(f, 'utf8') }));
   let bytes = 0;
   for (let i = 0; i < fileCount; i++) {
     const pkg = join(root, `pkg${Math.floor(i / 200)}`, `mod${Math.floor(i / 20) % 10}`);
@@ -113,9 +113,9 @@ export function generateTree(root: string, corpus: string, fileCount: number): {
     let name: string;
     let text: string;
     if (i % 10 === 0) {
-      const seed = seeds[i % seeds.length]!;
-      name = `${i}_${seed.rel.replace(/[\\/]/g, '_')}`;
-      text = seed.text;
+      const sample = samples[i % samples.length]!;
+      name = `${i}_${sample.rel.replace(/[\\/]/g, '_')}`;
+      text = sample.text;
     } else if (i % 3 === 0) {
       name = `mod${i}.py`;
       text = PY_MODULE(i);

@@ -4,16 +4,17 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
 import { SeriesRing } from '../../src/core/watch/seriesRing';
-import type { ChartBudget, ChartEvent, FromWebview, ToWebview } from '../../src/vscode/chart/chartProtocol';
+import { parseChartHostMessage, type ChartBudget, type ChartEvent, type ChartViewMessage } from '../../src/webview/chartProtocol';
 import { drawBudgetOverlay, placeEventMarkers, placeBudgetLabel } from './overlays';
+import { legendTime, legendValue, timeAxis, timeAxisPadding } from './timeAxis';
 
-declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; getState(): unknown; setState(s: unknown): void };
+declare function acquireVsCodeApi(): { postMessage(m: ChartViewMessage): void; getState(): unknown; setState(s: unknown): void };
 
 const vscode = acquireVsCodeApi();
 const MB = 1024 * 1024;
 /** Round MB steps for the y axis (uPlot would otherwise pick steps of raw bytes). */
 const MB_STEPS = [1, 2, 5, 10, 16, 25, 32, 50, 64, 100, 128, 256, 512, 1024, 2048, 4096].map((m) => m * MB);
-/** Room under the plot for uPlot's legend. */
+/** Room under the plot for uPlot's legend until it has been laid out (a narrow panel wraps it). */
 const LEGEND_PX = 36;
 const WINDOWS: Record<string, number> = { '1m': 60_000, '15m': 15 * 60_000, '1h': 3_600_000, all: Infinity };
 
@@ -67,10 +68,12 @@ function heapLimitShown(): boolean {
 
 function buildPlot(): uPlot {
   const c = colors();
+  const fontFamily = getComputedStyle(document.body).fontFamily || 'sans-serif';
   const axis = { stroke: c.foreground, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid, width: 1 } };
+  const value = legendValue(fmt);
   const opts: uPlot.Options = {
-    width: chartHost.clientWidth || 600,
-    height: plotHeight(),
+    ...plotSize(),
+    padding: [null, timeAxisPadding(fontFamily), null, null],
     scales: {
       x: { time: true },
       y: {
@@ -81,13 +84,16 @@ function buildPlot(): uPlot {
         },
       },
     },
-    axes: [axis, { ...axis, size: 70, incrs: MB_STEPS, values: (_u, splits) => splits.map((v) => `${Math.round(v / MB)} MB`) }],
+    axes: [
+      timeAxis(fontFamily, axis),
+      { ...axis, size: 70, incrs: MB_STEPS, values: (_u, splits) => splits.map((v) => `${Math.round(v / MB)} MB`) },
+    ],
     series: [
-      {},
-      { label: 'RSS', stroke: c.rss, width: 2, points: { show: false }, value: (_u, v) => fmt(v) },
-      { label: 'Heap used', stroke: c.heapUsed, width: 1.5, points: { show: false }, value: (_u, v) => fmt(v) },
-      { label: 'Heap total', stroke: c.heapTotal, width: 1, dash: [4, 3], points: { show: false }, value: (_u, v) => fmt(v) },
-      { label: 'External', stroke: c.external, width: 1, points: { show: false }, value: (_u, v) => fmt(v) },
+      { label: 'Time', value: legendValue(legendTime) },
+      { label: 'RSS', stroke: c.rss, width: 2, points: { show: false }, value },
+      { label: 'Heap used', stroke: c.heapUsed, width: 1.5, points: { show: false }, value },
+      { label: 'Heap total', stroke: c.heapTotal, width: 1, dash: [4, 3], points: { show: false }, value },
+      { label: 'External', stroke: c.external, width: 1, points: { show: false }, value },
     ],
     cursor: { drag: { x: false, y: false } },
     hooks: {
@@ -110,8 +116,21 @@ function buildPlot(): uPlot {
 
 let plot = buildPlot();
 
-function plotHeight(): number {
-  return Math.max(200, (chartHost.clientHeight || 360) - LEGEND_PX);
+/** The plot fills the chart's content box, leaving room for the legend as it is laid out now. */
+function plotSize(): { width: number; height: number } {
+  const style = getComputedStyle(chartHost);
+  const px = (v: string) => parseFloat(v) || 0;
+  const width = chartHost.clientWidth - px(style.paddingLeft) - px(style.paddingRight);
+  const height = chartHost.clientHeight - px(style.paddingTop) - px(style.paddingBottom);
+  const legend = chartHost.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? LEGEND_PX;
+  return { width: Math.max(300, width || 600), height: Math.max(200, (height || 360) - legend) };
+}
+
+function fit(): void {
+  plot.setSize(plotSize());
+  // The legend wraps to the new width; the height follows what it takes now.
+  const size = plotSize();
+  if (size.height !== plot.height) plot.setSize(size);
 }
 
 function fmt(v: number | null): string {
@@ -164,17 +183,26 @@ targetSelect.addEventListener('change', () => {
   vscode.postMessage({ type: 'selectTarget', targetId: targetSelect.value });
 });
 
-new ResizeObserver(() => plot.setSize({ width: chartHost.clientWidth, height: plotHeight() })).observe(chartHost);
+// The panel's size, and the legend's height (it wraps as values grow or the panel narrows).
+const resize = new ResizeObserver(fit);
+function observeSize(): void {
+  resize.disconnect();
+  resize.observe(chartHost);
+  const legend = chartHost.querySelector('.u-legend');
+  if (legend) resize.observe(legend);
+}
+observeSize();
 // A theme change swaps the CSS variables; rebuild so series and axes take the new colours.
 new MutationObserver(() => {
   plot.destroy();
   plot = buildPlot();
+  observeSize();
   redraw();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
-  const m = e.data;
-  switch (m.type) {
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const m = parseChartHostMessage(e.data);
+  switch (m?.type) {
     case 'init': {
       targetSelect.replaceChildren(...m.targets.map((t) => new Option(t.name, t.id, false, t.id === m.targetId)));
       targetSelect.hidden = m.targets.length < 2;

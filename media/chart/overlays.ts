@@ -1,6 +1,6 @@
 // What the chart draws over uPlot's series: the budget, its bands, the heap limit, event markers.
 import type uPlot from 'uplot';
-import type { ChartBudget, ChartEvent } from '../../src/vscode/chart/chartProtocol';
+import type { ChartBudget, ChartEvent } from '../../src/webview/chartProtocol';
 
 interface Palette {
   warn: string;

@@ -1,8 +1,16 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_DISCOVERY_PORTS, parsePorts } from '../core/inspector/discovery';
+import { DEFAULT_THRESHOLDS, type HeavyImportThresholds, type RuleId } from '../core/analysis/model';
 import type { BudgetSettings } from '../core/budget/presets';
+import { DEFAULT_DISCOVERY_PORTS, parsePorts } from '../core/inspector/discovery';
 
 /** `memoryBudget.*` settings, typed, with the defaults package.json documents. */
+export interface Settings {
+  readonly monitor: MonitorSettings;
+  readonly analysis: AnalysisSettings;
+}
+
 export interface MonitorSettings {
   budget: BudgetSettings;
   sampleIntervalMs: number;
@@ -12,10 +20,42 @@ export interface MonitorSettings {
   autoAttach: string[];
 }
 
+export interface AnalysisSettings {
+  readonly thresholds: HeavyImportThresholds;
+  readonly measureImports: boolean;
+  readonly nodePath: string;
+  readonly pythonPath: string;
+  isRuleEnabled(rule: RuleId): boolean;
+}
+
 export const SECTION = 'memoryBudget';
 
-export function readSettings(): MonitorSettings {
+/** The setting (under `memoryBudget.`) that switches each rule. */
+export const RULE_SETTINGS: Record<RuleId, string> = {
+  'heavy-import': 'rules.heavyImports',
+  'django-unbounded-queryset': 'rules.django',
+  'sqlalchemy-unbounded-query': 'rules.sqlalchemy',
+  'prisma-findmany-without-take': 'rules.prisma',
+  'mongoose-find-without-limit': 'rules.mongoose',
+  'sequelize-findall-without-limit': 'rules.sequelize',
+  'typeorm-find-without-take': 'rules.typeorm',
+  'knex-query-without-limit': 'rules.knex',
+};
+
+/** `folder` (a workspace folder's path) is where the analysis looks for a virtualenv. */
+export function readSettings(folder?: string): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
+  return { monitor: monitorSettings(c), analysis: analysisSettings(c, folder) };
+}
+
+/** Calls `listener` with fresh settings whenever any `memoryBudget.*` setting changes. */
+export function onSettingsChanged(listener: (settings: Settings) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(SECTION)) listener(readSettings());
+  });
+}
+
+function monitorSettings(c: vscode.WorkspaceConfiguration): MonitorSettings {
   const budgetMB = c.get<number>('budgetMB', 0);
   const ports = c.get<string>('discoveryPorts', '9229-9239');
   return {
@@ -33,9 +73,31 @@ export function readSettings(): MonitorSettings {
   };
 }
 
-/** Calls `listener` with fresh settings whenever any `memoryBudget.*` setting changes. */
-export function onSettingsChanged(listener: (settings: MonitorSettings) => void): vscode.Disposable {
-  return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(SECTION)) listener(readSettings());
-  });
+function analysisSettings(c: vscode.WorkspaceConfiguration, folder: string | undefined): AnalysisSettings {
+  const rules = new Map(Object.entries(RULE_SETTINGS).map(([rule, key]) => [rule, c.get<boolean>(key, true)]));
+  return {
+    thresholds: {
+      heapMB: c.get<number>('heavyImportHeapMB', DEFAULT_THRESHOLDS.heapMB),
+      loadMs: c.get<number>('heavyImportMs', DEFAULT_THRESHOLDS.loadMs),
+    },
+    measureImports: c.get<boolean>('measureImports', true),
+    nodePath: c.get<string>('nodePath') || 'node',
+    get pythonPath() {
+      return pythonFor(c, folder);
+    },
+    isRuleEnabled: (rule) => rules.get(rule) !== false,
+  };
+}
+
+/** `memoryBudget.pythonPath`, else the Python extension's interpreter, else a virtualenv in the folder. */
+function pythonFor(config: vscode.WorkspaceConfiguration, folder: string | undefined): string {
+  const own = config.get<string>('pythonPath');
+  if (own) return own;
+  const fromPythonExtension = vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath');
+  if (fromPythonExtension && isAbsolute(fromPythonExtension)) return fromPythonExtension;
+  for (const venv of ['.venv', 'venv', 'env']) {
+    const candidate = folder ? join(folder, venv, 'bin', 'python') : undefined;
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return 'python3';
 }

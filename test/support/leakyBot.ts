@@ -54,7 +54,7 @@ export async function startLeakyBot(options: { inspect?: 'none' | 'random' | num
           if (!res.ok) throw new Error(`leak request failed: ${res.status}`);
         },
         async stats() {
-          return (await fetch(`${url}/stats`)).json();
+          return (await (await fetch(`${url}/stats`)).json()) as Awaited<ReturnType<RunningBot['stats']>>;
         },
         kill: (signal = 'SIGKILL') => killAndWait(child, signal),
       };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { Commands } from '../../src/vscode/commands';
 
 const extensionId = 'memory-budget.memory-budget';
 
@@ -12,8 +13,14 @@ describe('Memory Budget in the extension host', () => {
     assert.equal(extension.isActive, true);
   });
 
-  it('registers the attach command', async () => {
-    const commands = await vscode.commands.getCommands(true);
-    assert.ok(commands.includes('memoryBudget.attach'), 'memoryBudget.attach is not registered');
+  it('registers every command package.json contributes, and contributes every command it registers', async () => {
+    const extension = vscode.extensions.getExtension(extensionId)!;
+    await extension.activate();
+    const contributed = (extension.packageJSON.contributes.commands as Array<{ command: string }>).map((c) => c.command).sort();
+    // What VS Code has registered, not what the source says: a command contributed but never
+    // registered fails with "command not found" when a user picks it from the palette.
+    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('memoryBudget.')).sort();
+    assert.deepEqual(registered, contributed);
+    assert.deepEqual(Object.values(Commands).sort(), contributed, 'src/vscode/commands.ts and package.json disagree');
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MemoryBudgetApi } from '../../src/extension';
+import { Commands, executeCommand } from '../../src/vscode/commands';
 import { startLeakyBot, waitFor, type RunningBot } from '../support/leakyBot';
 
 const MB = 1024 * 1024;
@@ -62,13 +63,13 @@ describe('attach scenario through the extension API', () => {
 
   it('opens the chart and the memory log from their commands', async function () {
     this.timeout(30_000);
-    await vscode.commands.executeCommand('memoryBudget.openChart');
+    await executeCommand(Commands.OpenChart);
     await waitFor(
       () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Memory Budget'),
       5_000,
       'the chart tab',
     );
-    await vscode.commands.executeCommand('memoryBudget.openMemoryLog');
+    await executeCommand(Commands.OpenMemoryLog);
     await waitFor(
       () => vscode.window.activeTextEditor?.document.fileName.endsWith('memory_debug.log') || undefined,
       5_000,
@@ -78,7 +79,7 @@ describe('attach scenario through the extension API', () => {
 
   it('detaches', async () => {
     const [target] = api.targets();
-    await vscode.commands.executeCommand('memoryBudget.detach', target.id);
+    await executeCommand(Commands.Detach, target.id);
     assert.deepEqual(api.targets(), []);
   });
 });

@@ -9,7 +9,7 @@ export function formatMB(bytes: number): string {
   return `${mb < 10 ? mb.toFixed(1) : Math.round(mb).toLocaleString('en-US')} MB`;
 }
 
-/** "145.3 MB", as the seeds' logs write it. */
+/** "145.3 MB", as hand-written memory logs put it. */
 export function formatMB1(bytes: number): string {
   return `${(bytes / MB).toFixed(1)} MB`;
 }

@@ -8,7 +8,7 @@ export const LOG_FILE = 'memory_debug.log';
 export const JSONL_FILE = 'memory_debug.jsonl';
 
 export interface MemoryLogOptions {
-  /** A periodic line every this often (the seeds used 5 minutes; a minute reads better). */
+  /** A periodic line every this often (hand-written logs often use 5 minutes; a minute reads better). */
   periodicMs: number;
   /** A JSONL sample record every this often; events are always written. */
   jsonlSampleMs: number;
@@ -181,7 +181,7 @@ export class MemoryLog {
   }
 }
 
-/** Local time as the seeds write it: 2025-10-27 14:35:22. */
+/** Local time as hand-written memory logs put it: 2025-10-27 14:35:22. */
 function stamp(time: number): string {
   const d = new Date(time);
   const p = (n: number) => String(n).padStart(2, '0');

@@ -9,7 +9,7 @@ import { heavyImportFinding } from '../../core/analysis/heavyImports';
 import { DocumentTrees } from '../../core/analysis/incremental';
 import { type Finding, type HeavyImportFinding, type StartupImport, languageForPath } from '../../core/analysis/model';
 import { SourceParser, findGrammars } from '../../core/analysis/parsers';
-import { readSettings } from './settings';
+import { readSettings } from '../settings';
 
 /** The findings of one document at one version, and the cost notes behind its import figures. */
 export interface DocumentFindings {
@@ -65,7 +65,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const key = folder ?? '';
     let r = this.resolvers.get(key);
     if (!r) {
-      const settings = readSettings(folder);
+      const settings = readSettings(folder).analysis;
       const measure = settings.measureImports && vscode.workspace.isTrusted;
       r = new ImportCostResolver({
         measure,
@@ -82,7 +82,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const language = languageForPath(document.fileName);
     if (!language || document.uri.scheme !== 'file') return;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
-    const settings = readSettings(folder);
+    const settings = readSettings(folder).analysis;
     const version = document.version;
     const text = document.getText();
     const ctx = { ...fileContext(document.fileName, folder), isRuleEnabled: settings.isRuleEnabled };

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { importDetails, lensTitle } from '../../core/analysis/display';
 import type { HeavyImportFinding } from '../../core/analysis/model';
+import { commandLink, Commands } from '../commands';
 import type { DocumentAnalyzer } from './documentAnalyzer';
 import { toRange, toWorkspaceEdit } from './convert';
-
-export const SHOW_IMPORT_COST_COMMAND = 'memoryBudget.showImportCost';
 
 /** `≈ 12 MB heap · 417 ms at startup (measured) · lazy-load candidate` above each heavy import. */
 export class ImportCostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -24,9 +23,7 @@ export class ImportCostLensProvider implements vscode.CodeLensProvider, vscode.D
       .map(
         (f) =>
           new vscode.CodeLens(toRange(f.range), {
-            title: lensTitle(f),
-            command: SHOW_IMPORT_COST_COMMAND,
-            arguments: [document.uri, f.range.start.line],
+            ...commandLink(Commands.ShowImportCost, lensTitle(f), document.uri, f.range.start.line),
             tooltip: 'Memory Budget: show the cost and the fix',
           }),
       );

@@ -4,8 +4,9 @@ import { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
 import { AnalysisCodeActions } from './analysisCodeActions';
 import { AnalysisDiagnostics } from './diagnostics';
 import { DocumentAnalyzer } from './documentAnalyzer';
-import { ImportCostLensProvider, SHOW_IMPORT_COST_COMMAND } from './importCostLensProvider';
-import { SCAN_WORKSPACE_COMMAND, scanWorkspace } from './scanWorkspaceCommand';
+import { Commands, registerCommand } from '../commands';
+import { ImportCostLensProvider } from './importCostLensProvider';
+import { scanWorkspace } from './scanWorkspaceCommand';
 
 const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'python' },
@@ -17,12 +18,17 @@ const SELECTOR: vscode.DocumentSelector = [
 const DEBOUNCE_MS = 400;
 const ANALYSIS_SETTINGS = ['heavyImportHeapMB', 'heavyImportMs', 'measureImports', 'nodePath', 'pythonPath', 'rules'];
 
+export interface AnalysisFeatureDeps {
+  /** The extension's log: files the parser could not handle are noted there. */
+  readonly log: vscode.LogOutputChannel;
+}
+
 /**
  * Static analysis in the editor: code lenses over heavy startup imports, diagnostics and quick
  * fixes for them and for unbounded queries, and the workspace scan command. Call once from
  * `activate`; everything it creates is disposed with the extension.
  */
-export function registerAnalysisFeature(context: vscode.ExtensionContext): void {
+export function registerAnalysisFeature(context: vscode.ExtensionContext, deps: AnalysisFeatureDeps): void {
   const analyzer = new DocumentAnalyzer(context.globalStorageUri, context.extensionPath);
   const diagnostics = new AnalysisDiagnostics();
   const lenses = new ImportCostLensProvider(analyzer);
@@ -33,7 +39,7 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
     if (vscode.languages.match(SELECTOR, document) === 0) return;
     analyzer.analyse(document).catch((err: unknown) => {
       // A file the parser cannot handle must not take anything else down.
-      console.error(`Memory Budget: could not analyse ${document.fileName}: ${String(err)}`);
+      deps.log.error(`could not analyse ${document.fileName}: ${String(err)}`);
     });
   };
   const analyseSoon = (document: vscode.TextDocument): void => {
@@ -61,8 +67,8 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext): void 
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AnalysisCodeActions(analyzer), {
       providedCodeActionKinds: AnalysisCodeActions.kinds,
     }),
-    vscode.commands.registerCommand(SHOW_IMPORT_COST_COMMAND, (uri: vscode.Uri, line: number) => lenses.showDetails(uri, line)),
-    vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanWorkspace(analyzer, diagnostics, worker)),
+    registerCommand(Commands.ShowImportCost, (uri, line) => lenses.showDetails(uri, line)),
+    registerCommand(Commands.ScanWorkspace, () => scanWorkspace(analyzer, diagnostics, worker)),
     vscode.workspace.onDidOpenTextDocument(analyse),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length === 0) return;

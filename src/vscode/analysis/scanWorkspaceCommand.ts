@@ -4,9 +4,8 @@ import type { RuleId } from '../../core/analysis/model';
 import type { AnalysisDiagnostics } from './diagnostics';
 import type { DocumentAnalyzer } from './documentAnalyzer';
 import { toDiagnostic } from './convert';
-import { RULE_SETTINGS, readSettings } from './settings';
-
-export const SCAN_WORKSPACE_COMMAND = 'memoryBudget.scanWorkspace';
+import { executeCommand, ForeignCommands } from '../commands';
+import { RULE_SETTINGS, readSettings } from '../settings';
 
 /** "Memory Budget: Scan Workspace for Memory Risks": every folder, with progress and cancel. */
 export async function scanWorkspace(
@@ -27,7 +26,7 @@ export async function scanWorkspace(
       let files = 0;
       for (const folder of folders) {
         if (token.isCancellationRequested) break;
-        const settings = readSettings(folder.uri.fsPath);
+        const settings = readSettings(folder.uri.fsPath).analysis;
         const excludes = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {};
         let reported = 0;
         const abort = new AbortController();
@@ -78,5 +77,5 @@ export async function scanWorkspace(
   );
   const summary = `${totals.files} files: ${totals.imports} heavy startup import(s), ${totals.queries} unbounded query(ies)${totals.cancelled ? ' (cancelled)' : ''}.`;
   const choice = await vscode.window.showInformationMessage(`Memory Budget: ${summary}`, 'Show Problems');
-  if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+  if (choice === 'Show Problems') await executeCommand(ForeignCommands.ShowProblems);
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TargetSpec } from '../../core/inspector/targetSpec';
+import { executeCommand, ForeignCommands } from '../commands';
 
 /** Debug types of VS Code's JavaScript debugger (js-debug) that run a Node process. */
 const NODE_DEBUG_TYPES = new Set(['pwa-node', 'node', 'node-terminal', 'pwa-extensionHost']);
@@ -35,10 +36,7 @@ export class JsDebugSessions implements vscode.Disposable {
  * shared with the debugger: this extension never sends a `*.disable` through it.
  */
 export async function cdpProxyFor(session: vscode.DebugSession): Promise<TargetSpec> {
-  const address = await vscode.commands.executeCommand<{ host: string; port: number; path?: string } | undefined>(
-    'extension.js-debug.requestCDPProxy',
-    session.id,
-  );
+  const address = await executeCommand(ForeignCommands.RequestCdpProxy, session.id);
   if (!address) throw new Error(`the debug session "${session.name}" offers no CDP proxy (is it still starting, or a parent session?)`);
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;
   return { kind: 'websocket', url: `ws://${host}:${address.port}${address.path ?? ''}`, viaJsDebug: true };

@@ -1,50 +1,44 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { BudgetEvent } from '../../core/budget/budgetEvents';
 import { describeEvent, describeTrend, formatMB, formatMB1, levelWord } from '../../core/budget/display';
 import type { ResolvedBudget } from '../../core/budget/presets';
 import type { WatchUpdate } from '../../core/watch/memoryWatch';
 import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
-import { parseFromWebview, type ChartBudget, type ChartEvent, type ToWebview } from './chartProtocol';
+import { parseChartViewMessage, type ChartBudget, type ChartEvent, type ChartHostMessage } from '../../webview/chartProtocol';
+import { chartPage } from '../../webview/pages';
+import { isRecord } from '../../webview/validate';
+import { Commands, executeCommand } from '../commands';
+import { onWatchSet, onWatchSetAny } from '../watchEvents';
+import { showPage, webviewOptions } from '../webviewPage';
 
 export const CHART_VIEW_TYPE = 'memoryBudget.chart';
-const SNAPSHOT_COMMAND = 'memoryBudget.takeHeapSnapshot';
 
 /**
- * The chart webview: one panel, showing one attached target at a time (a selector switches).
- * Survives a reload through the serializer registered in `register`.
+ * The chart webview: a single panel showing one attached target at a time (a selector in the
+ * page switches). It survives a reload through the serializer from `registerSerializer`.
  */
-export class ChartPanels implements vscode.Disposable {
+export class ChartPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private targetId: string | undefined;
   private readonly panelDisposables: vscode.Disposable[] = [];
-  private readonly listeners: Array<() => void> = [];
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly watches: WatchSet,
   ) {
-    const onUpdate = (entry: WatchEntry, update: WatchUpdate) => this.onUpdate(entry, update);
-    const onEvent = (entry: WatchEntry, event: BudgetEvent) => this.post({ type: 'event', targetId: entry.id, event: chartEvent(event) });
-    const onMembership = () => this.sendInit();
-    watches.on('update', onUpdate);
-    watches.on('event', onEvent);
-    watches.on('added', onMembership);
-    watches.on('removed', onMembership);
-    this.listeners.push(
-      () => watches.off('update', onUpdate),
-      () => watches.off('event', onEvent),
-      () => watches.off('added', onMembership),
-      () => watches.off('removed', onMembership),
-    );
+    this.subscriptions = [
+      onWatchSet(watches, 'update', (entry, update) => this.onUpdate(entry, update)),
+      onWatchSet(watches, 'event', (entry, event) => this.post({ type: 'event', targetId: entry.id, event: chartEvent(event) })),
+      ...onWatchSetAny(watches, ['added', 'removed'], () => void this.sendInit()),
+    ];
   }
 
-  register(): vscode.Disposable {
+  registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        const saved = state as { targetId?: string } | undefined;
-        this.adopt(panel, saved?.targetId);
-      },
+      // The state is what the page saved with setState: a webview's word, so checked.
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) =>
+        this.adopt(panel, isRecord(state) && typeof state.targetId === 'string' ? state.targetId : undefined),
     });
   }
 
@@ -55,10 +49,9 @@ export class ChartPanels implements vscode.Disposable {
       this.sendInit();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(CHART_VIEW_TYPE, 'Memory Budget', vscode.ViewColumn.Active, {
-      enableScripts: true,
+    const panel = vscode.window.createWebviewPanel(CHART_VIEW_TYPE, chartPage.title, vscode.ViewColumn.Active, {
+      ...webviewOptions(this.extensionUri),
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')],
     });
     this.adopt(panel, targetId);
   }
@@ -66,8 +59,7 @@ export class ChartPanels implements vscode.Disposable {
   private adopt(panel: vscode.WebviewPanel, targetId: string | undefined): void {
     this.panel = panel;
     this.targetId = targetId ?? this.targetId;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')] };
-    panel.webview.html = this.html(panel.webview);
+    showPage(panel.webview, this.extensionUri, chartPage);
     this.panelDisposables.push(
       panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw)),
       panel.onDidDispose(() => {
@@ -78,7 +70,7 @@ export class ChartPanels implements vscode.Disposable {
   }
 
   private async onMessage(raw: unknown): Promise<void> {
-    const message = parseFromWebview(raw);
+    const message = parseChartViewMessage(raw);
     if (!message) return;
     switch (message.type) {
       case 'ready':
@@ -101,7 +93,7 @@ export class ChartPanels implements vscode.Disposable {
         return;
       }
       case 'takeSnapshot':
-        return void vscode.commands.executeCommand(SNAPSHOT_COMMAND, this.current()?.id);
+        return void executeCommand(Commands.TakeHeapSnapshot, this.current()?.id);
     }
   }
 
@@ -110,14 +102,11 @@ export class ChartPanels implements vscode.Disposable {
     return all.find((e) => e.id === this.targetId) ?? all[0];
   }
 
-  private async sendInit(): Promise<void> {
+  private sendInit(): void {
     if (!this.panel) return;
     const entry = this.current();
     this.targetId = entry?.id;
-    const canSnapshot =
-      entry !== undefined &&
-      entry.watch.target.facts?.hasInspector === true &&
-      (await vscode.commands.getCommands(true)).includes(SNAPSHOT_COMMAND);
+    const hasInspector = entry?.watch.target.facts?.hasInspector === true;
     this.post({
       type: 'init',
       targets: this.watches.all.map((e) => ({ id: e.id, name: `${e.watch.name} (${e.label})` })),
@@ -126,8 +115,8 @@ export class ChartPanels implements vscode.Disposable {
       heapLimitBytes: entry?.watch.target.facts?.heapLimitBytes,
       history: entry?.series.all() ?? [],
       events: entry?.events.map(chartEvent) ?? [],
-      canSnapshot,
-      canGc: entry?.watch.target.facts?.hasInspector === true,
+      canSnapshot: hasInspector,
+      canGc: hasInspector,
     });
   }
 
@@ -149,43 +138,12 @@ export class ChartPanels implements vscode.Disposable {
     });
   }
 
-  private post(message: ToWebview): void {
+  private post(message: ChartHostMessage): void {
     void this.panel?.webview.postMessage(message);
   }
 
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'media', file));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('chart.css')}" nonce="${nonce}">
-<title>Memory Budget</title>
-</head>
-<body>
-<header>
-  <select id="target" aria-label="Target" hidden></select>
-  <span id="summary" aria-live="polite"></span>
-  <span class="spacer"></span>
-  <span id="windows" role="group" aria-label="Time window">
-    <button data-window="1m" aria-pressed="false">1 m</button><button data-window="15m" aria-pressed="true">15 m</button><button data-window="1h" aria-pressed="false">1 h</button><button data-window="all" aria-pressed="false">all</button>
-  </span>
-  <button id="pause" aria-pressed="false">Pause</button>
-  <button id="gc" title="HeapProfiler.collectGarbage: what it does not free is live">Force GC</button>
-  <button id="snapshot" class="primary" disabled>Take heap snapshot</button>
-</header>
-<div id="status" role="status"></div>
-<div id="chart" role="img" aria-label="Memory over time against the budget"></div>
-<script nonce="${nonce}" src="${media('chart.js')}"></script>
-</body>
-</html>`;
-  }
-
   dispose(): void {
-    for (const off of this.listeners) off();
+    for (const d of this.subscriptions) d.dispose();
     this.panel?.dispose();
   }
 }

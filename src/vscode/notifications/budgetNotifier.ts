@@ -3,6 +3,8 @@ import type { BudgetEvent } from '../../core/budget/budgetEvents';
 import { isEscalation } from '../../core/budget/budgetTracker';
 import { describeEvent } from '../../core/budget/display';
 import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
+import { Commands, executeCommand } from '../commands';
+import { onWatchSet } from '../watchEvents';
 
 const OPEN_CHART = 'Open Chart';
 const TAKE_SNAPSHOT = 'Take Heap Snapshot';
@@ -12,25 +14,24 @@ const TAKE_SNAPSHOT = 'Take Heap Snapshot';
  * keeps a series on the line from crossing again and again), with the two things to do next.
  */
 export class BudgetNotifier implements vscode.Disposable {
-  private readonly onEvent = (entry: WatchEntry, event: BudgetEvent) => void this.notify(entry, event);
+  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly watches: WatchSet) {
-    watches.on('event', this.onEvent);
+  constructor(watches: WatchSet) {
+    this.subscription = onWatchSet(watches, 'event', (entry, event) => void this.notify(entry, event));
   }
 
   private async notify(entry: WatchEntry, event: BudgetEvent): Promise<void> {
     const critical = event.type === 'level' && isEscalation(event) && (event.to === 'critical' || event.to === 'over');
     if (!critical && event.type !== 'leak') return;
     const text = `Memory Budget: ${entry.watch.name} — ${describeEvent(event)}`;
-    const actions = [OPEN_CHART];
-    if ((await vscode.commands.getCommands(true)).includes('memoryBudget.takeHeapSnapshot')) actions.push(TAKE_SNAPSHOT);
+    const actions = entry.watch.target.facts?.hasInspector ? [OPEN_CHART, TAKE_SNAPSHOT] : [OPEN_CHART];
     const show = event.type === 'level' && event.to === 'over' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     const choice = await show(text, ...actions);
-    if (choice === OPEN_CHART) await vscode.commands.executeCommand('memoryBudget.openChart', entry.id);
-    if (choice === TAKE_SNAPSHOT) await vscode.commands.executeCommand('memoryBudget.takeHeapSnapshot', entry.id);
+    if (choice === OPEN_CHART) await executeCommand(Commands.OpenChart, entry.id);
+    if (choice === TAKE_SNAPSHOT) await executeCommand(Commands.TakeHeapSnapshot, entry.id);
   }
 
   dispose(): void {
-    this.watches.off('event', this.onEvent);
+    this.subscription.dispose();
   }
 }

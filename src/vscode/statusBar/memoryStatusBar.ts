@@ -3,6 +3,8 @@ import type { BudgetStatus } from '../../core/budget/budgetTracker';
 import { describeTrend, formatDuration, formatMB, formatRate, levelWord } from '../../core/budget/display';
 import type { BudgetLevel } from '../../core/budget/thresholds';
 import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
+import { commandLink, Commands } from '../commands';
+import { onWatchSetAny } from '../watchEvents';
 
 /**
  * `$(pulse) 245 MB / 512 MB` for the target (or the combined total of several), with a warning
@@ -11,24 +13,12 @@ import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
 export class MemoryStatusBar implements vscode.Disposable {
   private readonly main: vscode.StatusBarItem;
   private readonly perTarget = new Map<string, vscode.StatusBarItem>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly watches: WatchSet) {
     this.main = vscode.window.createStatusBarItem('memoryBudget.status', vscode.StatusBarAlignment.Left, 100);
     this.main.name = 'Memory Budget';
-    const refresh = () => this.refresh();
-    watches.on('update', refresh);
-    watches.on('added', refresh);
-    watches.on('removed', refresh);
-    watches.on('event', refresh);
-    this.disposables.push({
-      dispose: () => (
-        watches.off('update', refresh),
-        watches.off('added', refresh),
-        watches.off('removed', refresh),
-        watches.off('event', refresh)
-      ),
-    });
+    this.subscriptions = onWatchSetAny(watches, ['update', 'added', 'removed', 'event'], () => this.refresh());
     this.refresh();
   }
 
@@ -67,7 +57,7 @@ export class MemoryStatusBar implements vscode.Disposable {
       : `${icon} ${prefix}attaching…`;
     item.backgroundColor = background(status?.level);
     item.tooltip = tooltip(entry, status, connected);
-    item.command = { title: 'Open Memory Chart', command: 'memoryBudget.openChart', arguments: [entry.id] };
+    item.command = commandLink(Commands.OpenChart, 'Open Memory Chart', entry.id);
     item.accessibilityInformation = {
       label: `Memory Budget: ${entry.watch.name} ${status ? `${formatMB(status.sample.rssBytes)} of ${formatMB(status.budget.bytes)}, ${levelWord(status.level)}` : 'attaching'}`,
     };
@@ -86,7 +76,7 @@ export class MemoryStatusBar implements vscode.Disposable {
         `\n**Total ${formatMB(combined.rssBytes)} of ${combined.budget.label}** (${combined.percent.toFixed(0)} %, ${levelWord(combined.level)})`,
       );
     this.main.tooltip = md;
-    this.main.command = { title: 'Open Memory Chart', command: 'memoryBudget.openChart' };
+    this.main.command = commandLink(Commands.OpenChart, 'Open Memory Chart');
     this.main.show();
   }
 
@@ -101,7 +91,7 @@ export class MemoryStatusBar implements vscode.Disposable {
   dispose(): void {
     this.main.dispose();
     this.disposeTargetItems(new Set());
-    for (const d of this.disposables) d.dispose();
+    for (const d of this.subscriptions) d.dispose();
   }
 }
 

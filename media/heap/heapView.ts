@@ -1,8 +1,12 @@
+// A heap summary or comparison: sortable, filterable tables whose rows expand to the largest
+// objects and their retainer paths.
 import { formatBytes, formatSigned } from '../../src/core/heap/display';
 import type { DiffRow, GrowingCollection, HeapDiff, HeapObjectInfo, HeapSummary, LeakGroup, SummaryRow } from '../../src/core/heap/model';
-import type { HostMessage, ViewMessage } from './protocol';
+import { parseHeapHostMessage, type HeapViewMessage } from '../../src/webview/heapProtocol';
+import { isRecord } from '../../src/webview/validate';
+import './heapView.css';
 
-declare function acquireVsCodeApi(): { postMessage(message: ViewMessage): void };
+declare function acquireVsCodeApi(): { postMessage(message: HeapViewMessage): void };
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
 
@@ -22,6 +26,47 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 };
 const count = (n: number) => n.toLocaleString('en-US');
 const signClass = (n: number) => (n > 0 ? 'grow' : n < 0 ? 'shrink' : '');
+
+/** Column builders: a name, a count, a size in bytes, a signed change, a retainer path. */
+const nameColumn = <R>(title: string, name: (r: R) => string, render: (r: R) => string | Node = name): Column<R> => ({
+  title,
+  sortValue: name,
+  render,
+});
+const countColumn = <R>(title: string, n: (r: R) => number): Column<R> => ({
+  title,
+  numeric: true,
+  sortValue: n,
+  render: (r) => count(n(r)),
+});
+const bytesColumn = <R>(title: string, n: (r: R) => number): Column<R> => ({
+  title,
+  numeric: true,
+  sortValue: n,
+  render: (r) => formatBytes(n(r)),
+});
+const changeColumn = <R>(title: string, n: (r: R) => number, format?: (n: number) => string): Column<R> => ({
+  title,
+  numeric: true,
+  sortValue: n,
+  render: (r) => formatSigned(n(r), format),
+  className: (r) => signClass(n(r)),
+});
+const pathColumn = <R>(title: string, path: (r: R) => string): Column<R> => ({
+  title,
+  sortValue: path,
+  render: (r) => el('span', { class: 'path' }, path(r)),
+});
+
+/** Count, self size and retained size: the columns of every per-class table. */
+const classColumns = <R extends { count: number; selfSize: number; retainedSize: number }>(): Column<R>[] => [
+  countColumn('Count', (r) => r.count),
+  bytesColumn('Self size', (r) => r.selfSize),
+  bytesColumn('Retained size', (r) => r.retainedSize),
+];
+
+/** A heading and its table. */
+const section = (title: string, ...content: Node[]): Node[] => [el('h2', {}, title), ...content];
 
 /** A sortable table, filterable by the first column, with rows that expand to details. */
 function sortableTable<R>(
@@ -130,20 +175,24 @@ function objectList(objects: HeapObjectInfo[] | undefined): Node | undefined {
 function renderSummary(summary: HeapSummary): void {
   const s = summary.snapshot;
   const columns: Column<SummaryRow>[] = [
-    { title: 'Constructor', sortValue: (r) => r.name, render: (r) => el('span', {}, r.name, locationLink(r)) },
-    { title: 'Count', numeric: true, sortValue: (r) => r.count, render: (r) => count(r.count) },
-    { title: 'Self size', numeric: true, sortValue: (r) => r.selfSize, render: (r) => formatBytes(r.selfSize) },
-    { title: 'Retained size', numeric: true, sortValue: (r) => r.retainedSize, render: (r) => formatBytes(r.retainedSize) },
+    nameColumn(
+      'Constructor',
+      (r) => r.name,
+      (r) => el('span', {}, r.name, locationLink(r)),
+    ),
+    ...classColumns<SummaryRow>(),
   ];
   root.replaceChildren(
-    el('h2', {}, 'Summary'),
-    el('div', { class: 'meta' }, `${s.file} · ${count(s.nodeCount)} nodes · ${formatBytes(s.totalSize)} in total`),
-    sortableTable(
-      summary.rows,
-      columns,
-      (r) => r.name,
-      (r) => objectList(r.objects),
-      3,
+    ...section(
+      'Summary',
+      el('div', { class: 'meta' }, `${s.file} · ${count(s.nodeCount)} nodes · ${formatBytes(s.totalSize)} in total`),
+      sortableTable(
+        summary.rows,
+        columns,
+        (r) => r.name,
+        (r) => objectList(r.objects),
+        3,
+      ),
     ),
   );
 }
@@ -153,15 +202,9 @@ function renderDiff(diff: HeapDiff): void {
   const parts: Node[] = [el('div', { class: 'meta' }, files.join(' → '))];
   if (diff.leaks.length > 0) {
     const columns: Column<LeakGroup>[] = [
-      { title: 'Constructor', sortValue: (r) => r.name, render: (r) => r.name },
-      { title: 'Count', numeric: true, sortValue: (r) => r.count, render: (r) => count(r.count) },
-      { title: 'Self size', numeric: true, sortValue: (r) => r.selfSize, render: (r) => formatBytes(r.selfSize) },
-      { title: 'Retained size', numeric: true, sortValue: (r) => r.retainedSize, render: (r) => formatBytes(r.retainedSize) },
-      {
-        title: 'Commonest retainer path',
-        sortValue: (r) => r.retainerPaths[0]?.path ?? '',
-        render: (r) => el('span', { class: 'path' }, r.retainerPaths[0]?.path ?? ''),
-      },
+      nameColumn('Constructor', (r) => r.name),
+      ...classColumns<LeakGroup>(),
+      pathColumn('Commonest retainer path', (r) => r.retainerPaths[0]?.path ?? ''),
     ];
     const leakDetail = (r: LeakGroup) => {
       const box = el('div');
@@ -171,73 +214,68 @@ function renderDiff(diff: HeapDiff): void {
       return box;
     };
     parts.push(
-      el('h2', {}, 'Leak candidates'),
-      el('div', { class: 'meta' }, `Allocated between ${files[0]} and ${files[1]}, still alive in ${files[2]}.`),
-      sortableTable(diff.leaks, columns, (r) => r.name, leakDetail, 3),
+      ...section(
+        'Leak candidates',
+        el('div', { class: 'meta' }, `Allocated between ${files[0]} and ${files[1]}, still alive in ${files[2]}.`),
+        sortableTable(diff.leaks, columns, (r) => r.name, leakDetail, 3),
+      ),
     );
   }
   if (diff.growingCollections.length > 0) {
     const columns: Column<GrowingCollection>[] = [
-      { title: 'Collection', sortValue: (r) => r.className, render: (r) => `${r.className} @${r.id}` },
-      {
-        title: 'Elements',
-        numeric: true,
-        sortValue: (r) => r.counts[r.counts.length - 1]!,
-        render: (r) => r.counts.map(count).join(' → '),
-      },
-      { title: 'Growth', numeric: true, sortValue: (r) => r.growth, render: (r) => formatSigned(r.growth), className: () => 'grow' },
-      { title: 'Retained size', numeric: true, sortValue: (r) => r.retainedSize, render: (r) => formatBytes(r.retainedSize) },
-      { title: 'Retainer path', sortValue: (r) => r.retainerPath, render: (r) => el('span', { class: 'path' }, r.retainerPath) },
+      nameColumn(
+        'Collection',
+        (r) => r.className,
+        (r) => `${r.className} @${r.id}`,
+      ),
+      { ...countColumn('Elements', (r) => r.counts[r.counts.length - 1]!), render: (r) => r.counts.map(count).join(' → ') },
+      changeColumn('Growth', (r) => r.growth),
+      bytesColumn('Retained size', (r) => r.retainedSize),
+      pathColumn('Retainer path', (r) => r.retainerPath),
     ];
     parts.push(
-      el('h2', {}, 'Growing collections'),
-      sortableTable(
-        diff.growingCollections,
-        columns,
-        (r) => r.className,
-        () => undefined,
-        2,
+      ...section(
+        'Growing collections',
+        sortableTable(
+          diff.growingCollections,
+          columns,
+          (r) => r.className,
+          () => undefined,
+          2,
+        ),
       ),
     );
   }
   const columns: Column<DiffRow>[] = [
-    { title: 'Constructor', sortValue: (r) => r.name, render: (r) => r.name },
-    { title: '# New', numeric: true, sortValue: (r) => r.newCount, render: (r) => count(r.newCount) },
-    { title: '# Deleted', numeric: true, sortValue: (r) => r.deletedCount, render: (r) => count(r.deletedCount) },
-    {
-      title: '# Delta',
-      numeric: true,
-      sortValue: (r) => r.countDelta,
-      render: (r) => formatSigned(r.countDelta),
-      className: (r) => signClass(r.countDelta),
-    },
-    { title: 'Alloc. size', numeric: true, sortValue: (r) => r.allocSize, render: (r) => formatBytes(r.allocSize) },
-    { title: 'Freed size', numeric: true, sortValue: (r) => r.freedSize, render: (r) => formatBytes(r.freedSize) },
-    {
-      title: 'Size delta',
-      numeric: true,
-      sortValue: (r) => r.sizeDelta,
-      render: (r) => formatSigned(r.sizeDelta, formatBytes),
-      className: (r) => signClass(r.sizeDelta),
-    },
-    { title: 'Retained size', numeric: true, sortValue: (r) => r.retainedSize, render: (r) => formatBytes(r.retainedSize) },
+    nameColumn('Constructor', (r) => r.name),
+    countColumn('# New', (r) => r.newCount),
+    countColumn('# Deleted', (r) => r.deletedCount),
+    changeColumn('# Delta', (r) => r.countDelta),
+    bytesColumn('Alloc. size', (r) => r.allocSize),
+    bytesColumn('Freed size', (r) => r.freedSize),
+    changeColumn('Size delta', (r) => r.sizeDelta, formatBytes),
+    bytesColumn('Retained size', (r) => r.retainedSize),
   ];
   parts.push(
-    el('h2', {}, 'Comparison'),
-    sortableTable(
-      diff.rows,
-      columns,
-      (r) => r.name,
-      (r) => objectList(r.objects),
-      6,
+    ...section(
+      'Comparison',
+      sortableTable(
+        diff.rows,
+        columns,
+        (r) => r.name,
+        (r) => objectList(r.objects),
+        6,
+      ),
     ),
   );
   root.replaceChildren(...parts);
 }
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
-  const message = event.data;
-  if (message.type === 'summary') renderSummary(message.summary);
-  else if (message.type === 'diff') renderDiff(message.diff);
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = parseHeapHostMessage(event.data);
+  if (message?.type === 'summary') renderSummary(message.summary);
+  else if (message?.type === 'diff') renderDiff(message.diff);
+  else if (isRecord(event.data) && (event.data.type === 'summary' || event.data.type === 'diff'))
+    root.replaceChildren(el('p', { class: 'empty' }, 'This report is malformed and was not shown; run the command again.'));
 });
 vscode.postMessage({ type: 'ready' });

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { WatchSet } from '../../core/watch/watchSet';
+import { Commands, registerCommand } from '../commands';
 
-/** `memoryBudget.detach`: the only target, or a pick among several (with "all"). */
+/** "Detach": the given target, the only one, or a pick among several (with "all"). */
 export function registerDetachCommand(watches: WatchSet): vscode.Disposable {
-  return vscode.commands.registerCommand('memoryBudget.detach', async (id?: unknown) => {
+  return registerCommand(Commands.Detach, async (targetId) => {
     const entries = watches.all;
-    if (typeof id === 'string') return watches.detach(id);
+    if (targetId !== undefined) return watches.detach(targetId);
     if (entries.length === 0) {
       void vscode.window.showInformationMessage('Memory Budget: nothing is attached.');
       return;

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSnapshots } from '../../../src/core/heap/compare';
 import type { HeapDiff } from '../../../src/core/heap/model';
-import type { ViewMessage } from '../../../media/snapshots/protocol';
+import type { HeapViewMessage } from '../../../src/webview/heapProtocol';
 import { writeOrderLeakSnapshots } from '../../integration/heap/helpers';
 
 // The results webview's script, run in a DOM against a comparison of real snapshots.
 describe('heap snapshot results view', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mb-view-'));
-  const posted: ViewMessage[] = [];
+  const posted: HeapViewMessage[] = [];
   let diff: HeapDiff;
   const root = () => document.getElementById('root')!;
 
@@ -21,9 +21,9 @@ describe('heap snapshot results view', () => {
 
     document.body.innerHTML = '<main id="root"></main>';
     (globalThis as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
-      postMessage: (m: ViewMessage) => posted.push(m),
+      postMessage: (m: HeapViewMessage) => posted.push(m),
     });
-    await import('../../../media/snapshots/snapshotView');
+    await import('../../../media/heap/heapView');
     window.dispatchEvent(new MessageEvent('message', { data: { type: 'diff', diff } }));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,5 +74,12 @@ describe('heap snapshot results view', () => {
     expect(posted[posted.length - 1]).toMatchObject({ type: 'openLocation', url: join(dir, 'leak.js'), line: 2 });
     row.click();
     expect(row.nextElementSibling?.classList.contains('detail') ?? false).toBe(false);
+  });
+
+  it('shows no table for a malformed report, and says so', () => {
+    const broken = { ...diff, rows: diff.rows.map((r, i) => (i === 0 ? { ...r, sizeDelta: 'a lot' } : r)) };
+    window.dispatchEvent(new MessageEvent('message', { data: { type: 'diff', diff: broken } }));
+    expect(tables()).toHaveLength(0);
+    expect(root().textContent).toMatch(/malformed/);
   });
 });

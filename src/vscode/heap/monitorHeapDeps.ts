@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { InspectorSource } from '../../core/inspector/inspectorSource';
 import type { WatchSet } from '../../core/watch/watchSet';
-import type { SnapshotFeatureDeps, SnapshotTarget } from './snapshotFeature';
+import type { HeapFeatureDeps, SnapshotTarget } from './registerHeapFeature';
 
-/** The snapshot feature's view of the monitor: which session to capture, where files go, what to log. */
-export function monitorSnapshotDeps(watches: WatchSet, logDirectory: () => string): SnapshotFeatureDeps {
+/** The heap feature's view of the monitor: which session to capture, where files go, what to log. */
+export function monitorHeapDeps(watches: WatchSet, logDirectory: () => string): HeapFeatureDeps {
   const entryOf = (target: SnapshotTarget) => watches.get(target.id);
   return {
     activeSession(targetId?: string): SnapshotTarget | undefined {

@@ -4,19 +4,19 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../core/heap/display';
 import { HeapAnalysisError, type HeapAnalysisClient, type RunningAnalysis } from '../../core/heap/heapAnalysisClient';
 import type { AnalysisProgress } from '../../core/heap/model';
-import { SnapshotPanel } from './snapshotPanel';
-import type { SnapshotFeatureDeps } from './snapshotFeature';
+import { HeapReportPanel } from './heapReportPanel';
+import type { HeapFeatureDeps } from './registerHeapFeature';
 
 const BROWSE = 'Browse…';
 
 /** "Compare Heap Snapshots…" and "Show Heap Snapshot Summary": pick files, analyse in the worker, show the panel. */
-export class SnapshotAnalysisCommands implements vscode.Disposable {
-  private readonly panels = new Set<SnapshotPanel>();
+export class HeapReportCommands implements vscode.Disposable {
+  private readonly panels = new Set<HeapReportPanel>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly client: HeapAnalysisClient,
-    private readonly deps: Pick<SnapshotFeatureDeps, 'snapshotsDir'>,
+    private readonly deps: Pick<HeapFeatureDeps, 'snapshotsDir'>,
   ) {}
 
   async summary(uri?: vscode.Uri): Promise<void> {
@@ -90,8 +90,8 @@ export class SnapshotAnalysisCommands implements vscode.Disposable {
     }
   }
 
-  private show(title: string): SnapshotPanel {
-    const panel = new SnapshotPanel(this.extensionUri, title);
+  private show(title: string): HeapReportPanel {
+    const panel = new HeapReportPanel(this.extensionUri, title);
     this.panels.add(panel);
     panel.onDidDispose(() => this.panels.delete(panel));
     return panel;

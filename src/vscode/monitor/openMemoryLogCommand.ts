@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { LOG_FILE } from '../../core/budget/memoryLog';
+import { Commands, registerCommand } from '../commands';
 
-/** `memoryBudget.openMemoryLog`: the memory_debug.log of this workspace (it outlives crashes). */
+/** "Open Memory Log": the memory_debug.log of this workspace (it outlives crashes). */
 export function registerOpenMemoryLogCommand(directory: () => string): vscode.Disposable {
-  return vscode.commands.registerCommand('memoryBudget.openMemoryLog', async () => {
+  return registerCommand(Commands.OpenMemoryLog, async () => {
     const file = path.join(directory(), LOG_FILE);
     if (!existsSync(file)) {
       void vscode.window.showInformationMessage(

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { formatMB1 } from '../../core/budget/display';
 import type { WatchSet } from '../../core/watch/watchSet';
+import { Commands, registerCommand } from '../commands';
 
-/** `memoryBudget.forceGc`: what a full GC frees was garbage; what stays is live. */
+/** "Force Garbage Collection": what a full GC frees was garbage; what stays is live. */
 export function registerForceGcCommand(watches: WatchSet): vscode.Disposable {
-  return vscode.commands.registerCommand('memoryBudget.forceGc', async (id?: unknown) => {
-    const entry = typeof id === 'string' ? watches.get(id) : watches.all[0];
+  return registerCommand(Commands.ForceGc, async (targetId) => {
+    const entry = targetId !== undefined ? watches.get(targetId) : watches.all[0];
     if (!entry) {
       void vscode.window.showInformationMessage('Memory Budget: nothing is attached.');
       return undefined;

@@ -1,23 +1,24 @@
 import * as vscode from 'vscode';
 import { captureHeapSnapshot, captureRiskWarning, CaptureError, uniqueSnapshotPath } from '../../core/heap/capture';
 import { formatBytes } from '../../core/heap/display';
-import type { SnapshotAnalysisCommands } from './analysisCommands';
-import type { SnapshotFeatureDeps } from './snapshotFeature';
+import { Commands, executeCommand } from '../commands';
+import type { HeapReportCommands } from './heapReportCommands';
+import type { HeapFeatureDeps } from './registerHeapFeature';
 
 /** "Take Heap Snapshot": warn near the budget, stream to disk with a cancellable progress notification. */
 export class TakeSnapshotCommand {
   private busy = false;
 
   constructor(
-    private readonly deps: SnapshotFeatureDeps,
-    private readonly analysis: SnapshotAnalysisCommands,
+    private readonly deps: HeapFeatureDeps,
+    private readonly reports: HeapReportCommands,
   ) {}
 
   async run(targetId?: string): Promise<string | undefined> {
     const target = this.deps.activeSession(targetId);
     if (!target) {
       const choice = await vscode.window.showWarningMessage('Memory Budget: attach to a process before taking a heap snapshot.', 'Attach…');
-      if (choice) await vscode.commands.executeCommand('memoryBudget.attach');
+      if (choice) await executeCommand(Commands.Attach);
       return undefined;
     }
     if (this.busy) {
@@ -59,8 +60,8 @@ export class TakeSnapshotCommand {
       void vscode.window
         .showInformationMessage(`Heap snapshot saved (${formatBytes(result.bytes)}).`, 'Show Summary', 'Compare…')
         .then((choice) => {
-          if (choice === 'Show Summary') void this.analysis.summary(vscode.Uri.file(result.file));
-          if (choice === 'Compare…') void this.analysis.compare([]);
+          if (choice === 'Show Summary') void this.reports.summary(vscode.Uri.file(result.file));
+          if (choice === 'Compare…') void this.reports.compare([]);
         });
       return result.file;
     } catch (err) {

@@ -3,19 +3,20 @@ import type { WatchEntry } from '../../core/watch/watchSet';
 import type { AttachService } from '../attach/attachService';
 import type { JsDebugSessions } from '../attach/jsDebugSessions';
 import { pickTargets, resolveChoice } from '../attach/targetPicker';
+import { Commands, registerCommand } from '../commands';
 import { readSettings } from '../settings';
 
 /**
- * `memoryBudget.attach` (one target) and `memoryBudget.attachMany` ("Attach to…", several).
- * With a string argument (`127.0.0.1:9229`, `ws://…`, `pid:123`) it attaches without asking.
+ * "Attach Memory Budget Monitor" (one target) and "Attach to…" (several). With a target
+ * argument (`127.0.0.1:9229`, `ws://…`, `pid:123`) it attaches without asking.
  */
 export function registerAttachCommands(service: AttachService, jsDebug: JsDebugSessions): vscode.Disposable[] {
-  const run = async (many: boolean, target?: unknown): Promise<WatchEntry[]> => {
-    if (typeof target === 'string') {
-      const entry = await service.attachText(target);
+  const run = async (many: boolean, target?: string): Promise<WatchEntry[]> => {
+    if (target !== undefined) {
+      const entry = await service.attachText(String(target));
       return entry ? [entry] : [];
     }
-    const choices = await pickTargets({ many, ports: readSettings().discoveryPorts, jsDebug });
+    const choices = await pickTargets({ many, ports: readSettings().monitor.discoveryPorts, jsDebug });
     const attached: WatchEntry[] = [];
     for (const choice of choices) {
       try {
@@ -27,8 +28,5 @@ export function registerAttachCommands(service: AttachService, jsDebug: JsDebugS
     }
     return attached;
   };
-  return [
-    vscode.commands.registerCommand('memoryBudget.attach', (target?: unknown) => run(false, target)),
-    vscode.commands.registerCommand('memoryBudget.attachMany', () => run(true)),
-  ];
+  return [registerCommand(Commands.Attach, (target) => run(false, target)), registerCommand(Commands.AttachMany, () => run(true))];
 }

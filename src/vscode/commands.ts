@@ -1,0 +1,78 @@
+// Every command this extension registers or runs, with its arguments and result. Register and
+// run commands only through the functions below: a wrong id or argument is a compile error, and
+// `contributes.commands` in package.json lists exactly the `Commands` (an extension-host test
+// checks both ways).
+import * as vscode from 'vscode';
+import type { ForcedGcResult } from '../core/watch/memoryWatch';
+import type { WatchEntry } from '../core/watch/watchSet';
+
+/** This extension's commands: each is contributed in package.json. */
+export enum Commands {
+  Attach = 'memoryBudget.attach',
+  AttachMany = 'memoryBudget.attachMany',
+  Detach = 'memoryBudget.detach',
+  OpenChart = 'memoryBudget.openChart',
+  OpenMemoryLog = 'memoryBudget.openMemoryLog',
+  ForceGc = 'memoryBudget.forceGc',
+  ScanWorkspace = 'memoryBudget.scanWorkspace',
+  ShowImportCost = 'memoryBudget.showImportCost',
+  TakeHeapSnapshot = 'memoryBudget.takeHeapSnapshot',
+  CompareHeapSnapshots = 'memoryBudget.compareHeapSnapshots',
+  ShowHeapSnapshotSummary = 'memoryBudget.showHeapSnapshotSummary',
+}
+
+/** Commands of VS Code and of other extensions that this one runs. */
+export enum ForeignCommands {
+  SetContext = 'setContext',
+  ShowProblems = 'workbench.actions.view.problems',
+  /** js-debug: a WebSocket that speaks CDP to a debug session's target. */
+  RequestCdpProxy = 'extension.js-debug.requestCDPProxy',
+}
+
+/** Context keys this extension sets (used in package.json `when` clauses). */
+export enum ContextKeys {
+  Attached = 'memoryBudget.attached',
+}
+
+/** A heap snapshot file: an Explorer selection passes a Uri, code may pass a path. */
+export type SnapshotFileArg = vscode.Uri | string;
+
+export interface CommandTypes {
+  /** With a target (`127.0.0.1:9229`, `ws://…`, `pid:123`) it attaches without asking. */
+  [Commands.Attach](target?: string): WatchEntry[];
+  [Commands.AttachMany](): WatchEntry[];
+  [Commands.Detach](targetId?: string): void;
+  [Commands.OpenChart](targetId?: string): void;
+  [Commands.OpenMemoryLog](): void;
+  [Commands.ForceGc](targetId?: string): ForcedGcResult | undefined;
+  [Commands.ScanWorkspace](): void;
+  /** The code lens's click: the import on `line` (0-based) of `uri`. */
+  [Commands.ShowImportCost](uri: vscode.Uri, line: number): void;
+  /** Resolves to the snapshot's path, or undefined when none was written. */
+  [Commands.TakeHeapSnapshot](targetId?: string): string | undefined;
+  /** The Explorer's context menu passes the clicked file and the whole selection. */
+  [Commands.CompareHeapSnapshots](clicked?: SnapshotFileArg, selection?: readonly SnapshotFileArg[]): void;
+  [Commands.ShowHeapSnapshotSummary](file?: SnapshotFileArg): void;
+  [ForeignCommands.SetContext](key: ContextKeys, value: boolean): void;
+  [ForeignCommands.ShowProblems](): void;
+  [ForeignCommands.RequestCdpProxy](sessionId: string): { host: string; port: number; path?: string } | undefined;
+}
+
+type Args<K extends keyof CommandTypes> = Parameters<CommandTypes[K]>;
+type Result<K extends keyof CommandTypes> = ReturnType<CommandTypes[K]>;
+
+export function registerCommand<K extends Commands>(
+  id: K,
+  handler: (...args: Args<K>) => Result<K> | Thenable<Result<K>>,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown);
+}
+
+export function executeCommand<K extends keyof CommandTypes>(id: K, ...args: Args<K>): Thenable<Result<K>> {
+  return vscode.commands.executeCommand<Result<K>>(id, ...args);
+}
+
+/** A command for a status bar item, code lens or message link. */
+export function commandLink<K extends Commands>(id: K, title: string, ...args: Args<K>): vscode.Command {
+  return { command: id, title, arguments: args };
+}
