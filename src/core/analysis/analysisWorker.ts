@@ -1,24 +1,19 @@
 import { join } from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { serveWorker, type CallContext } from '../workers/serveWorker';
+import type { AnalysisWorkerMethods } from './analysisWorkerClient';
 import { CostCache } from './costs/costCache';
 import { ImportCostResolver } from './costs/importCostResolver';
 import { ImportCostMeasurer } from './costs/measure';
 import { SourceParser, findGrammars } from './parsers';
-import type { ScanParams, ScanReply, WorkerMessage, WorkerRequest } from './rpc';
+import type { ScanParams, ScanReply } from './rpc';
 import { scanTree } from './scanner';
 
 /** Worker-thread entry (dist/workers/analysisWorker.js): runs workspace scans for the editor. */
 
 // Bundled to dist/workers/: the grammars sit beside it in dist/grammars.
 const parser = new SourceParser(findGrammars([join(__dirname, '..', 'grammars')]));
-const cancelled = new Set<number>();
-const port = parentPort;
 
-function post(message: WorkerMessage): void {
-  port?.postMessage(message);
-}
-
-async function scan(id: number, p: ScanParams): Promise<ScanReply> {
+async function scan(p: ScanParams, context: CallContext<{ done: number; total: number }>): Promise<ScanReply> {
   const resolver = new ImportCostResolver({
     measure: p.measure,
     measurer: p.measure ? new ImportCostMeasurer({ nodePath: p.nodePath, pythonPath: p.pythonPath }) : undefined,
@@ -32,21 +27,10 @@ async function scan(id: number, p: ScanParams): Promise<ScanReply> {
     thresholds: p.thresholds,
     excludeGlobs: p.excludeGlobs,
     isRuleEnabled: (rule) => !disabled.has(rule),
-    isCancelled: () => cancelled.has(id),
-    onProgress: (done, total) => post({ id, kind: 'progress', done, total }),
+    isCancelled: () => context.cancelled,
+    onProgress: (done, total) => context.progress({ done, total }),
   });
   return { findings: result.findings, files: result.files, bytes: result.bytes, errors: result.errors };
 }
 
-port?.on('message', (request: WorkerRequest) => {
-  if (request.method === 'cancel') {
-    cancelled.add(request.id);
-    return;
-  }
-  scan(request.id, request.params)
-    .then(
-      (result) => post({ id: request.id, kind: 'result', result }),
-      (err: unknown) => post({ id: request.id, kind: 'error', message: err instanceof Error ? err.message : String(err) }),
-    )
-    .finally(() => cancelled.delete(request.id));
-});
+serveWorker<AnalysisWorkerMethods>({ scan }, { what: 'the workspace scan' });

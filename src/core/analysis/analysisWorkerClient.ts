@@ -1,73 +1,27 @@
-import { Worker } from 'node:worker_threads';
-import type { ScanParams, ScanReply, WorkerMessage, WorkerRequest } from './rpc';
+import { WorkerHost } from '../workers/workerHost';
+import type { ScanParams, ScanReply } from './rpc';
 
-interface Pending {
-  resolve(r: ScanReply): void;
-  reject(e: Error): void;
-  onProgress?: (done: number, total: number) => void;
-}
+/** The methods of the analysis worker (dist/workers/analysisWorker.js). */
+export type AnalysisWorkerMethods = { scan: { params: ScanParams; result: ScanReply; progress: { done: number; total: number } } };
 
 /**
  * Talks to the analysis worker thread. The worker starts on first use, has its own heap cap,
- * and a crash in it rejects the pending scans instead of taking the editor down.
+ * and a crash in it rejects the pending scans instead of taking the editor down. A cancelled scan
+ * answers with what it found so far.
  */
 export class AnalysisWorkerClient {
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly host: WorkerHost<AnalysisWorkerMethods>;
 
-  constructor(
-    private readonly workerFile: string,
-    private readonly heapCapMB = 512,
-  ) {}
+  constructor(workerFile: string, heapCapMB = 512) {
+    this.host = new WorkerHost(workerFile, { what: 'the workspace scan', mode: 'shared', limits: { maxOldGenerationSizeMb: heapCapMB } });
+  }
 
   scan(params: ScanParams, options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<ScanReply> {
-    const worker = this.start();
-    const id = this.nextId++;
-    return new Promise<ScanReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress: options.onProgress });
-      this.send(worker, { id, method: 'scan', params });
-      if (options.signal?.aborted) this.send(worker, { id, method: 'cancel' });
-      else options.signal?.addEventListener('abort', () => this.send(worker, { id, method: 'cancel' }), { once: true });
-    });
+    const { onProgress, signal } = options;
+    return this.host.call('scan', params, { onProgress: onProgress && ((p) => onProgress(p.done, p.total)), cancellation: signal }).result;
   }
 
   dispose(): void {
-    void this.worker?.terminate();
-    this.worker = undefined;
-    this.failAll(new Error('analysis worker stopped'));
-  }
-
-  private send(worker: Worker, request: WorkerRequest): void {
-    worker.postMessage(request);
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.workerFile, { resourceLimits: { maxOldGenerationSizeMb: this.heapCapMB } });
-    worker.on('message', (m: WorkerMessage) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      if (m.kind === 'progress') {
-        p.onProgress?.(m.done, m.total);
-        return;
-      }
-      this.pending.delete(m.id);
-      if (m.kind === 'result') p.resolve(m.result);
-      else p.reject(new Error(m.message));
-    });
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
-      this.failAll(new Error(`analysis worker exited (code ${code})`));
-    });
-    worker.unref();
-    this.worker = worker;
-    return worker;
-  }
-
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    this.host.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import { WorkerHost, type RunningCall } from '../workers/workerHost';
 import type { InterfaceDefinition } from './classes';
 import type { SnapshotDigest } from './digest';
-import { heapReadError } from './rawSnapshot';
+import { heapReadError } from './helperFailure';
 
 /** The methods of workers/digestWorker.js: digests of `files`, one progress message each, in order. */
 export type DigestWorkerMethods = {

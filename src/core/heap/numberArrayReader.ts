@@ -20,7 +20,15 @@ const enum Status {
   TooLarge = 3,
 }
 
-let compiled: WebAssembly.Module | undefined;
+// Node has WebAssembly at run time, but its types come with TypeScript's DOM library, which the
+// Node side does not load: the little used here, declared.
+declare const WebAssembly: {
+  Memory: new (descriptor: { initial: number; maximum?: number }) => { readonly buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+};
+
+let compiled: object | undefined;
 
 /**
  * One thread's tokenizer (numberTokenizer.wat): the WebAssembly instance, and its memory, which

@@ -1,13 +1,6 @@
-import { WorkerCallError, type WorkerFailure } from '../workers/protocol';
-
 /** A heap snapshot that cannot be read: bad input, told to the user as it is. */
 export class HeapSnapshotError extends Error {
   override name = 'HeapSnapshotError';
-}
-
-/** What a helper thread's failure becomes for the reader's callers: bad input stays a HeapSnapshotError. */
-export function heapReadError(failure: WorkerFailure): Error {
-  return failure.reason === 'bad-input' ? new HeapSnapshotError(failure.message) : new WorkerCallError(failure.message, failure.reason);
 }
 
 export interface SnapshotMeta {

@@ -3,7 +3,8 @@ import { SyncWorkerCall } from '../workers/workerHost';
 import { OPEN, QUOTE, READ_CHUNK_BYTES } from './bytes';
 import { findArrayStart, type EdgeJob, type EdgeWorkerMethods } from './edgeSection';
 import { NumberArrayReader, NumberTokenizer } from './numberArrayReader';
-import { HeapSnapshotError, heapReadError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
+import { heapReadError } from './helperFailure';
+import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
 import {
   allocateEdgeColumns,
   allocateNodeColumns,

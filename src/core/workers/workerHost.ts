@@ -43,8 +43,8 @@ export interface WorkerHostOptions {
   /**
    * `per-call` (default): a fresh worker for each call, terminated when the call ends, so its
    * memory goes back at once and cancel or a timeout stop it mid-loop. `shared`: one worker serves
-   * every call until dispose; cancel is a message the worker checks, and a worker that has not
-   * answered `cancelGraceMs` after it is terminated.
+   * every call until dispose; cancel is a message the worker checks (it answers with what it has),
+   * and a worker that has not answered `cancelGraceMs` after a cancel or a timeout is terminated.
    */
   readonly mode?: 'per-call' | 'shared';
   readonly cancelGraceMs?: number;
@@ -105,18 +105,18 @@ export class WorkerHost<T extends MethodTable> {
     const stop = (failure: WorkerFailure) => {
       const pending = this.calls.get(id);
       if (!pending) return;
-      if (!perCall) {
-        // A shared worker stops at its next check; one that has not answered in time is ended.
-        post(worker, { kind: 'cancel', id });
-        const grace = setTimeout(() => {
-          this.cancelling.delete(id);
-          this.fail(worker, { message: `${what} was stopped: a cancelled call did not end in time`, reason: 'failed' });
-        }, this.options.cancelGraceMs ?? 1000);
-        grace.unref();
-        this.cancelling.set(id, grace);
-      }
-      // The caller hears at once; a late answer from the worker is dropped.
-      pending.settle({ failure });
+      if (perCall) return pending.settle({ failure });
+      // A shared worker stops at its next check and answers; one that has not answered in time is ended.
+      post(worker, { kind: 'cancel', id });
+      const grace = setTimeout(() => {
+        this.cancelling.delete(id);
+        pending.settle({ failure });
+        this.fail(worker, { message: `${what} was stopped: a cancelled call did not end in time`, reason: 'failed' });
+      }, this.options.cancelGraceMs ?? 1000);
+      grace.unref();
+      this.cancelling.set(id, grace);
+      // A cancelled call gets the worker's answer (what it found so far); one past its time limit ends now.
+      if (failure.reason !== 'cancelled') pending.settle({ failure });
     };
     const cancel = () => stop({ message: `${what} was cancelled`, reason: 'cancelled' });
     const limit = this.options.limits?.timeLimitMs;
@@ -157,11 +157,9 @@ export class WorkerHost<T extends MethodTable> {
     const worker = new Worker(this.file, { resourceLimits: resourceLimitsOf(this.options.limits) });
     const what = this.options.what;
     worker.on('message', (m: FromWorker) => {
+      if (m.kind !== 'progress') this.acknowledge(m.id);
       const pending = this.calls.get(m.id);
-      if (!pending) {
-        if (m.kind !== 'progress') this.acknowledge(m.id);
-        return;
-      }
+      if (!pending) return;
       if (m.kind === 'progress') pending.onProgress?.(m.progress);
       else if (m.kind === 'result') pending.settle({ result: m.result });
       else pending.settle({ failure: m.failure });
@@ -171,7 +169,7 @@ export class WorkerHost<T extends MethodTable> {
     return worker;
   }
 
-  /** The shared worker has stopped a cancelled call. */
+  /** The shared worker has answered a call it was asked to stop. */
   private acknowledge(id: number): void {
     clearTimeout(this.cancelling.get(id));
     this.cancelling.delete(id);
