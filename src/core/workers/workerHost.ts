@@ -176,6 +176,8 @@ export class WorkerHost<T extends MethodTable> {
   }
 
   private fail(worker: Worker, failure: WorkerFailure): void {
+    // Calls made from here on get a new worker, not this dying one.
+    if (this.shared === worker) this.shared = undefined;
     for (const pending of [...this.calls.values()]) if (pending.worker === worker) pending.settle({ failure });
     void worker.terminate();
   }
