@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { HeapAnalysisClient, type RunningAnalysis } from '../../core/heap/heapAnalysisClient';
 import { UsageError, type CliIo } from '../command';
@@ -21,9 +22,11 @@ export const analysisUsage = '  --timeout SECONDS  stop an analysis that takes l
  */
 export function analysisClient(values: { timeout?: string }): HeapAnalysisClient {
   const seconds = numberOption(values.timeout, 'timeout', 0.1);
+  const ramMb = totalmem() / 2 ** 20;
   return new HeapAnalysisClient(join(__dirname, 'workers', 'heapWorker.js'), {
     // A terminal has the machine to itself more than an editor does.
-    maxOldGenerationSizeMb: 4096,
+    maxOldGenerationSizeMb: Math.max(4096, Math.floor(ramMb / 2)),
+    maxArrayBytes: Math.floor(ramMb * 0.8) * 2 ** 20,
     ...(seconds !== undefined ? { timeLimitMs: seconds * 1000 } : {}),
   });
 }

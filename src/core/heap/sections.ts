@@ -1,5 +1,6 @@
 import type { RecordSink } from './numberArrayReader';
 import type { SnapshotMeta } from './rawSnapshot';
+import type { WantedStrings } from './wantedStrings';
 
 /** The node columns a snapshot is read into. `firstEdge[i + 1]` holds node i's edge count until the reader sums them. */
 export interface NodeColumns {
@@ -37,19 +38,22 @@ export function allocateEdgeColumns(edgeCount: number, shared: boolean): EdgeCol
   };
 }
 
-/** Stores node records; a type outside `node_types` is malformed. */
-export function nodeSink(m: SnapshotMeta, columns: NodeColumns, malformed: (what: string) => never): RecordSink {
+/** Stores node records and marks the strings they are named by; a type outside `node_types` is malformed. */
+export function nodeSink(m: SnapshotMeta, columns: NodeColumns, wanted: WantedStrings, malformed: (what: string) => never): RecordSink {
   const { nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = columns;
   const { nodeFieldCount: fields, nodeTypeOffset: typeAt, nodeNameOffset: nameAt, nodeIdOffset: idAt } = m;
   const { nodeSelfSizeOffset: sizeAt, nodeEdgeCountOffset: edgesAt } = m;
   const types = m.nodeTypes.length;
+  const named = wanted.nodeWants;
   return (values, records, first) => {
     for (let r = 0, at = 0; r < records; r++, at += fields) {
       const n = first + r;
       const type = values[at + typeAt]!;
       if (type >= types) malformed(`node ${n} has type ${type}, not one of the ${types} node_types`);
+      const name = values[at + nameAt]!;
+      if (named[type]) wanted.mark(name);
       nodeType[n] = type;
-      nodeName[n] = values[at + nameAt]!;
+      nodeName[n] = name;
       nodeId[n] = values[at + idAt]!;
       nodeSelfSize[n] = values[at + sizeAt]!;
       firstEdge[n + 1] = values[at + edgesAt]!;
@@ -57,20 +61,26 @@ export function nodeSink(m: SnapshotMeta, columns: NodeColumns, malformed: (what
   };
 }
 
-/** Stores edge records; a target that is not the index of a node, or a type outside `edge_types`, is malformed. */
-export function edgeSink(m: SnapshotMeta, columns: EdgeColumns, malformed: (what: string) => never): RecordSink {
+/**
+ * Stores edge records and marks the strings they are named by; a target that is not the index of
+ * a node, or a type outside `edge_types`, is malformed.
+ */
+export function edgeSink(m: SnapshotMeta, columns: EdgeColumns, wanted: WantedStrings, malformed: (what: string) => never): RecordSink {
   const { edgeType, edgeName, edgeTo } = columns;
   const { edgeFieldCount: fields, edgeTypeOffset: typeAt, edgeNameOffset: nameAt, edgeToNodeOffset: toAt } = m;
   const { nodeFieldCount, nodeCount } = m;
   const types = m.edgeTypes.length;
+  const named = wanted.edgeWants;
   return (values, records, first) => {
     for (let r = 0, at = 0; r < records; r++, at += fields) {
       const type = values[at + typeAt]!;
       const index = values[at + toAt]!;
       const to = Math.trunc(index / nodeFieldCount);
       if (type >= types || to * nodeFieldCount !== index || to >= nodeCount) badEdge(first + r, type, index);
+      const name = values[at + nameAt]!;
+      if (named[type]) wanted.mark(name);
       edgeType[first + r] = type;
-      edgeName[first + r] = values[at + nameAt]!;
+      edgeName[first + r] = name;
       edgeTo[first + r] = to;
     }
   };

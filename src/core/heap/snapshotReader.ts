@@ -1,7 +1,8 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import { SyncWorkerCall } from '../workers/workerHost';
 import { OPEN, QUOTE, READ_CHUNK_BYTES } from './bytes';
 import { findArrayStart, type EdgeJob, type EdgeWorkerMethods } from './edgeSection';
+import { openSnapshotFile } from './snapshotInput';
 import { NumberArrayReader, NumberTokenizer } from './numberArrayReader';
 import { heapReadError } from './helperFailure';
 import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
@@ -17,6 +18,7 @@ import {
 import { checkMeta } from './snapshotMeta';
 import { SkipReader } from './skipReader';
 import { StringTableReader } from './stringTable';
+import { WantedStrings } from './wantedStrings';
 
 /**
  * Streams a `.heapsnapshot` file into typed arrays without ever holding the text: V8 strings stop
@@ -52,7 +54,6 @@ const enum Section {
   Numbers,
   Strings,
   Skip,
-  SkipEdges,
   Done,
 }
 
@@ -62,33 +63,6 @@ export function readSnapshot(file: string, options: ReadOptions = {}): RawSnapsh
     return new SnapshotTokenizer(file, fd, size, options).run();
   } finally {
     closeSync(fd);
-  }
-}
-
-/**
- * Opens a snapshot for reading, refusing what is not a regular file with a message that names it:
- * a directory, or a FIFO, which would block the read forever (hence the non-blocking open).
- */
-function openSnapshotFile(file: string): { fd: number; size: number } {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    throw new HeapSnapshotError(`cannot open ${file}: ${why}`);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new HeapSnapshotError(`${file} is a directory, not a heap snapshot file`);
-    if (!stat.isFile()) {
-      throw new HeapSnapshotError(`${file} is not a regular file (a pipe, socket or device): save the snapshot to a file first`);
-    }
-    if (stat.size === 0) throw new HeapSnapshotError(`${file} is empty, not a heap snapshot`);
-    return { fd, size: stat.size };
-  } catch (err) {
-    closeSync(fd);
-    throw err;
   }
 }
 
@@ -109,6 +83,9 @@ class SnapshotTokenizer {
   private nodes!: NodeColumns;
   private edges!: EdgeColumns;
   private locations!: LocationColumn;
+  private wanted!: WantedStrings;
+  /** Where reading goes on after the current chunk, when a section was read elsewhere (the edge thread's). */
+  private seekTo?: number;
   /** The array being read: nodes, edges or locations. */
   private numbers?: NumberArrayReader;
   private skipped?: SkipReader;
@@ -128,6 +105,16 @@ class SnapshotTokenizer {
   }
 
   run(): RawSnapshot {
+    try {
+      return this.read();
+    } catch (err) {
+      // Bad input found on this thread: the edge thread's work is moot.
+      this.edgeThread?.cancel();
+      throw err;
+    }
+  }
+
+  private read(): RawSnapshot {
     this.position = this.readHeader();
     this.edgeThread = this.startEdgeThread();
     let lastReport = 0;
@@ -139,6 +126,7 @@ class SnapshotTokenizer {
       this.stringTable?.newChunk(this.chunkStart);
       this.position += end;
       this.consume(0, end);
+      if (this.seekTo !== undefined) [this.position, this.seekTo] = [this.seekTo, undefined];
       if (this.options.onProgress && this.position - lastReport > 64 * 2 ** 20) {
         lastReport = this.position;
         this.options.onProgress(this.position, this.size);
@@ -186,6 +174,7 @@ class SnapshotTokenizer {
     this.nodes = allocateNodeColumns(nodeCount);
     this.edges = allocateEdgeColumns(edgeCount, this.parallel());
     this.locations = new LocationColumn(m.locationFieldCount);
+    this.wanted = new WantedStrings(m, this.size, (what) => this.malformed(what));
     return Buffer.byteLength(text.slice(0, at), 'latin1');
   }
 
@@ -216,8 +205,10 @@ class SnapshotTokenizer {
         }
         case Section.SeekArray: {
           const c = buf[i++]!;
-          if (c === OPEN) this.enterArray();
-          else if (c === 125 /* } */) this.section = Section.Done;
+          if (c === OPEN) {
+            this.enterArray();
+            if (this.seekTo !== undefined) return;
+          } else if (c === 125 /* } */) this.section = Section.Done;
           else if (c !== 58 /* : */ && c !== 32 && c !== 10 && c !== 13 && c !== 9) {
             this.malformed(`expected an array after "${this.key}"`);
           }
@@ -244,14 +235,6 @@ class SnapshotTokenizer {
           if (skipped.closed) this.section = Section.SeekKey;
           break;
         }
-        case Section.SkipEdges: {
-          // The edge thread reads these; the array holds only numbers, so its end is the next ']'.
-          const close = buf.indexOf(93 /* ] */, i);
-          if (close < 0 || close >= end) return;
-          this.section = Section.SeekKey;
-          i = close + 1;
-          break;
-        }
         case Section.Done:
           return;
       }
@@ -271,7 +254,7 @@ class SnapshotTokenizer {
       this.edges = allocateEdgeColumns(this.meta.edgeCount, false);
       return undefined;
     }
-    const job: EdgeJob = { file: this.file, fd: this.fd, start, meta: this.meta, chunkBytes: this.buf.length, columns: this.edges };
+    const job: EdgeJob = { file: this.file, start, meta: this.meta, chunkBytes: this.buf.length, columns: this.edges };
     return new SyncWorkerCall<EdgeWorkerMethods, 'readEdges'>(this.options.edgeWorkerFile!, 'readEdges', job, {
       what: `reading the edges of ${this.file}`,
       // Its JS heap holds a read buffer and little else; the edges go to shared memory.
@@ -280,11 +263,14 @@ class SnapshotTokenizer {
     });
   }
 
-  private joinEdgeThread(): void {
+  /** Waits for the edge thread; returns where the edges array ends. */
+  private joinEdgeThread(): number | undefined {
     const thread = this.edgeThread;
-    if (!thread) return;
+    if (!thread) return undefined;
     this.edgeThread = undefined;
-    thread.join();
+    const { end, wanted } = thread.join();
+    this.wanted.merge(wanted);
+    return end;
   }
 
   private enterArray(): void {
@@ -299,7 +285,7 @@ class SnapshotTokenizer {
           'nodes',
           m.nodeFieldCount,
           m.nodeCount,
-          nodeSink(m, this.nodes, malformed),
+          nodeSink(m, this.nodes, this.wanted, malformed),
           malformed,
         );
         this.sawNodes = true;
@@ -307,7 +293,9 @@ class SnapshotTokenizer {
       case 'edges':
         this.sawEdges = true;
         if (this.edgeThread) {
-          this.section = Section.SkipEdges;
+          // The edge thread has read them by now, or nearly: wait, and go on after them.
+          this.seekTo = this.joinEdgeThread();
+          this.section = Section.SeekKey;
           break;
         }
         this.section = Section.Numbers;
@@ -316,7 +304,7 @@ class SnapshotTokenizer {
           'edges',
           m.edgeFieldCount,
           m.edgeCount,
-          edgeSink(m, this.edges, malformed),
+          edgeSink(m, this.edges, this.wanted, malformed),
           malformed,
         );
         break;
@@ -327,10 +315,7 @@ class SnapshotTokenizer {
       case 'strings': {
         this.section = Section.Strings;
         if (!this.sawNodes || !this.sawEdges) this.malformed('the strings come before the nodes and edges');
-        this.joinEdgeThread();
-        const { nodeType, nodeName } = this.nodes;
-        const { edgeType, edgeName } = this.edges;
-        this.stringTable = new StringTableReader(this.file, this.size, m, nodeType, nodeName, edgeType, edgeName);
+        this.stringTable = new StringTableReader(this.file, this.wanted.finish());
         this.stringTable.newChunk(this.chunkStart);
         break;
       }

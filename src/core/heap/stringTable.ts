@@ -1,6 +1,5 @@
 import { BACKSLASH, CLOSE, QUOTE } from './bytes';
-import { HeapSnapshotError, type SnapshotMeta } from './rawSnapshot';
-import { namedEdgeTypes, namedNodeTypes } from './snapshotMeta';
+import { HeapSnapshotError } from './rawSnapshot';
 
 /**
  * Reads the snapshot's `strings` array, decoding only the strings some node or edge name needs
@@ -8,7 +7,6 @@ import { namedEdgeTypes, namedNodeTypes } from './snapshotMeta';
  * Strings may span read chunks; escapes are rare, so backslashes are searched once per chunk.
  */
 export class StringTableReader {
-  private readonly wanted: Uint8Array;
   readonly strings: string[];
   private index = 0;
   private inString = false;
@@ -20,17 +18,12 @@ export class StringTableReader {
   private chunkStart = 0;
   private stringStart = 0;
 
+  /** `wanted` marks the strings to decode (WantedStrings), by index. */
   constructor(
     private readonly file: string,
-    fileBytes: number,
-    meta: SnapshotMeta,
-    nodeType: Uint8Array,
-    nodeName: Uint32Array,
-    edgeType: Uint8Array,
-    edgeName: Uint32Array,
+    private readonly wanted: Uint8Array,
   ) {
-    this.wanted = wantedStrings(file, fileBytes, meta, nodeType, nodeName, edgeType, edgeName);
-    this.strings = new Array<string>(this.wanted.length);
+    this.strings = new Array<string>(wanted.length);
   }
 
   /** A new chunk is in the buffer, read from `fileOffset`: cached search positions are stale. */
@@ -132,30 +125,4 @@ export class StringTableReader {
       );
     }
   }
-}
-
-/** Marks the strings that name a class, function, property or variable: the only ones decoded. */
-function wantedStrings(
-  file: string,
-  fileBytes: number,
-  meta: SnapshotMeta,
-  nodeType: Uint8Array,
-  nodeName: Uint32Array,
-  edgeType: Uint8Array,
-  edgeName: Uint32Array,
-): Uint8Array {
-  const nodeWants = namedNodeTypes(meta);
-  const edgeWants = namedEdgeTypes(meta);
-  // Two passes, the largest index first, so the marks are allocated once at their size.
-  let max = -1;
-  for (let i = 0; i < meta.nodeCount; i++) if (nodeWants[nodeType[i]!] && nodeName[i]! > max) max = nodeName[i]!;
-  for (let i = 0; i < meta.edgeCount; i++) if (edgeWants[edgeType[i]!] && edgeName[i]! > max) max = edgeName[i]!;
-  // Each string takes at least 3 bytes (`"",`): a name past that is refused before anything is allocated.
-  if (max >= fileBytes / 3) {
-    throw new HeapSnapshotError(`${file} is malformed: a name refers to string ${max}, more strings than the file can hold`);
-  }
-  const wanted = new Uint8Array(max + 1);
-  for (let i = 0; i < meta.nodeCount; i++) if (nodeWants[nodeType[i]!]) wanted[nodeName[i]!] = 1;
-  for (let i = 0; i < meta.edgeCount; i++) if (edgeWants[edgeType[i]!]) wanted[edgeName[i]!] = 1;
-  return wanted;
 }

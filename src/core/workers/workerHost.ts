@@ -217,6 +217,12 @@ export class SyncWorkerCall<T extends MethodTable, M extends keyof T & string> {
     this.worker.on('error', () => {});
   }
 
+  /** Stops the worker without waiting for it (its answer no longer matters). */
+  cancel(): void {
+    void this.worker.terminate();
+    this.channel.port1.close();
+  }
+
   join(): T[M]['result'] {
     const { what, limits } = this.options;
     const stallMs = this.options.stallMs ?? 30_000;
