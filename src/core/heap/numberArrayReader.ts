@@ -1,3 +1,4 @@
+import { NEWLINE } from './bytes';
 import { NUMBER_TOKENIZER_WASM } from './numberTokenizerWasm';
 
 /** Where a section's records go: `records` whole records from `values`, the first being record `first`. */
@@ -6,11 +7,17 @@ export type RecordSink = (values: Uint32Array, records: number, first: number) =
 /** Numbers staged before a batch of whole records goes to the sink. */
 const STAGED_NUMBERS = 1 << 16;
 
+const NUMBER_ERRORS: Record<number, (what: string, byte: number) => string> = {
+  2: (what, byte) => `unexpected character "${String.fromCharCode(byte)}" in the ${what} array`,
+  3: (what) => `a number in the ${what} array is larger than 32 bits`,
+};
+
 interface TokenizerExports {
   tokenize(from: number, end: number, out: number, cap: number): number;
   count(): number;
   status(): number;
-  reset(): void;
+  irregular(): number;
+  reset(fields: number): void;
 }
 
 const enum Status {
@@ -43,15 +50,32 @@ export class NumberTokenizer {
   readonly stagedAt: number;
   readonly wasm: TokenizerExports;
 
-  constructor(chunkBytes: number) {
+  /** `stagedNumbers`: room for this many numbers per call (a whole chunk's, for `tokenizeWhole`). */
+  constructor(chunkBytes: number, stagedNumbers = STAGED_NUMBERS) {
     this.stagedAt = Math.ceil(chunkBytes / 8) * 8;
-    const pages = Math.ceil((this.stagedAt + STAGED_NUMBERS * 4) / 65536);
+    const pages = Math.ceil((this.stagedAt + stagedNumbers * 4) / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     compiled ??= new WebAssembly.Module(Buffer.from(NUMBER_TOKENIZER_WASM, 'base64'));
     this.wasm = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as TokenizerExports;
     this.input = Buffer.from(memory.buffer, 0, chunkBytes);
     this.inputBytes = new Uint8Array(memory.buffer, 0, chunkBytes);
-    this.staged = new Uint32Array(memory.buffer, this.stagedAt, STAGED_NUMBERS);
+    this.staged = new Uint32Array(memory.buffer, this.stagedAt, stagedNumbers);
+  }
+
+  /**
+   * Tokenizes `input[from..end)` as whole lines of `fields` numbers each (one record per line, as
+   * V8 writes them; no bracket, no number cut at either end). Returns how many numbers it staged,
+   * or -1 when the range is not laid out so or holds more than there is room for.
+   */
+  tokenizeWhole(from: number, end: number, fields: number, what: string, malformed: (what: string) => never): number {
+    const { wasm } = this;
+    wasm.reset(fields);
+    const at = wasm.tokenize(from, end, this.stagedAt, this.staged.length);
+    const status = wasm.status();
+    if (status >= Status.BadByte) malformed(NUMBER_ERRORS[status]!(what, this.inputBytes[at]!));
+    if (status === Status.Closed || at < end) return -1;
+    // A number left open at the end would have been cut: the range must end on a separator.
+    return end > from && this.inputBytes[end - 1] === NEWLINE && !wasm.irregular() ? wasm.count() : -1;
   }
 }
 
@@ -78,7 +102,7 @@ export class NumberArrayReader {
     private readonly malformed: (what: string) => never,
   ) {
     this.limit = Math.max(1, Math.floor(STAGED_NUMBERS / fieldCount)) * fieldCount;
-    tokenizer.wasm.reset();
+    tokenizer.wasm.reset(fieldCount);
   }
 
   /** True once the closing bracket has been read. */
@@ -107,12 +131,20 @@ export class NumberArrayReader {
         this.close();
         break;
       }
-      if (status === Status.BadByte) {
-        this.malformed(`unexpected character "${String.fromCharCode(inputBytes[i]!)}" in the ${this.what} array`);
-      }
-      if (status === Status.TooLarge) this.malformed(`a number in the ${this.what} array is larger than 32 bits`);
+      if (status >= Status.BadByte) this.malformed(NUMBER_ERRORS[status]!(this.what, inputBytes[i]!));
     }
     return i;
+  }
+
+  /**
+   * Ends the array early, at `end` of the last consume (another reader has the rest): the records so
+   * far, or undefined when that is not a record boundary.
+   */
+  stopHere(): number | undefined {
+    if (this.k % this.fieldCount !== 0) return undefined;
+    this.flush(this.k);
+    this.k = 0;
+    return this.stored;
   }
 
   private close(): void {

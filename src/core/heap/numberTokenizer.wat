@@ -5,12 +5,18 @@
 ;;
 ;; Memory is imported: the reader puts a chunk of the file in it and gives the input range and an
 ;; output range. A number may span two chunks: its digits so far stay in $value/$digits.
+;; It also notes whether every line held $fields numbers, as V8 writes one record per line: a
+;; reader that starts mid-array, after a newline, trusts its records only then.
 (module
   (import "env" "memory" (memory 1))
   (global $value (mut i64) (i64.const 0))
   (global $digits (mut i32) (i32.const 0))
   ;; Numbers written by the last call.
   (global $count (mut i32) (i32.const 0))
+  ;; Numbers since the last newline, the count a line should hold, and whether one did not.
+  (global $sinceNewline (mut i32) (i32.const 0))
+  (global $fields (mut i32) (i32.const 0))
+  (global $irregular (mut i32) (i32.const 0))
   ;; Why the last call stopped: 0 input used up or output full, 1 closing bracket (the returned
   ;; position is just after it), 2 a byte that does not belong (at the returned position),
   ;; 3 a number past 32 bits (it ends just before the returned position).
@@ -18,11 +24,15 @@
 
   (func (export "count") (result i32) (global.get $count))
   (func (export "status") (result i32) (global.get $status))
+  (func (export "irregular") (result i32) (global.get $irregular))
 
-  ;; A new array starts: no number is open.
-  (func (export "reset")
+  ;; A new array (or a run of lines) starts: no number is open; lines should hold $f numbers.
+  (func (export "reset") (param $f i32)
     (global.set $value (i64.const 0))
-    (global.set $digits (i32.const 0)))
+    (global.set $digits (i32.const 0))
+    (global.set $sinceNewline (i32.const 0))
+    (global.set $fields (local.get $f))
+    (global.set $irregular (i32.const 0)))
 
   ;; Reads bytes [$i, $end) and writes up to $cap numbers from $out on; returns where it stopped.
   (func (export "tokenize") (param $i i32) (param $end i32) (param $out i32) (param $cap i32) (result i32)
@@ -31,7 +41,9 @@
     (local $value i64)
     (local $digits i32)
     (local $n i32)
+    (local $line i32)
     (local.set $value (global.get $value))
+    (local.set $line (global.get $sinceNewline))
     (local.set $digits (global.get $digits))
     (global.set $status (i32.const 0))
     (block $exit
@@ -56,6 +68,7 @@
                 (br $exit)))
             (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (i32.wrap_i64 (local.get $value)))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (local.set $line (i32.add (local.get $line) (i32.const 1)))
             (local.set $value (i64.const 0))
             (local.set $digits (i32.const 0))
             ;; Output full: stop, and look at this byte again on the next call.
@@ -64,7 +77,11 @@
                 (local.set $i (i32.sub (local.get $i) (i32.const 1)))
                 (br $exit)))))
         (br_if $next (i32.eq (local.get $c) (i32.const 44))) ;; ,
-        (br_if $next (i32.eq (local.get $c) (i32.const 10))) ;; \n
+        (if (i32.eq (local.get $c) (i32.const 10)) ;; \n
+          (then
+            (if (i32.ne (local.get $line) (global.get $fields)) (then (global.set $irregular (i32.const 1))))
+            (local.set $line (i32.const 0))
+            (br $next)))
         (if (i32.eq (local.get $c) (i32.const 93)) ;; ]
           (then
             (global.set $status (i32.const 1))
@@ -77,5 +94,6 @@
         (br $exit)))
     (global.set $value (local.get $value))
     (global.set $digits (local.get $digits))
+    (global.set $sinceNewline (local.get $line))
     (global.set $count (local.get $n))
     (local.get $i)))

@@ -1,7 +1,16 @@
 import { closeSync, existsSync, readSync } from 'node:fs';
 import { SyncWorkerCall } from '../workers/workerHost';
 import { OPEN, QUOTE, READ_CHUNK_BYTES } from './bytes';
-import { findArrayStart, type EdgeJob, type EdgeWorkerMethods } from './edgeSection';
+import {
+  findArrayStart,
+  findEdgesEnd,
+  newEdgeSplit,
+  readEdgesFromBack,
+  type EdgeJob,
+  type EdgeSectionRead,
+  type EdgeSplit,
+  type EdgeWorkerMethods,
+} from './edgeSection';
 import { openSnapshotFile } from './snapshotInput';
 import { NumberArrayReader, NumberTokenizer } from './numberArrayReader';
 import { heapReadError } from './helperFailure';
@@ -93,6 +102,8 @@ class SnapshotTokenizer {
   private sawEdges = false;
   private stringTable?: StringTableReader;
   private edgeThread?: SyncWorkerCall<EdgeWorkerMethods, 'readEdges'>;
+  /** The edges' shared bounds, and where they end, when two threads read them. */
+  private split?: { split: EdgeSplit; end: number };
 
   constructor(
     private readonly file: string,
@@ -254,7 +265,16 @@ class SnapshotTokenizer {
       this.edges = allocateEdgeColumns(this.meta.edgeCount, false);
       return undefined;
     }
-    const job: EdgeJob = { file: this.file, start, meta: this.meta, chunkBytes: this.buf.length, columns: this.edges };
+    const end = findEdgesEnd(this.fd, this.size);
+    this.split = end > start ? { split: newEdgeSplit(start, end), end } : undefined;
+    const job: EdgeJob = {
+      file: this.file,
+      start,
+      meta: this.meta,
+      chunkBytes: this.buf.length,
+      columns: this.edges,
+      split: this.split?.split,
+    };
     return new SyncWorkerCall<EdgeWorkerMethods, 'readEdges'>(this.options.edgeWorkerFile!, 'readEdges', job, {
       what: `reading the edges of ${this.file}`,
       // Its JS heap holds a read buffer and little else; the edges go to shared memory.
@@ -263,14 +283,28 @@ class SnapshotTokenizer {
     });
   }
 
-  /** Waits for the edge thread; returns where the edges array ends. */
-  private joinEdgeThread(): number | undefined {
+  /**
+   * Reads the edges from the back until it meets the edge thread, waits for that thread, and
+   * returns where the edges array ends — or undefined when the two halves do not add up (a file
+   * not laid out one record per line), to read the edges again from here, alone.
+   */
+  private edgesFromBothEnds(): number | undefined {
+    const m = this.meta;
+    const split = this.split;
+    const back = split ? readEdgesFromBack(this.file, this.fd, m, this.edges, this.wanted, split.split, this.buf.length) : 0;
+    const front = this.joinEdgeThread();
+    if (front?.end !== undefined) return front.end;
+    if (split && front && back >= 0 && front.records >= 0 && front.records + back === m.edgeCount) return split.end + 1;
+    return undefined;
+  }
+
+  private joinEdgeThread(): EdgeSectionRead | undefined {
     const thread = this.edgeThread;
     if (!thread) return undefined;
     this.edgeThread = undefined;
-    const { end, wanted } = thread.join();
-    this.wanted.merge(wanted);
-    return end;
+    const read = thread.join();
+    this.wanted.merge(read.wanted);
+    return read;
   }
 
   private enterArray(): void {
@@ -293,10 +327,11 @@ class SnapshotTokenizer {
       case 'edges':
         this.sawEdges = true;
         if (this.edgeThread) {
-          // The edge thread has read them by now, or nearly: wait, and go on after them.
-          this.seekTo = this.joinEdgeThread();
-          this.section = Section.SeekKey;
-          break;
+          this.seekTo = this.edgesFromBothEnds();
+          if (this.seekTo !== undefined) {
+            this.section = Section.SeekKey;
+            break;
+          }
         }
         this.section = Section.Numbers;
         this.numbers = new NumberArrayReader(
