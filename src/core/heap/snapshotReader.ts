@@ -12,7 +12,7 @@ import {
   type EdgeWorkerMethods,
 } from './edgeSection';
 import { openSnapshotFile } from './snapshotInput';
-import { NumberArrayReader, NumberTokenizer } from './numberArrayReader';
+import { NumberArrayReader, NumberTokenizer, type RecordSink } from './numberArrayReader';
 import { heapReadError } from './helperFailure';
 import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
 import {
@@ -310,18 +310,9 @@ class SnapshotTokenizer {
   private enterArray(): void {
     const m = this.meta;
     const malformed = (what: string) => this.malformed(what);
-    const tokenizer = this.tokenizer;
     switch (this.key) {
       case 'nodes':
-        this.section = Section.Numbers;
-        this.numbers = new NumberArrayReader(
-          tokenizer,
-          'nodes',
-          m.nodeFieldCount,
-          m.nodeCount,
-          nodeSink(m, this.nodes, this.wanted, malformed),
-          malformed,
-        );
+        this.readNumbers('nodes', m.nodeFieldCount, m.nodeCount, nodeSink(m, this.nodes, this.wanted, malformed));
         this.sawNodes = true;
         break;
       case 'edges':
@@ -333,19 +324,10 @@ class SnapshotTokenizer {
             break;
           }
         }
-        this.section = Section.Numbers;
-        this.numbers = new NumberArrayReader(
-          tokenizer,
-          'edges',
-          m.edgeFieldCount,
-          m.edgeCount,
-          edgeSink(m, this.edges, this.wanted, malformed),
-          malformed,
-        );
+        this.readNumbers('edges', m.edgeFieldCount, m.edgeCount, edgeSink(m, this.edges, this.wanted, malformed));
         break;
       case 'locations':
-        this.section = Section.Numbers;
-        this.numbers = new NumberArrayReader(tokenizer, 'locations', m.locationFieldCount, Infinity, this.locations.sink, malformed);
+        this.readNumbers('locations', m.locationFieldCount, Infinity, this.locations.sink);
         break;
       case 'strings': {
         this.section = Section.Strings;
@@ -358,6 +340,12 @@ class SnapshotTokenizer {
         this.section = Section.Skip;
         this.skipped = new SkipReader();
     }
+  }
+
+  /** The array just opened holds records of `fieldCount` numbers, `records` of them (Infinity: not said), for `sink`. */
+  private readNumbers(what: string, fieldCount: number, records: number, sink: RecordSink): void {
+    this.section = Section.Numbers;
+    this.numbers = new NumberArrayReader(this.tokenizer, what, fieldCount, records, sink, (w) => this.malformed(w));
   }
 
   private malformed(what: string): never {
