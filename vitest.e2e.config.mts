@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.test.ts'],
+    // The guard first: the toolchain install and everything after it belong to the run.
+    globalSetup: ['test/setup/processGuard.ts', 'test/setup/toolchain.ts'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
     fileParallelism: false,

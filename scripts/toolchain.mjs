@@ -1,5 +1,6 @@
 // Where the offline VS Code toolchain lives. Shared by scripts/prerequisites.mjs (which installs
 // it), the e2e support code and the demo, so the three can never disagree about a path.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +37,36 @@ export function toolchainPaths(root = repoRoot) {
   };
 }
 
-/** Environment for code-server's processes: Node 24 first on PATH, nothing else changed. */
+/**
+ * `base` without what an enclosing `npm run` exported about itself: every `npm_*` variable
+ * (npm_config_user_agent, npm_execpath, npm_node_execpath, npm_config_nodedir…) and NODE. They
+ * name the Node that ran npm; an npm started for another Node must not inherit them (code-server's
+ * postinstall reads the Node version from npm_config_user_agent, not from the `node` on PATH).
+ */
+export function withoutNpmEnv(base = process.env) {
+  return Object.fromEntries(Object.entries(base).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE'));
+}
+
+/** Environment for Node 24's processes (code-server, npm installs for it): Node 24 first on PATH, no npm_* of the outer Node. */
 export function node24Env(base = process.env, root = repoRoot) {
   const { node24BinDir } = toolchainPaths(root);
-  return { ...base, PATH: `${node24BinDir}:${base.PATH ?? ''}` };
+  return { ...withoutNpmEnv(base), PATH: `${node24BinDir}:${base.PATH ?? ''}` };
+}
+
+/**
+ * Runs scripts/prerequisites.mjs (installs whatever is missing, seconds when all is cached) with
+ * its output shown; rejects when a piece could not be installed.
+ */
+export function installPrerequisites(root = repoRoot, args = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'scripts', 'prerequisites.mjs'), ...args], { cwd: root, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`installing the VS Code test toolchain failed (${code ?? signal}); see the [prereqs] lines above`)),
+    );
+  });
 }
 
 /** Names of the toolchain pieces that are not installed yet; empty when everything is ready. */
@@ -53,4 +80,35 @@ export function missingToolchain(root = repoRoot) {
   }
   if (!existsSync(p.chromium)) missing.push(`Chromium (${p.chromium})`);
   return missing;
+}
+
+// Bun and Deno, for the tests that attach to real processes of each runtime. Both come from the npm
+// registry (the `bun` and `deno` packages ship their binaries), pinned like Node 24.
+export const BUN_VERSION = '1.4.4';
+export const DENO_VERSION = '2.9.6';
+
+/**
+ * Where a runtime's npm project lives in the cache, and its marker: prerequisites.mjs writes the
+ * binary's path there once `<binary> --version` answered, so a half install is never used.
+ * @param {'bun' | 'deno'} name
+ */
+export function runtimeInstall(name, root = repoRoot) {
+  const dir = join(toolchainPaths(root).cacheDir, name);
+  return { dir, marker: join(dir, '.installed.json'), version: name === 'bun' ? BUN_VERSION : DENO_VERSION };
+}
+
+/**
+ * The installed binary of Bun or Deno at the pinned version, or undefined when it is not installed.
+ * @param {'bun' | 'deno'} name
+ */
+export function runtimeBinary(name, root = repoRoot) {
+  const { marker, version } = runtimeInstall(name, root);
+  if (!existsSync(marker)) return undefined;
+  const installed = JSON.parse(readFileSync(marker, 'utf8'));
+  return installed.version === version && existsSync(installed.binary) ? installed.binary : undefined;
+}
+
+/** Installs only Bun and Deno (what the integration tests need besides Node), seconds once cached. */
+export function installJsRuntimes(root = repoRoot) {
+  return installPrerequisites(root, ['--runtimes']);
 }

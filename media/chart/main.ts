@@ -41,6 +41,7 @@ const statusLine = $('status');
 const pauseButton = $<HTMLButtonElement>('pause');
 const gcButton = $<HTMLButtonElement>('gc');
 const snapshotButton = $<HTMLButtonElement>('snapshot');
+const adviceLine = $('advice');
 const chartHost = $('chart');
 
 function themeColor(name: string, fallback: string): string {
@@ -213,9 +214,13 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.ring.clear();
       for (const p of m.history) state.ring.push(p);
       state.events = m.events;
-      snapshotButton.disabled = !m.canSnapshot;
-      snapshotButton.title = m.canSnapshot ? 'Take a heap snapshot of this target' : 'Heap snapshots are not available for this target';
-      gcButton.disabled = !m.canGc;
+      // What the target's inspector does not offer is not shown at all.
+      snapshotButton.hidden = !m.canSnapshot;
+      gcButton.hidden = !m.canGc;
+      gcButton.disabled = false;
+      adviceLine.hidden = true;
+      // A GC result or error belongs to the target it was about.
+      statusLine.textContent = '';
       document.body.classList.toggle('empty', m.targets.length === 0);
       summary.textContent = m.targets.length === 0 ? 'Nothing attached — run "Memory Budget: Attach Memory Budget Monitor".' : '';
       redraw();
@@ -226,6 +231,8 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.ring.push(m.point);
       state.budget = m.budget;
       summary.textContent = m.summary;
+      adviceLine.textContent = m.advice ?? '';
+      adviceLine.hidden = !m.advice;
       if (!state.paused) redraw();
       break;
     case 'event':

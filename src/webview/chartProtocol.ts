@@ -42,7 +42,15 @@ export type ChartHostMessage =
       canSnapshot: boolean;
       canGc: boolean;
     }
-  | { type: 'sample'; targetId: string; point: ChartPoint; budget: ChartBudget; summary: string }
+  | {
+      type: 'sample';
+      targetId: string;
+      point: ChartPoint;
+      budget: ChartBudget;
+      summary: string;
+      /** Heap-cap advice for this target, when its heap limit leaves too little of the budget. */
+      advice?: string;
+    }
   | { type: 'event'; targetId: string; event: ChartEvent }
   | { type: 'gcResult'; text: string }
   | { type: 'error'; text: string };
@@ -71,7 +79,7 @@ export const parseChartHostMessage = tagged<ChartHostMessage>({
     canSnapshot: isBoolean,
     canGc: isBoolean,
   }),
-  sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000) }),
+  sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000), advice: optional(shortString(1000)) }),
   event: shape({ type: literal('event'), targetId, event }),
   gcResult: textMessage('gcResult'),
   error: textMessage('error'),

@@ -18,10 +18,11 @@ export const chartPage: PageSpec = {
     <button data-window="1m" aria-pressed="false">1 m</button><button data-window="15m" aria-pressed="true">15 m</button><button data-window="1h" aria-pressed="false">1 h</button><button data-window="all" aria-pressed="false">all</button>
   </span>
   <button id="pause" aria-pressed="false">Pause</button>
-  <button id="gc" title="HeapProfiler.collectGarbage: what it does not free is live">Force GC</button>
-  <button id="snapshot" class="primary" disabled>Take heap snapshot</button>
+  <button id="gc" title="A full garbage collection: what it does not free is live" hidden>Force GC</button>
+  <button id="snapshot" class="primary" hidden>Take heap snapshot</button>
 </header>
 <div id="status" role="status"></div>
+<div id="advice" role="note" hidden></div>
 <div id="chart" role="img" aria-label="Memory over time against the budget"></div>`,
 };
 

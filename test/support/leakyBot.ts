@@ -110,7 +110,8 @@ export async function waitFor<T>(
   }
 }
 
-function findUp(start: string, relative: string): string {
+/** The folder above `start` that holds `relative`'s folder (examples are found from wherever a helper runs). */
+export function findUp(start: string, relative: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, relative))) return path.join(dir, path.dirname(relative));
     if (path.dirname(dir) === dir) throw new Error(`${relative} not found above ${start}`);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -37,6 +38,9 @@ describe('a JavaScript debug session (js-debug CDP proxy)', () => {
       const status = await waitFor(() => api.status(attached.id), 10_000, 'a sample');
       assert.ok(status.sample.heapUsedBytes! > 0);
       assert.ok(status.sample.rssBytes > 10 * 1024 * 1024);
+      // Snapshots through the proxy: the capability is asked of the target through it, and offered.
+      const file = await vscode.commands.executeCommand<string | undefined>('memoryBudget.takeHeapSnapshot', attached.id);
+      assert.ok(file && existsSync(file), `no snapshot through the proxy (${file})`);
       // The debugger still works: the session is alive and answers a DAP request.
       const threads = await child.customRequest('threads');
       assert.ok(Array.isArray(threads.threads));

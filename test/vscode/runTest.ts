@@ -1,15 +1,17 @@
 // Runs the extension-host (mocha) suites with @vscode/test-electron. With
 // MEMORY_BUDGET_VSCODE=download it downloads VS Code as on any desktop; otherwise (offline, the
 // default here and in CI) it hands runTests scripts/code-server-as-vscode.mjs as the "VS Code"
-// executable, which runs the same suites inside code-server.
+// executable, which runs the same suites inside code-server. The toolchain is installed on the
+// first run, and the run fails when a process it started (code-server, Chromium…) outlives it.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { build } from 'esbuild';
-import { repoRoot } from '../../scripts/toolchain.mjs';
+import { installPrerequisites, repoRoot } from '../../scripts/toolchain.mjs';
 import { assertToolchain } from '../e2e/support/codeServer';
 import { makeWorkspace } from '../e2e/support/extension';
+import { startProcessGuard } from '../support/processGuard';
 
 const suitesDir = join(repoRoot, 'out', 'test', 'vscode');
 
@@ -37,9 +39,12 @@ function buildExtension(): void {
   if (result.status !== 0) throw new Error('building the extension failed');
 }
 
-async function main(): Promise<number> {
+async function runSuites(): Promise<number> {
   const download = process.env.MEMORY_BUDGET_VSCODE === 'download';
-  if (!download) assertToolchain();
+  if (!download) {
+    await installPrerequisites();
+    assertToolchain();
+  }
   buildExtension();
   await buildSuites();
   const workspace = makeWorkspace({ 'README.md': '# extension-host test workspace\n' });
@@ -56,6 +61,21 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     workspace.dispose();
+  }
+}
+
+async function main(): Promise<number> {
+  const guard = startProcessGuard();
+  const code = await runSuites().catch((error: unknown) => {
+    process.stderr.write(`extension-host tests failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  });
+  try {
+    await guard.check();
+    return code;
+  } catch (error) {
+    process.stderr.write(`extension-host tests: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
   }
 }
 

@@ -9,14 +9,19 @@ export const gcCommand: CliCommand = {
   summary: 'force a full garbage collection and print RSS and heap before and after',
   usage: `Usage: memory-budget gc <target> [--json]
 
-Runs HeapProfiler.collectGarbage in the target. What a forced GC frees was garbage; what it
-does not free is live, and a heap snapshot shows who holds it.`,
+Forces a full collection in the target (HeapProfiler.collectGarbage over CDP for Node and Deno,
+Heap.gc over WebKit's protocol for Bun). What a forced GC frees was garbage; what it does not
+free is live, and a heap snapshot shows who holds it.`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
     const spec = targetArg(positionals, 'gc');
     const source = await openSource(spec, { includeChildren: false });
     try {
-      if (!(source instanceof InspectorSource)) throw new Error('this target has no inspector; a GC cannot be forced RSS-only');
+      if (!(source instanceof InspectorSource)) {
+        throw new Error(
+          `this target is watched RSS-only, so no GC can be forced${source.facts.rssOnlyReason ? ` (${source.facts.rssOnlyReason})` : ''}`,
+        );
+      }
       const before = await source.read();
       await source.collectGarbage();
       const after = await source.read();

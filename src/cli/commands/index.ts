@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { adviseCommand } from './advise';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { gcCommand } from './gc';
@@ -13,6 +14,7 @@ export const commands: readonly CliCommand[] = [
   targetsCommand,
   watchCommand,
   checkCommand,
+  adviseCommand,
   gcCommand,
   snapshotCommand,
   summaryCommand,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { captureHeapSnapshot, CaptureError, uniqueSnapshotPath, type IfExists } from '../../core/heap/capture';
 import { checkDestination, SnapshotFileError } from '../../core/heap/snapshotFiles';
-import { CdpSession } from '../../core/inspector/cdpSession';
+import { connectInspector } from '../../core/inspector/connectInspector';
 import { endpointOf } from '../../core/inspector/openSource';
 import { UsageError, type CliCommand } from '../command';
 import { numberOption, parse, targetArg } from '../options';
@@ -9,7 +9,7 @@ import { INTERRUPTED_EXIT } from './heapOptions';
 
 export const snapshotCommand: CliCommand = {
   name: 'snapshot',
-  summary: 'Stream a heap snapshot of a running Node process to a file',
+  summary: 'Stream a heap snapshot of a running Node, Deno or Bun process to a file',
   usage: [
     'Usage: memory-budget snapshot <target> [-o FILE]... [--force] [--interval SECONDS] [--stall-timeout SECONDS]',
     '',
@@ -21,10 +21,13 @@ export const snapshotCommand: CliCommand = {
     'Give -o two or three times to take a series for `memory-budget diff`: object ids only match',
     'between snapshots taken in one inspector session (V8 forgets them when a session ends).',
     '',
+    "Bun's snapshots are JavaScriptCore's format (Bun sends each whole, in one message); summary and",
+    'diff read both formats.',
+    '',
     '  -o, --output FILE        where to write a snapshot (repeatable); checked before anything is captured',
     '  --force                  replace an existing FILE (otherwise: exit 2, the file untouched)',
     '  --interval SECONDS       wait between snapshots of a series (default 10)',
-    '  --stall-timeout SECONDS  give up when the target sends nothing for this long (default 60)',
+    '  --stall-timeout SECONDS  give up when the target sends nothing for this long (default 60; ×10 for Bun)',
   ].join('\n'),
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
@@ -54,7 +57,12 @@ export const snapshotCommand: CliCommand = {
         throw err;
       }
     }
-    const session = await CdpSession.connect(endpoint);
+    const session = await connectInspector(endpoint);
+    if (!(await session.capabilities()).heapSnapshot) {
+      await session.close().catch(() => {});
+      io.stderr.write(`memory-budget snapshot: ${positionals[0]} offers no heap snapshots over its inspector\n`);
+      return 2;
+    }
     const abort = new AbortController();
     void io.interrupted.then(() => abort.abort());
     try {

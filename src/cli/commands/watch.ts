@@ -43,6 +43,7 @@ export const watchCommand: CliCommand = {
     const target = new MonitoredTarget(spec, { intervalMs, includeChildren: !values['no-children'] });
     let log: MemoryLog | undefined;
     const facts = await target.start();
+    if (facts.rssOnlyReason) io.stderr.write(`RSS only: ${facts.rssOnlyReason}\n`);
     if (values.log)
       log = new MemoryLog(
         path.resolve(values.log),

@@ -1,11 +1,11 @@
 import { closeSync, statSync, writeSync } from 'node:fs';
-import type { CdpSession } from '../inspector/cdpSession';
+import { CapabilityError, type InspectorSession } from '../inspector/inspectorSession';
 import { checkDestination, discardTemporary, openTemporary, placeTemporary, SnapshotFileError, type IfExists } from './snapshotFiles';
 
 export { snapshotFileName, uniqueSnapshotPath, type IfExists } from './snapshotFiles';
 
 export interface CaptureOptions {
-  readonly session: CdpSession;
+  readonly session: InspectorSession;
   /** Where the finished snapshot goes; it appears there only when complete. */
   readonly file: string;
   /**
@@ -13,9 +13,12 @@ export interface CaptureOptions {
    * result says where), `fail` refuses, `replace` overwrites. Nothing is ever written halfway.
    */
   readonly ifExists?: IfExists;
-  /** Give up when the target sends nothing (no progress, no chunk) for this long (default 60 s). */
+  /**
+   * Give up when the target sends nothing (no progress, no chunk) for this long (default 60 s;
+   * ten times that for JavaScriptCore, which sends nothing until its whole snapshot is ready).
+   */
   readonly stallTimeoutMs?: number;
-  /** V8's own progress while it walks the heap (objects done / total). */
+  /** V8's own progress while it walks the heap (objects done / total); JavaScriptCore reports none. */
   onProgress?(done: number, total: number): void;
   /** Bytes written so far, as chunks arrive. */
   onBytes?(bytes: number): void;
@@ -32,23 +35,26 @@ export class CaptureError extends Error {
   override name = 'CaptureError';
   constructor(
     message: string,
-    readonly reason: 'cancelled' | 'target-gone' | 'write-failed' | 'protocol' | 'stalled' | 'destination',
+    readonly reason: 'cancelled' | 'target-gone' | 'write-failed' | 'protocol' | 'unsupported' | 'stalled' | 'destination',
   ) {
     super(message);
   }
 }
 
 /**
- * Takes a heap snapshot over CDP and writes every `addHeapSnapshotChunk` to disk as it arrives: the
- * protocol has no backpressure, so buffering (or an async stream that queues) would hold the whole
- * snapshot in this process. Writes go to a new temporary file beside the target file, which gets
+ * Takes a heap snapshot over the target's inspector (V8's chunks over CDP, or JavaScriptCore's one
+ * reply over WebKit's protocol) and writes it to disk as it arrives: the protocols have no
+ * backpressure, so buffering (or an async stream that queues) would hold the whole snapshot in this
+ * process. Writes go to a new temporary file beside the target file, which gets
  * its name only at the end, so a capture that fails (target dies, user cancels, disk full, the
  * target goes silent) leaves no half file behind.
  */
 export async function captureHeapSnapshot(options: CaptureOptions): Promise<CapturedSnapshot> {
   const { session, file, signal } = options;
   const ifExists = options.ifExists ?? 'next-free';
-  const stallMs = options.stallTimeoutMs ?? 60_000;
+  // V8 reports progress while it walks the heap and sends chunks as it writes; JavaScriptCore sends
+  // the whole snapshot in one reply after its walk, so silence there is not yet a stall.
+  const stallMs = (options.stallTimeoutMs ?? 60_000) * (session.protocol === 'webkit' ? 10 : 1);
   const { fd, path: temp } = destination(() => {
     checkDestination(file, ifExists);
     return openTemporary(file);
@@ -78,31 +84,33 @@ export async function captureHeapSnapshot(options: CaptureOptions): Promise<Capt
       stallMs,
     );
   };
-  const offChunk = session.onEvent('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => {
+  const write = (chunk: string | Uint8Array) => {
     if (failure) return;
     alive();
     try {
-      bytes += writeSync(fd, chunk);
+      bytes += typeof chunk === 'string' ? writeSync(fd, chunk) : writeAll(fd, chunk);
       options.onBytes?.(bytes);
     } catch (err) {
       fail(new CaptureError(`cannot write the snapshot to ${temp}: ${(err as Error).message}`, 'write-failed'));
     }
-  });
-  const offProgress = session.onEvent('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => {
+  };
+  const onProgress = (done: number, total: number) => {
     alive();
     options.onProgress?.(done, total);
-  });
+  };
   const onClose = () =>
     fail(new CaptureError(`the target went away during the snapshot (${formatMb(bytes)} received); no file was written`, 'target-gone'));
   const onAbort = () => fail(new CaptureError('the heap snapshot was cancelled; no file was written', 'cancelled'));
-  session.once('close', onClose);
+  const offClose = session.onClose(onClose);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     alive();
     if (signal?.aborted) onAbort();
     if (session.isClosed) onClose();
-    const taken = session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true }).catch((err: Error) => {
+    const taken = session.takeHeapSnapshot({ write, onProgress }).catch((err: Error) => {
       if (session.isClosed) onClose();
+      if (err instanceof CaptureError) throw err;
+      if (err instanceof CapabilityError) throw new CaptureError(err.message, 'unsupported');
       throw new CaptureError(`the target refused the heap snapshot: ${err.message}`, 'protocol');
     });
     taken.catch(() => {});
@@ -118,11 +126,15 @@ export async function captureHeapSnapshot(options: CaptureOptions): Promise<Capt
     throw err;
   } finally {
     clearTimeout(stall);
-    offChunk();
-    offProgress();
-    session.off('close', onClose);
+    offClose();
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function writeAll(fd: number, chunk: Uint8Array): number {
+  let written = 0;
+  while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
+  return written;
 }
 
 /** Runs a file step, turning its SnapshotFileError into a CaptureError. */

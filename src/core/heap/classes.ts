@@ -1,3 +1,4 @@
+import { locationOffsets } from './locationFields';
 import type { RawSnapshot } from './rawSnapshot';
 import type { TypeIds } from './typeIds';
 
@@ -45,6 +46,7 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
   const n = s.nodeCount;
   const locationOf = new Int32Array(n).fill(-1);
   const lf = s.meta.locationFieldCount;
+  const lo = locationOffsets(s.meta);
   const nodeFieldCount = s.meta.nodeFieldCount;
   for (let i = 0; i + lf <= s.locations.length; i += lf) {
     const ordinal = s.locations[i]! / nodeFieldCount;
@@ -115,7 +117,7 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
     }
     const at = type === t.object ? locationOf[v]! : -1;
     if (at >= 0) {
-      const [scriptId, line, column] = [s.locations[at + 1]!, s.locations[at + 2]!, s.locations[at + 3]!];
+      const [scriptId, line, column] = [s.locations[at + lo.scriptId]!, s.locations[at + lo.line]!, s.locations[at + lo.column]!];
       const packed = scriptId < 2 ** 16 && line < 2 ** 20 && column < 2 ** 17 ? (scriptId * 2 ** 20 + line) * 2 ** 17 + column : -1;
       let id = packed >= 0 ? byLocation.get(packed) : undefined;
       if (id === undefined || names[id] !== name) {

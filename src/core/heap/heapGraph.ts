@@ -1,8 +1,10 @@
 import { classify, type ClassTable, type InterfaceDefinition, type SourceLocation } from './classes';
 import { attributeShallowSizes, computeDominance, ROOT, type Dominance } from './dominators';
+import { locationOffsets } from './locationFields';
 import type { HeapObjectInfo, SnapshotInfo } from './model';
 import type { RawSnapshot } from './rawSnapshot';
-import { readSnapshot, type ReadOptions } from './snapshotReader';
+import { readHeapSnapshot } from './readHeapSnapshot';
+import type { ReadOptions } from './snapshotReader';
 import { typeIds, type TypeIds } from './typeIds';
 
 export interface LoadOptions extends ReadOptions {
@@ -30,7 +32,7 @@ export function loadClassified(
   options: LoadOptions,
   withClasses = true,
 ): Omit<ClassifiedSnapshot, 'classes'> & { classes?: ClassTable } {
-  const raw = readSnapshot(file, options);
+  const raw = readHeapSnapshot(file, options);
   const types = typeIds(raw.meta);
   attributeShallowSizes(raw, types);
   return withClasses ? { raw, types, classes: classify(raw, types, options.interfaces) } : { raw, types };
@@ -83,6 +85,7 @@ export class HeapGraph implements ClassifiedSnapshot {
   object(v: number): HeapObjectInfo {
     const at = this.classes.locationOf[v]!;
     const l = this.raw.locations;
+    const lo = locationOffsets(this.raw.meta);
     return {
       id: this.raw.nodeId[v]!,
       name: this.nodeName(v),
@@ -90,7 +93,9 @@ export class HeapGraph implements ClassifiedSnapshot {
       selfSize: this.raw.nodeSelfSize[v]!,
       retainedSize: this.dominance.retainedSize[v]!,
       retainerPath: this.retainerPath(v),
-      ...(at >= 0 ? { location: this.withUrl({ scriptId: l[at + 1]!, line: l[at + 2]!, column: l[at + 3]! }) } : {}),
+      ...(at >= 0
+        ? { location: this.withUrl({ scriptId: l[at + lo.scriptId]!, line: l[at + lo.line]!, column: l[at + lo.column]! }) }
+        : {}),
     };
   }
 
@@ -115,9 +120,10 @@ export class HeapGraph implements ClassifiedSnapshot {
         return -1;
       };
       const l = raw.locations;
+      const lo = locationOffsets(raw.meta);
       const fieldCount = raw.meta.nodeFieldCount;
       for (let i = 0; i + 3 < l.length; i += raw.meta.locationFieldCount) {
-        const id = l[i + 1]!;
+        const id = l[i + lo.scriptId]!;
         const v = l[i]! / fieldCount;
         if (urls.has(id) || raw.nodeType[v] !== t.closure) continue;
         const shared = edgeTo(v, ['shared']);

@@ -1,6 +1,17 @@
 import CDP from 'chrome-remote-interface';
 import { EventEmitter } from 'node:events';
 import type { ProtocolMapping } from 'devtools-protocol/types/protocol-mapping';
+import {
+  CapabilityError,
+  connectReason,
+  describeEndpoint,
+  RemoteEvaluationError,
+  type Endpoint,
+  type HeapSnapshotSink,
+  type InspectorSession,
+  type SessionCapabilities,
+} from './inspectorSession';
+import type { FixedExpression } from './remoteExpressions';
 import { withTimeout } from './withTimeout';
 
 export type CdpCommand = keyof ProtocolMapping.Commands;
@@ -9,19 +20,17 @@ type Params<M extends CdpCommand> = ProtocolMapping.Commands[M]['paramsType'][0]
 type Result<M extends CdpCommand> = ProtocolMapping.Commands[M]['returnType'];
 type EventPayload<E extends CdpEvent> = ProtocolMapping.Events[E][0];
 
-/** Where an inspector listens: `host:port` (first `/json/list` target) or a WebSocket URL. */
-export type Endpoint = { host: string; port: number } | { webSocketUrl: string };
-
-export function describeEndpoint(endpoint: Endpoint): string {
-  return 'webSocketUrl' in endpoint ? endpoint.webSocketUrl : `${endpoint.host}:${endpoint.port}`;
-}
+/** JSON-RPC's "Invalid params": the method exists and refused what it was given. */
+const INVALID_PARAMS = -32602;
 
 /**
- * A typed CDP connection to one inspector target. Emits `close` once, when the socket goes
- * away for any reason (target exit, network, our own `close()`).
+ * A typed CDP connection to one inspector target (Node, Deno, a VS Code debug session's proxy).
+ * Emits `close` once, when the socket goes away for any reason (target exit, network, our own `close()`).
  */
-export class CdpSession extends EventEmitter {
+export class CdpSession extends EventEmitter implements InspectorSession {
+  readonly protocol = 'cdp';
   private closed = false;
+  private asked?: Promise<SessionCapabilities>;
 
   private constructor(
     private readonly client: Awaited<ReturnType<typeof CDP>>,
@@ -69,6 +78,80 @@ export class CdpSession extends EventEmitter {
     return () => this.client.off(event, listener);
   }
 
+  async evaluate<T>(expression: FixedExpression, timeoutMs: number): Promise<T> {
+    const reply = await withTimeout(
+      this.send('Runtime.evaluate', { expression, returnByValue: true, includeCommandLineAPI: true, silent: true }),
+      timeoutMs,
+      'the target did not answer (paused at a breakpoint, or busy)',
+    );
+    if (reply.exceptionDetails) {
+      const text = reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text;
+      throw new RemoteEvaluationError(text.split('\n')[0]!);
+    }
+    return reply.result.value as T;
+  }
+
+  /**
+   * `Schema.getDomains` where the runtime still answers it, else a harmless `HeapProfiler.enable`.
+   * Snapshots are asked of the method itself: `takeHeapSnapshot` with a malformed parameter is
+   * refused as "Invalid parameters" where it exists (V8 checks parameters before acting) and as
+   * "not found" where it does not (Bun's node:inspector bridge has HeapProfiler but no snapshots).
+   */
+  capabilities(): Promise<SessionCapabilities> {
+    this.asked ??= (async () => {
+      const timeoutMs = 5000;
+      const domains = await withTimeout(this.sendUntyped('Schema.getDomains'), timeoutMs)
+        .then((r) => new Set((r as { domains?: { name: string }[] }).domains?.map((d) => d.name)))
+        .catch(() => undefined);
+      const heapProfiler =
+        domains?.has('HeapProfiler') ??
+        (await withTimeout(this.send('HeapProfiler.enable'), timeoutMs).then(
+          () => true,
+          () => false,
+        ));
+      const snapshots =
+        heapProfiler &&
+        (await withTimeout(this.sendUntyped('HeapProfiler.takeHeapSnapshot', { reportProgress: 'probe' }), timeoutMs).then(
+          () => true,
+          (err: { response?: { code?: number } }) => err.response?.code === INVALID_PARAMS,
+        ));
+      const heapUsage = await withTimeout(this.send('Runtime.getHeapUsage'), timeoutMs).then(
+        (u) => u.usedSize > 0 || u.totalSize > 0,
+        () => false,
+      );
+      return { heapUsage, gc: heapProfiler, heapSnapshot: snapshots ? 'v8' : undefined };
+    })();
+    return this.asked;
+  }
+
+  async heapUsage(timeoutMs: number): Promise<{ usedSize: number; totalSize: number } | undefined> {
+    if (!(await this.capabilities()).heapUsage) return undefined;
+    return withTimeout(this.send('Runtime.getHeapUsage'), timeoutMs).catch(() => undefined);
+  }
+
+  async collectGarbage(timeoutMs: number): Promise<void> {
+    if (!(await this.capabilities()).gc) throw new CapabilityError('gc', 'this target');
+    await withTimeout(this.send('HeapProfiler.collectGarbage'), timeoutMs);
+  }
+
+  /** V8 sends the snapshot as `addHeapSnapshotChunk` events before it answers the command. */
+  async takeHeapSnapshot(sink: HeapSnapshotSink): Promise<void> {
+    if (!(await this.capabilities()).heapSnapshot) throw new CapabilityError('heapSnapshot', 'this target');
+    const offChunk = this.onEvent('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => sink.write(chunk));
+    const offProgress = this.onEvent('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => sink.onProgress?.(done, total));
+    try {
+      await this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true });
+    } finally {
+      offChunk();
+      offProgress();
+    }
+  }
+
+  onClose(listener: () => void): () => void {
+    this.once('close', listener);
+    return () => this.off('close', listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     try {
@@ -83,12 +166,4 @@ export class CdpSession extends EventEmitter {
     this.closed = true;
     this.emit('close');
   }
-}
-
-function connectReason(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ECONNREFUSED') return 'connection refused (nothing listens there, or the process has exited)';
-  if (e?.code === 'ENOTFOUND') return 'host not found';
-  if (e instanceof Error && /No inspectable targets/.test(e.message)) return 'the inspector lists no targets';
-  return e instanceof Error ? e.message : String(err);
 }

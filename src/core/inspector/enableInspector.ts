@@ -1,22 +1,36 @@
 import { fetchInspectorList } from './inspectorHttp';
-import { isNodeProcess } from './discovery';
 import { findListener, listProcesses, listeningPorts, readProcess } from './procfs';
+import { runtimeOfProcess, runtimeTitle } from './runtimes';
+
+export interface OpenedInspector {
+  host: string;
+  port: number;
+  /** True when the signal opened it; false when it was already listening. */
+  opened: boolean;
+}
 
 /**
  * Opens the inspector of a running Node process the way VS Code's "Attach to Node Process"
  * does: SIGUSR1 makes Node start its inspector (on 127.0.0.1:9229 unless --inspect-port says
- * otherwise). Returns the port it opened.
+ * otherwise). Returns the port, and whether the signal opened it.
  */
-export async function enableInspector(pid: number, timeoutMs = 5000): Promise<{ host: string; port: number }> {
+export async function enableInspector(pid: number, timeoutMs = 5000): Promise<OpenedInspector> {
   const info = await readProcess(pid);
   if (!info) throw new Error(`no process with pid ${pid}`);
-  // SIGUSR1's default action is to terminate: never send it to anything but Node.
-  if (!isNodeProcess(info)) {
-    throw new Error(`pid ${pid} (${info.exeName}) is not a Node.js process; it can only be watched RSS-only`);
+  // SIGUSR1's default action is to terminate, and Bun and Deno open no inspector on it: never send
+  // it to anything but a Node executable (argv[0] proves nothing; the executable does).
+  const runtime = runtimeOfProcess(info);
+  if (runtime !== 'node') {
+    const what = runtime
+      ? `a ${runtimeTitle(runtime)} process`
+      : info.exeKnown
+        ? 'not a Node.js process'
+        : 'a process whose executable cannot be read';
+    throw new Error(`pid ${pid} (${info.exeName}) is ${what}; it is never signalled, and can only be watched RSS-only`);
   }
   const before = new Set(await listeningPorts(pid));
   const existing = await findInspectorPort(before);
-  if (existing !== undefined) return { host: '127.0.0.1', port: existing };
+  if (existing !== undefined) return { host: '127.0.0.1', port: existing, opened: false };
 
   try {
     process.kill(pid, 'SIGUSR1');
@@ -28,7 +42,7 @@ export async function enableInspector(pid: number, timeoutMs = 5000): Promise<{ 
     await new Promise((r) => setTimeout(r, 100));
     const ports = await listeningPorts(pid);
     const port = await findInspectorPort(new Set(ports.filter((p) => !before.has(p))));
-    if (port !== undefined) return { host: '127.0.0.1', port };
+    if (port !== undefined) return { host: '127.0.0.1', port, opened: true };
   }
   const holder = await findListener(9229, await listProcesses());
   const why =

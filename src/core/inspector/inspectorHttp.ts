@@ -10,13 +10,41 @@ export interface InspectorListing {
   description?: string;
 }
 
+/** What an inspector port says about itself on `/json/version`. */
+export interface InspectorVersion {
+  /** `node.js/v20.20.2`, `Deno/2.9.6`, `Bun` (WebKit protocol) or `Bun/1.4.4` (Bun's CDP bridge). */
+  browser: string;
+  /** Only Bun's own (WebKit) inspector names a WebKit version. */
+  webKitVersion?: string;
+}
+
 /**
  * Asks an inspector port what it serves. Resolves `undefined` for anything that is not a
- * V8 inspector (nothing listening, another HTTP server, a slow answer).
+ * V8 inspector (nothing listening, another HTTP server, a slow answer). Bun's WebKit inspector
+ * answers no `/json/list` at all: see `fetchInspectorVersion`.
  */
-export function fetchInspectorList(host: string, port: number, timeoutMs = 500): Promise<InspectorListing[] | undefined> {
+export async function fetchInspectorList(host: string, port: number, timeoutMs = 500): Promise<InspectorListing[] | undefined> {
+  const parsed = await fetchInspectorJson(host, port, '/json/list', timeoutMs);
+  return Array.isArray(parsed) ? parsed.filter(isListing) : undefined;
+}
+
+/** `/json/version`, which every inspector here answers (Node, Deno, Bun); undefined otherwise. */
+export async function fetchInspectorVersion(host: string, port: number, timeoutMs = 500): Promise<InspectorVersion | undefined> {
+  const parsed = (await fetchInspectorJson(host, port, '/json/version', timeoutMs)) as Record<string, unknown> | undefined;
+  if (typeof parsed?.Browser !== 'string') return undefined;
+  const webKit = parsed['WebKit-Version'];
+  return { browser: parsed.Browser, ...(typeof webKit === 'string' ? { webKitVersion: webKit } : {}) };
+}
+
+/** True for Bun's own inspector, which speaks WebKit's protocol rather than CDP. */
+export function isWebKitInspector(version: InspectorVersion | undefined): boolean {
+  return version?.webKitVersion !== undefined || version?.browser === 'Bun';
+}
+
+/** One small JSON document from an inspector's HTTP side; undefined for anything else. */
+function fetchInspectorJson(host: string, port: number, path: string, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve) => {
-    const req = http.get({ host, port, path: '/json/list', timeout: timeoutMs }, (res) => {
+    const req = http.get({ host, port, path, timeout: timeoutMs }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
         return resolve(undefined);
@@ -29,8 +57,7 @@ export function fetchInspectorList(host: string, port: number, timeoutMs = 500):
       });
       res.on('end', () => {
         try {
-          const parsed: unknown = JSON.parse(body);
-          resolve(Array.isArray(parsed) ? parsed.filter(isListing) : undefined);
+          resolve(JSON.parse(body) as unknown);
         } catch {
           resolve(undefined);
         }

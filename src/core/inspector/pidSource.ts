@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { MemorySample, TargetFacts } from './memorySample';
 import type { MemorySource, SourceOptions } from './memorySource';
 import { processExists, readDescendantsRssBytes, readProcess, readRssBytes } from './procfs';
+import { runtimeOfProcess } from './runtimes';
 
 /** RSS-only watching of a local process (a Python service, say): no heap figures. */
 export class PidSource implements MemorySource {
@@ -13,7 +14,8 @@ export class PidSource implements MemorySource {
     private readonly options: SourceOptions,
   ) {}
 
-  static async open(pid: number, options: SourceOptions): Promise<PidSource> {
+  /** `rssOnlyReason`: why a JavaScript runtime gets no inspector ("Bun — start it with --inspect to attach"). */
+  static async open(pid: number, options: SourceOptions, rssOnlyReason?: string): Promise<PidSource> {
     const info = await readProcess(pid);
     if (!info || !(await processExists(pid))) throw new Error(`no process with pid ${pid}`);
     const script = info.argv.slice(1).find((a) => !a.startsWith('-'));
@@ -22,9 +24,11 @@ export class PidSource implements MemorySource {
         name: script ? path.basename(script) : info.exeName,
         pid,
         runtime: info.exeName,
+        ...(runtimeOfProcess(info) ? { runtimeName: runtimeOfProcess(info) } : {}),
         local: true,
         argv: info.argv,
         hasInspector: false,
+        ...(rssOnlyReason ? { rssOnlyReason } : {}),
       },
       options,
     );

@@ -13,8 +13,10 @@ export interface ProcessInfo {
   ppid: number;
   /** argv as the process sees it. */
   argv: string[];
-  /** Basename of the executable (`node`, `python3.11`). */
+  /** Basename of the executable (`node`, `python3.11`), from /proc/<pid>/exe, never from argv[0] when that can be read. */
   exeName: string;
+  /** False when the executable could not be read and `exeName` comes from argv[0], which any process can set. */
+  exeKnown: boolean;
 }
 
 const execFileAsync = promisify(execFile);
@@ -46,15 +48,22 @@ export async function listProcesses(): Promise<ProcessInfo[]> {
     const infos = await Promise.all(entries.filter((e) => /^\d+$/.test(e)).map((e) => readProcess(Number(e))));
     return infos.filter((p): p is ProcessInfo => p !== undefined);
   }
-  const out = await execFileAsync('ps', ['-axo', 'pid=,ppid=,command=']).catch(() => undefined);
+  // `comm` is the executable's name as the kernel recorded it at exec, which argv[0] cannot change.
+  const [out, comms] = await Promise.all([
+    execFileAsync('ps', ['-axo', 'pid=,ppid=,command=']).catch(() => undefined),
+    execFileAsync('ps', ['-axo', 'pid=,comm=']).catch(() => undefined),
+  ]);
   if (!out) return [];
+  const exeByPid = new Map<number, string>();
+  for (const m of (comms?.stdout ?? '').matchAll(/^\s*(\d+)\s+(.*)$/gm)) exeByPid.set(Number(m[1]), path.basename(m[2]!.trim()));
   return out.stdout
     .split('\n')
     .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => {
-      const argv = m[3].split(/\s+/);
-      return { pid: Number(m[1]), ppid: Number(m[2]), argv, exeName: path.basename(argv[0] ?? '') };
+      const argv = m[3]!.split(/\s+/);
+      const exe = exeByPid.get(Number(m[1]));
+      return { pid: Number(m[1]), ppid: Number(m[2]), argv, exeName: exe ?? path.basename(argv[0] ?? ''), exeKnown: exe !== undefined };
     });
 }
 
@@ -66,8 +75,9 @@ export async function readProcess(pid: number): Promise<ProcessInfo | undefined>
     if (argv.length === 0) return undefined; // kernel thread
     // stat: "pid (comm) state ppid …"; comm may contain spaces and parentheses.
     const afterComm = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const exe = await fs.readlink(`/proc/${pid}/exe`).catch(() => argv[0]);
-    return { pid, ppid: Number(afterComm[1]), argv, exeName: path.basename(exe.replace(/ \(deleted\)$/, '')) };
+    const exe = await fs.readlink(`/proc/${pid}/exe`).catch(() => undefined);
+    const exeName = path.basename((exe ?? argv[0] ?? '').replace(/ \(deleted\)$/, ''));
+    return { pid, ppid: Number(afterComm[1]), argv, exeName, exeKnown: exe !== undefined };
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { autoAttachPorts, matchesAutoAttach } from '../../core/inspector/autoAttachRules';
-import { discoverTargets } from '../../core/inspector/discovery';
+import { discoverTargets, specOf } from '../../core/inspector/discovery';
 import type { WatchSet } from '../../core/watch/watchSet';
 import type { MonitorSettings } from '../settings';
 import type { AttachService } from './attachService';
@@ -37,7 +37,7 @@ export class AutoAttach implements vscode.Disposable {
     try {
       for (const t of await discoverTargets({ ports: this.ports })) {
         if (t.kind !== 'inspector' || !matchesAutoAttach(t, this.rules)) continue;
-        const spec = { kind: 'inspector' as const, host: t.host, port: t.port };
+        const spec = specOf(t);
         const key = `${t.host}:${t.port}:${t.pid ?? ''}`;
         if (this.watches.findBySpec(spec) || this.failed.has(key)) continue;
         if (!(await this.attach.attach(spec, { quiet: true }))) this.failed.add(key);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { discoverTargets, type DiscoveredTarget } from '../../core/inspector/discovery';
+import { discoverTargets, specOf, type DiscoveredTarget } from '../../core/inspector/discovery';
+import { runtimeTitle } from '../../core/inspector/runtimes';
 import { formatTargetSpec, hostOf, isLoopbackHost, parseTargetSpec, type TargetSpec } from '../../core/inspector/targetSpec';
 import { cdpProxyFor, type JsDebugSessions } from './jsDebugSessions';
 
@@ -9,6 +10,8 @@ export type AttachChoice = { spec: TargetSpec; name: string } | { session: vscod
 interface ChoiceItem extends vscode.QuickPickItem {
   choice?: AttachChoice;
   manual?: boolean;
+  /** A Bun inspector whose ws:// path is random: the user pastes the URL Bun printed. */
+  bunUrlFor?: { host: string; port: number; pid: number; name: string };
 }
 
 const MANUAL_LABEL = '$(plug) Enter host:port or ws:// URL…';
@@ -20,7 +23,7 @@ const MANUAL_LABEL = '$(plug) Enter host:port or ws:// URL…';
 export async function pickTargets(options: { many: boolean; ports: number[]; jsDebug: JsDebugSessions }): Promise<AttachChoice[]> {
   const pick = vscode.window.createQuickPick<ChoiceItem>();
   pick.title = options.many ? 'Attach Memory Budget to several targets' : 'Attach Memory Budget Monitor';
-  pick.placeholder = 'Pick a Node.js process or inspector to watch against the budget';
+  pick.placeholder = 'Pick a Node.js, Deno or Bun process or inspector to watch against the budget';
   pick.canSelectMany = options.many;
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
@@ -36,7 +39,7 @@ export async function pickTargets(options: { many: boolean; ports: number[]; jsD
 
   void discoverTargets({ ports: options.ports }).then(
     (found) => {
-      pick.items = [...debugSessionItems(options.jsDebug), ...found.map(itemFor), ...(options.many ? [] : [manual])];
+      pick.items = [...debugSessionItems(options.jsDebug), ...found.flatMap(itemsFor), ...(options.many ? [] : [manual])];
       if (found.length === 0 && options.jsDebug.running.length === 0)
         pick.placeholder = 'Nothing found on this machine — enter host:port, or start your app with node --inspect';
       pick.busy = false;
@@ -64,6 +67,11 @@ export async function pickTargets(options: { many: boolean; ports: number[]; jsD
   }
   if (chosen.some((c) => c.manual)) {
     const entered = await promptForTarget();
+    return entered ? [entered] : [];
+  }
+  const bun = chosen.find((c) => c.bunUrlFor)?.bunUrlFor;
+  if (bun) {
+    const entered = await promptForBunUrl(bun);
     return entered ? [entered] : [];
   }
   return chosen.map((c) => c.choice).filter((c): c is AttachChoice => c !== undefined);
@@ -106,6 +114,22 @@ export async function confirmRemote(spec: TargetSpec): Promise<boolean> {
   return answer === proceed;
 }
 
+/** Bun prints its inspector's URL once, with a random path nothing else tells: ask for it, port filled in. */
+async function promptForBunUrl(bun: { host: string; port: number; pid: number; name: string }): Promise<AttachChoice | undefined> {
+  const prefix = `ws://${bun.host}:${bun.port}/`;
+  const text = await vscode.window.showInputBox({
+    title: `Attach to Bun (pid ${bun.pid})`,
+    prompt: `Paste the URL Bun printed under "Listening:" — or start it with --inspect=${bun.host}:${bun.port}/<name> so it can be found`,
+    value: prefix,
+    valueSelection: [prefix.length, prefix.length],
+    ignoreFocusOut: true,
+    validateInput: (value) =>
+      /^wss?:\/\/[^/]+\/\S+$/.test(value.trim()) ? undefined : `a ws:// URL with the path Bun printed, like ${prefix}1a2b…`,
+  });
+  if (!text?.trim()) return undefined;
+  return { spec: parseTargetSpec(text), name: bun.name };
+}
+
 export async function resolveChoice(choice: AttachChoice): Promise<TargetSpec> {
   return 'spec' in choice ? choice.spec : cdpProxyFor(choice.session);
 }
@@ -128,29 +152,47 @@ function debugSessionItems(jsDebug: JsDebugSessions): ChoiceItem[] {
   }));
 }
 
-function itemFor(t: DiscoveredTarget): ChoiceItem {
+function itemsFor(t: DiscoveredTarget): ChoiceItem[] {
   switch (t.kind) {
-    case 'inspector':
-      return {
-        label: `$(pulse) ${t.command ? shortCommand(t.command) : t.title}`,
-        description: `${t.pid ? `pid ${t.pid} · ` : ''}inspector ${t.host}:${t.port}`,
-        detail: t.command,
-        choice: { spec: { kind: 'inspector', host: t.host, port: t.port }, name: t.title },
-      };
+    case 'inspector': {
+      const runtime = t.runtime && t.runtime !== 'node' ? `${runtimeTitle(t.runtime)} ` : '';
+      return [
+        {
+          label: `$(pulse) ${t.command ? shortCommand(t.command) : t.title}`,
+          description: `${t.pid ? `pid ${t.pid} · ` : ''}${runtime}inspector ${t.host}:${t.port}`,
+          detail: t.command,
+          choice: { spec: specOf(t), name: t.title },
+        },
+      ];
+    }
     case 'node-no-inspector':
-      return {
-        label: `$(server-process) ${shortCommand(t.command)}`,
-        description: `pid ${t.pid} · no inspector — will enable it`,
-        detail: t.command,
-        choice: { spec: { kind: 'pid', pid: t.pid }, name: shortCommand(t.command) },
-      };
-    case 'rss-only':
-      return {
+      return [
+        {
+          label: `$(server-process) ${shortCommand(t.command)}`,
+          description: `pid ${t.pid} · no inspector — will enable it`,
+          detail: t.command,
+          choice: { spec: { kind: 'pid', pid: t.pid }, name: shortCommand(t.command) },
+        },
+      ];
+    case 'rss-only': {
+      const rssOnly: ChoiceItem = {
         label: `$(eye) ${shortCommand(t.command)}`,
-        description: `pid ${t.pid} · RSS only (${t.exeName})`,
+        description: `pid ${t.pid} · RSS only (${t.hint ?? t.exeName})`,
         detail: t.command,
         choice: { spec: { kind: 'pid', pid: t.pid }, name: shortCommand(t.command) },
       };
+      if (t.inspectorPort === undefined) return [rssOnly];
+      const host = '127.0.0.1';
+      return [
+        {
+          label: `$(pulse) ${shortCommand(t.command)}`,
+          description: `pid ${t.pid} · Bun inspector ${host}:${t.inspectorPort} — enter the ws:// URL it printed…`,
+          detail: t.command,
+          bunUrlFor: { host, port: t.inspectorPort, pid: t.pid, name: shortCommand(t.command) },
+        },
+        rssOnly,
+      ];
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BudgetEvent } from '../../core/budget/budgetEvents';
 import { describeEvent, describeTrend, formatMB, formatMB1, levelWord } from '../../core/budget/display';
 import type { ResolvedBudget } from '../../core/budget/presets';
+import { heapCapLineFor } from '../../core/heapCap/display';
 import type { WatchUpdate } from '../../core/watch/memoryWatch';
 import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
 import { parseChartViewMessage, type ChartBudget, type ChartEvent, type ChartHostMessage } from '../../webview/chartProtocol';
@@ -106,7 +107,8 @@ export class ChartPanel implements vscode.Disposable {
     if (!this.panel) return;
     const entry = this.current();
     this.targetId = entry?.id;
-    const hasInspector = entry?.watch.target.facts?.hasInspector === true;
+    // What the target's inspector offers, as asked of its protocol when attaching: the rest is not shown.
+    const capabilities = entry?.watch.target.facts?.capabilities;
     this.post({
       type: 'init',
       targets: this.watches.all.map((e) => ({ id: e.id, name: `${e.watch.name} (${e.label})` })),
@@ -115,8 +117,8 @@ export class ChartPanel implements vscode.Disposable {
       heapLimitBytes: entry?.watch.target.facts?.heapLimitBytes,
       history: entry?.series.all() ?? [],
       events: entry?.events.map(chartEvent) ?? [],
-      canSnapshot: hasInspector,
-      canGc: hasInspector,
+      canSnapshot: capabilities?.heapSnapshot !== undefined,
+      canGc: capabilities?.gc === true,
     });
   }
 
@@ -135,6 +137,7 @@ export class ChartPanel implements vscode.Disposable {
       },
       budget: chartBudget(update.status.budget),
       summary: `${entry.watch.name}: ${formatMB(s.rssBytes)} / ${formatMB(update.status.budget.bytes)} (${update.status.percent.toFixed(0)} %, ${levelWord(update.status.level)}) · ${describeTrend(update.status.trend)}`,
+      advice: heapCapLineFor(entry.watch.target.facts, update.status),
     });
   }
 

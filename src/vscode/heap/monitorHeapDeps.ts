@@ -8,14 +8,17 @@ export function monitorHeapDeps(watches: WatchSet, logDirectory: () => string): 
   const entryOf = (target: SnapshotTarget) => watches.get(target.id);
   return {
     activeSession(targetId?: string): SnapshotTarget | undefined {
-      const candidates = watches.all.filter((e) => e.watch.target.source instanceof InspectorSource);
+      // Only targets whose inspector offers snapshots (asked of the protocol when attaching).
+      const candidates = watches.all.filter(
+        (e) => e.watch.target.source instanceof InspectorSource && e.watch.target.facts?.capabilities?.heapSnapshot,
+      );
       const entry = candidates.find((e) => e.id === targetId) ?? candidates[0];
       const source = entry?.watch.target.source;
       if (!entry || !(source instanceof InspectorSource)) return undefined;
       const pid = entry.watch.target.facts?.pid;
       return {
         id: entry.id,
-        session: source.cdp,
+        session: source.session,
         label: `${entry.watch.name.replace(/\.[cm]?[jt]s$/, '')}${pid ? ` (pid ${pid})` : ''}`,
         rssBytes: entry.watch.status?.sample.rssBytes,
         budgetBytes: entry.watch.status?.budget.bytes ?? watches.budget().bytes,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { HeapAnalysisClient } from '../../core/heap/heapAnalysisClient';
-import type { CdpSession } from '../../core/inspector/cdpSession';
+import type { InspectorSession } from '../../core/inspector/inspectorSession';
 import { Commands, registerCommand, type SnapshotFileArg } from '../commands';
 import { HeapReportCommands } from './heapReportCommands';
 import { TakeSnapshotCommand } from './takeSnapshotCommand';
@@ -9,7 +9,7 @@ import { TakeSnapshotCommand } from './takeSnapshotCommand';
 export interface SnapshotTarget {
   /** The monitor's id for the target, so the snapshot lands on its chart and log. */
   readonly id: string;
-  readonly session: CdpSession;
+  readonly session: InspectorSession;
   /** Shown in file names and messages, e.g. "leaky-bot (pid 4242)". */
   readonly label: string;
   readonly rssBytes?: number;

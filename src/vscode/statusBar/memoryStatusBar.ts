@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BudgetStatus } from '../../core/budget/budgetTracker';
 import { describeTrend, formatDuration, formatMB, formatRate, levelWord } from '../../core/budget/display';
 import type { BudgetLevel } from '../../core/budget/thresholds';
+import { heapCapLineFor } from '../../core/heapCap/display';
 import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
 import { commandLink, Commands } from '../commands';
 import { onWatchSetAny } from '../watchEvents';
@@ -123,6 +124,8 @@ function tooltip(entry: WatchEntry, status: BudgetStatus | undefined, connected:
   rows.push(['Growth', status.trend ? formatRate(status.trend.bytesPerHour) : 'collecting samples…']);
   rows.push(['Budget reached in', status.trend?.msToBudget !== undefined ? `≈ ${formatDuration(status.trend.msToBudget)}` : '—']);
   md.appendMarkdown(`| | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n\n`);
+  const advice = heapCapLineFor(facts, status);
+  if (advice) md.appendMarkdown(`$(lightbulb) ${escape(advice)}\n\n`);
   md.appendMarkdown(`${describeTrend(status.trend)} · click to open the chart`);
   return md;
 }

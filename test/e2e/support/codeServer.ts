@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { missingToolchain, node24Env, toolchainPaths } from '../../../scripts/toolchain.mjs';
-import { killProcessTree } from './processTree';
+import { killProcessTree } from '../../support/processTree';
 
 export interface CodeServerOptions {
   /** A packaged extension to install before the server starts. */
@@ -31,7 +31,10 @@ export interface CodeServer {
   readonly port: number;
   readonly userDataDir: string;
   readonly extensionsDir: string;
-  /** Workbench URL opening `folder`, with an optional payload (see extension-host tests). */
+  /**
+   * Workbench URL opening `folder` (a `.code-workspace` file opens as a multi-root workspace),
+   * with an optional payload (see extension-host tests).
+   */
   workbenchUrl(folder: string, payload?: ReadonlyArray<readonly [string, string]>): string;
   /** A `vscode-remote://` URI for a path on the server, as the workbench payload needs. */
   remoteUri(absolutePath: string): string;
@@ -196,7 +199,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     extensionsDir: dirs.extensionsDir,
     remoteUri,
     workbenchUrl(folder, payload) {
-      const query = new URLSearchParams({ folder });
+      const query = new URLSearchParams(folder.endsWith('.code-workspace') ? { workspace: folder } : { folder });
       if (payload) query.set('payload', JSON.stringify(payload));
       return `${url}/?${query.toString()}`;
     },

@@ -39,6 +39,11 @@ export interface OpenWorkbenchOptions {
 
 /** Launches Chromium on `folder` in `server`'s workbench and waits until the explorer shows it. */
 export async function openWorkbench(server: CodeServer, folder: string, options: OpenWorkbenchOptions = {}): Promise<Workbench> {
+  return openWorkbenchAt(server.workbenchUrl(folder, options.payload), options);
+}
+
+/** Launches Chromium on a workbench URL, such as the one `npm run demo` prints, and waits until the explorer shows a folder. */
+export async function openWorkbenchAt(url: string, options: Omit<OpenWorkbenchOptions, 'payload'> = {}): Promise<Workbench> {
   const profile = mkdtempSync(join(tmpdir(), 'memory-budget-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: toolchainPaths().chromium,
@@ -53,7 +58,7 @@ export async function openWorkbench(server: CodeServer, folder: string, options:
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await options.beforeLoad?.(page);
-    await page.goto(server.workbenchUrl(folder, options.payload));
+    await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     if (options.waitForExplorer !== false) {
       // The explorer lists the folder only once the remote extension host is connected.

@@ -2,12 +2,24 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSource } from '../../../src/core/inspector/openSource';
-import { killAndWait, waitFor } from '../../support/leakyBot';
+import { waitFor } from '../../support/leakyBot';
+import { processInfo, waitUntilEnded, type ProcessInfo } from '../../support/processTree';
 
 const MB = 1024 * 1024;
-const children: Array<ReturnType<typeof spawn>> = [];
+// Each "service" leads its own process group: ending the group ends its worker too, which
+// would otherwise be adopted by init and outlive the test.
+const serviceGroups: number[] = [];
+const started: ProcessInfo[] = [];
 afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => killAndWait(c)));
+  for (const group of serviceGroups.splice(0)) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // The group is already empty.
+    }
+  }
+  const running = await waitUntilEnded(started.splice(0), 10_000);
+  expect(running.map((p) => p.commandLine)).toEqual([]);
 });
 
 function vmRss(pid: number): number {
@@ -28,14 +40,16 @@ describe('RSS of child processes (a PaaS budget counts the whole container)', ()
         worker.stdout.on('data', () => console.log('worker ' + worker.pid));
         setInterval(() => {}, 1000);`,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
-    children.push(parent);
+    serviceGroups.push(parent.pid!);
+    started.push(processInfo(parent.pid!)!);
     let out = '';
     let err = '';
     parent.stdout!.on('data', (d) => (out += d));
     parent.stderr!.on('data', (d) => (err += d));
     const workerPid = Number((await waitFor(() => /worker (\d+)/.exec(out), 15_000, 'the worker'))[1]);
+    started.push(processInfo(workerPid)!);
     const ws = (await waitFor(() => /(ws:\/\/\S+)/.exec(err), 15_000, 'the inspector'))[1];
 
     const withChildren = await openSource({ kind: 'websocket', url: ws }, { includeChildren: true });
