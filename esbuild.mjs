@@ -21,6 +21,12 @@ const webEntries = [
   { in: 'media/heap/heapView.ts', out: 'heap' },
 ].filter((e) => existsSync(e.in));
 
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+function repositoryUrl(repository) {
+  const url = (typeof repository === 'string' ? repository : (repository?.url ?? '')).replace(/^git\+/, '').replace(/\.git$/, '');
+  return /^https:\/\//.test(url) && !/\.invalid(\/|$)/.test(url) ? url : '';
+}
+
 const builds = [
   {
     ...common,
@@ -30,7 +36,11 @@ const builds = [
     target: 'node20',
     format: 'cjs',
     external: ['vscode'],
-    define: { VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+    define: {
+      VERSION: JSON.stringify(manifest.version),
+      // SARIF's informationUri: the project's own repository, never a placeholder.
+      REPOSITORY_URL: JSON.stringify(repositoryUrl(manifest.repository)),
+    },
   },
 ];
 if (webEntries.length > 0) {

@@ -16,6 +16,7 @@ export enum Commands {
   ForceGc = 'memoryBudget.forceGc',
   ScanWorkspace = 'memoryBudget.scanWorkspace',
   ShowImportCost = 'memoryBudget.showImportCost',
+  ShowStartupLedger = 'memoryBudget.showStartupLedger',
   TakeHeapSnapshot = 'memoryBudget.takeHeapSnapshot',
   CompareHeapSnapshots = 'memoryBudget.compareHeapSnapshots',
   ShowHeapSnapshotSummary = 'memoryBudget.showHeapSnapshotSummary',
@@ -48,6 +49,8 @@ export interface CommandTypes {
   [Commands.ScanWorkspace](): void;
   /** The code lens's click: the import on `line` (0-based) of `uri`. */
   [Commands.ShowImportCost](uri: vscode.Uri, line: number): void;
+  /** Builds the startup ledger of every folder and reveals its view. */
+  [Commands.ShowStartupLedger](): void;
   /** Resolves to the snapshot's path, or undefined when none was written. */
   [Commands.TakeHeapSnapshot](targetId?: string): string | undefined;
   /** The Explorer's context menu passes the clicked file and the whole selection. */

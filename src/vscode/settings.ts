@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_THRESHOLDS, type HeavyImportThresholds, type RuleId } from '../core/analysis/model';
-import type { BudgetSettings } from '../core/budget/presets';
+import { AUTO_FALLBACK_BYTES, BUDGET_PRESETS, type BudgetSettings } from '../core/budget/presets';
 import { DEFAULT_DISCOVERY_PORTS, parsePorts } from '../core/inspector/discovery';
 
 /** `memoryBudget.*` settings, typed, with the defaults package.json documents. */
@@ -25,6 +25,8 @@ export interface AnalysisSettings {
   readonly measureImports: boolean;
   readonly nodePath: string;
   readonly pythonPath: string;
+  /** What the startup ledger is set against: `budgetMB`, else the preset's size, else 512. */
+  readonly budgetMB: number;
   isRuleEnabled(rule: RuleId): boolean;
 }
 
@@ -85,8 +87,16 @@ function analysisSettings(c: vscode.WorkspaceConfiguration, folder: string | und
     get pythonPath() {
       return pythonFor(c, folder);
     },
+    budgetMB: ledgerBudget(c),
     isRuleEnabled: (rule) => rules.get(rule) !== false,
   };
+}
+
+function ledgerBudget(c: vscode.WorkspaceConfiguration): number {
+  const own = c.get<number>('budgetMB', 0);
+  if (own > 0) return own;
+  const preset = BUDGET_PRESETS.find((p) => p.id === c.get<string>('preset'));
+  return preset ? preset.bytes / (1024 * 1024) : AUTO_FALLBACK_BYTES / (1024 * 1024);
 }
 
 /** `memoryBudget.pythonPath`, else the Python extension's interpreter, else a virtualenv in the folder. */

@@ -1,10 +1,13 @@
-import { collectJsStartupImports } from './imports/jsImports';
-import { collectPythonStartupImports } from './imports/pythonImports';
-import type { FileAnalysis, QueryFinding, RuleId, SourceLanguage, StartupImport } from './model';
+import { collectJsImports, looksLocal } from './imports/jsImports';
+import { collectPythonImports } from './imports/pythonImports';
+import { pythonSettingsOf } from './imports/pythonSettings';
+import { loadTimeCallsOf, topLevelDefinitions } from './imports/loadTimeCalls';
+import type { FileAnalysis, LocalImport, PendingQuery, QueryFinding, RuleId, SourceLanguage, StartupImport } from './model';
 import type { SourceParser, SyntaxNode } from './parsers';
 import { DjangoQueryRule } from './queries/django';
 import { JsOrmQueryRules } from './queries/jsOrms';
-import { importedPackages, modelBindings } from './queries/jsScope';
+import { importedPackages, localBindings, modelBindings } from './queries/jsScope';
+import { modelExportsOf } from './queries/modelExports';
 import { SqlAlchemyQueryRule } from './queries/sqlalchemy';
 import { IgnoreComments } from './syntax';
 
@@ -14,6 +17,12 @@ export interface AnalysisContext {
   readonly isLocalPythonModule?: (name: string) => boolean;
   /** A Django template's source by name, if it can be found. */
   readonly templateSource?: (name: string) => string | undefined;
+  /** A Django template's absolute path by name, if it can be found. */
+  readonly templatePath?: (name: string) => string | undefined;
+  /** The project's settings page DRF list views by default (REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS']). */
+  readonly drfDefaultPagination?: boolean;
+  /** The file is a Python package's `__init__.py`. */
+  readonly isPackageInit?: boolean;
   /** Rule switches; every rule is on when omitted. */
   readonly isRuleEnabled?: (rule: RuleId) => boolean;
 }
@@ -32,35 +41,80 @@ export async function analyzeSource(
 export function analyzeTree(root: SyntaxNode, source: string, language: SourceLanguage, ctx: AnalysisContext = {}): FileAnalysis {
   const enabled = ctx.isRuleEnabled ?? (() => true);
   const ignores = new IgnoreComments(source);
-  const startupImports = enabled('heavy-import') ? importsOf(root, source, language, ctx) : [];
-  const queries = queriesOf(root, source, language, ctx).filter((q) => enabled(q.rule));
+  const imports = importsOf(root, source, language, ctx);
+  const { queries, pending } = queriesOf(root, source, language, ctx);
+  const kept = (q: QueryFinding) => enabled(q.rule) && !ignores.isIgnored(q.statementStart.line) && !ignores.isIgnored(q.range.start.line);
   return {
     language,
-    startupImports: startupImports.filter((i) => !ignores.isIgnored(i.range.start.line)),
-    queries: queries.filter((q) => !ignores.isIgnored(q.statementStart.line) && !ignores.isIgnored(q.range.start.line)),
+    startupImports: enabled('heavy-import') ? imports.startupImports.filter((i) => !ignores.isIgnored(i.range.start.line)) : [],
+    localImports: imports.localImports,
+    queries: queries.filter(kept),
+    pendingQueries: pending.filter((p) => kept(p.finding)),
+    modelExports: language === 'python' ? [] : modelExportsOf(root, source),
+    pythonSettings: language === 'python' ? pythonSettingsOf(root, source) : undefined,
+    loadTimeCalls: loadTimeCallsOf(root, language === 'python'),
+    definitions: topLevelDefinitions(root),
+    localBindings:
+      language === 'python' ? pythonLocalBindings(imports.localImports, root) : Object.fromEntries(localBindings(root, source, looksLocal)),
   };
 }
 
-function importsOf(root: SyntaxNode, source: string, language: SourceLanguage, ctx: AnalysisContext): StartupImport[] {
-  if (language === 'python') {
-    return collectPythonStartupImports(root, { source, isLocalModule: ctx.isLocalPythonModule ?? (() => false) });
+/** `from .database import Database` → Database; `import helpers` → helpers (the whole module). */
+function pythonLocalBindings(imports: readonly LocalImport[], root: SyntaxNode): Record<string, { from: string; imported: string }> {
+  const out: Record<string, { from: string; imported: string }> = {};
+  for (const l of imports) {
+    if (l.names.length === 0) out[l.specifier.split('.').filter(Boolean)[0] ?? l.specifier] = { from: l.specifier, imported: '*' };
+    for (const n of l.names) out[n] = { from: l.specifier, imported: n };
   }
-  return collectJsStartupImports(root, { source, elidesTypeOnlyImports: language !== 'javascript' });
+  void root;
+  return out;
+}
+
+/** Only the imports: what the editor shows at once, before the rest of the file is analysed. */
+export function importsOf(
+  root: SyntaxNode,
+  source: string,
+  language: SourceLanguage,
+  ctx: AnalysisContext,
+): { startupImports: StartupImport[]; localImports: LocalImport[] } {
+  if (language === 'python') {
+    return collectPythonImports(root, {
+      source,
+      isLocalModule: ctx.isLocalPythonModule ?? (() => false),
+      isPackageInit: ctx.isPackageInit,
+    });
+  }
+  return collectJsImports(root, { source, elidesTypeOnlyImports: language !== 'javascript' });
 }
 
 // Cheap text checks first: most files hold no query at all, and walking a tree costs more.
-const PY_DJANGO = '.objects';
+const PY_DJANGO = /\.objects\b|ListView|APIView|ViewSet|ListModelMixin/;
 const PY_SQLALCHEMY = /\.query\b|scalars\(|execute\(/;
 const JS_ORMS =
   /\.(findMany|findAll|findAndCountAll|find|findBy|findAndCount|findAndCountBy|getMany|getRawMany|getManyAndCount)\s*\(|knex|\bdb\b|\btrx\b/;
 
-function queriesOf(root: SyntaxNode, source: string, language: SourceLanguage, ctx: AnalysisContext): QueryFinding[] {
+function queriesOf(
+  root: SyntaxNode,
+  source: string,
+  language: SourceLanguage,
+  ctx: AnalysisContext,
+): { queries: QueryFinding[]; pending: PendingQuery[] } {
   if (language === 'python') {
     const out: QueryFinding[] = [];
-    if (source.includes(PY_DJANGO)) out.push(...new DjangoQueryRule(root, { templateSource: ctx.templateSource }).run());
+    if (PY_DJANGO.test(source)) {
+      const django = { templateSource: ctx.templateSource, templatePath: ctx.templatePath, drfDefaultPagination: ctx.drfDefaultPagination };
+      out.push(...new DjangoQueryRule(root, django).run());
+    }
     if (PY_SQLALCHEMY.test(source)) out.push(...new SqlAlchemyQueryRule(root).run());
-    return out;
+    return { queries: out, pending: [] };
   }
-  if (!JS_ORMS.test(source)) return [];
-  return new JsOrmQueryRules(root, importedPackages(root, source), source, modelBindings(root, source)).run();
+  if (!JS_ORMS.test(source)) return { queries: [], pending: [] };
+  const rules = new JsOrmQueryRules(
+    root,
+    importedPackages(root, source),
+    source,
+    modelBindings(root, source),
+    localBindings(root, source, looksLocal),
+  );
+  return { queries: rules.run(), pending: rules.pending };
 }

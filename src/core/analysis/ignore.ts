@@ -97,12 +97,17 @@ export interface SourceTree {
   readonly pythonModules: Set<string>;
   /** Django template name (path under a `templates/` folder) → absolute path. */
   readonly templates: Map<string, string>;
+  /** Files that say how the project runs and what it pins: package.json, Procfile, tsconfig.json, lockfiles… */
+  readonly projectFiles: string[];
 }
+
+const PROJECT_FILES =
+  /^(package\.json|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Procfile|Dockerfile(\..+)?|tsconfig\.json|jsconfig\.json|requirements[\w.-]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile\.lock)$/;
 
 export function listSourceTree(root: string, excludeGlobs: readonly string[] = [], isCancelled: () => boolean = () => false): SourceTree {
   const rules = new IgnoreRules();
   rules.addGlobs(excludeGlobs);
-  const tree: SourceTree = { files: [], pythonModules: new Set(), templates: new Map() };
+  const tree: SourceTree = { files: [], pythonModules: new Set(), templates: new Map(), projectFiles: [] };
   const walk = (dir: string, templatesRoot: string | undefined): void => {
     if (isCancelled()) return;
     const rel = relative(root, dir).split(sep).join('/');
@@ -130,10 +135,13 @@ export function listSourceTree(root: string, excludeGlobs: readonly string[] = [
         if (templatesRoot && /\.(html|txt|xml)$/.test(e.name)) {
           tree.templates.set(relative(templatesRoot, abs).split(sep).join('/'), abs);
         }
+        if (PROJECT_FILES.test(e.name)) tree.projectFiles.push(abs);
         if (!languageForPath(e.name)) continue;
         tree.files.push(abs);
         if (e.name.endsWith('.py')) {
-          tree.pythonModules.add(e.name === '__init__.py' ? (dir.split(sep).pop() ?? '') : e.name.slice(0, -3));
+          // The folder too: a namespace package (no __init__.py) is importable by its name.
+          if (dir !== root) tree.pythonModules.add(dir.split(sep).pop() ?? '');
+          if (e.name !== '__init__.py') tree.pythonModules.add(e.name.slice(0, -3));
         }
       }
     }

@@ -41,6 +41,40 @@ export interface StartupImport {
   readonly lazyFix?: Fix;
   /** Why no lazy fix is offered, for the details view. */
   readonly notLazyReason?: string;
+  /** The first use that runs when the module loads (module level, class body, decorator, re-export). */
+  readonly loadTimeUse?: LoadTimeUse;
+  /** Bindings that nothing uses: the import only costs memory. */
+  readonly unused: boolean;
+  /** Deleting the statement, offered when it is unused. */
+  readonly removeFix?: Fix;
+  /** Where the deferred uses sit (`Database.__init__`, `ask`): deferred only if nothing calls these at load. */
+  readonly deferredIn?: readonly string[];
+}
+
+/** A call the module makes while it loads: `Database()`, `database.Database()`, `connectDB()`. */
+export interface LoadTimeCall {
+  readonly callee: string;
+  readonly line: number;
+}
+
+export interface LoadTimeUse {
+  /** 0-based line of the use. */
+  readonly line: number;
+  /** What needs the package then: `express()`, `class User(Base)`, `re-exported`. */
+  readonly what: string;
+}
+
+/**
+ * A reference to one of the project's own modules that runs when the file loads: an edge of
+ * the startup import graph. Imports inside functions are not edges (they load later, if ever).
+ */
+export interface LocalImport {
+  /** As written: `./models`, `@/lib/db`, `app.models`, or `.models` (Python, with its dots). */
+  readonly specifier: string;
+  /** Python `from X import a, b`: `a`, `b` may be submodules of X. */
+  readonly names: readonly string[];
+  /** 0-based line of the statement. */
+  readonly line: number;
 }
 
 export type CostSource = 'measured' | 'table';
@@ -55,6 +89,10 @@ export interface ImportCost {
   readonly version?: string;
   /** The table entry or measurement that gave the figure (module name it was taken for). */
   readonly basis: string;
+  /** Where the figure comes from, as shown: `measured, 9.12.1`, `typical for 1.4`. */
+  readonly label: string;
+  /** The version the project pins (lockfile, requirements), when it names one. */
+  readonly pinned?: string;
 }
 
 export type QueryRuleId =
@@ -80,6 +118,37 @@ export interface QueryFinding {
   /** Start of the statement holding it (what the CLI reports). */
   readonly statementStart: SourcePosition;
   readonly fixes: readonly Fix[];
+  /** Where the query is loaded whole: the loop, template, serializer or list() (same file unless `file` is set). */
+  readonly related: readonly RelatedLocation[];
+  /** A DRF list view: not a finding when the settings page every list view (DEFAULT_PAGINATION_CLASS). */
+  readonly unlessPaginatedByDefault?: boolean;
+}
+
+export interface RelatedLocation {
+  readonly range: SourceRange;
+  readonly message: string;
+  /** Another file (a template), absolute; this file when undefined. */
+  readonly file?: string;
+}
+
+export type Severity = 'warning' | 'info';
+
+/** What one startup import line means for its process (see project/verdicts). */
+export interface ImportVerdict {
+  readonly severity: Severity;
+  /** Every use of the package on the startup path can wait: moving the imports saves its cost. */
+  readonly deferrable: boolean;
+  /** true: an entry point reaches this file at load; false: none does; null: no entry point found. */
+  readonly startup: boolean | null;
+  /** What this line adds: the package's cost at its first import, 0 where it is already loaded. */
+  readonly marginalMB: number;
+  /** The distribution: `sqlalchemy` for `sqlalchemy.orm`. */
+  readonly packageName: string;
+  /** Where the package was first loaded, when not here. */
+  readonly alreadyLoadedBy?: { readonly file: string; readonly line: number };
+  readonly state: 'candidate' | 'unused' | 'needed' | 'already-loaded' | 'unknown-cost';
+  /** The process (entry point) the verdict is for. */
+  readonly process?: string;
 }
 
 export interface HeavyImportFinding {
@@ -89,7 +158,11 @@ export interface HeavyImportFinding {
   readonly range: SourceRange;
   readonly statementStart: SourcePosition;
   readonly startupImport: StartupImport;
-  readonly cost: ImportCost;
+  /** Undefined when the cost is unknown (not measured, not in the table). */
+  readonly cost?: ImportCost;
+  readonly verdict: ImportVerdict;
+  /** Which threshold the cost crossed, for the message: `over the 5 MB heap threshold`. */
+  readonly threshold?: string;
   readonly fixes: readonly Fix[];
 }
 
@@ -99,7 +172,44 @@ export type Finding = QueryFinding | HeavyImportFinding;
 export interface FileAnalysis {
   readonly language: SourceLanguage;
   readonly startupImports: readonly StartupImport[];
+  readonly localImports: readonly LocalImport[];
   readonly queries: readonly QueryFinding[];
+  /** Model classes this module exports, for resolving `Model.find()` in the modules that import it. */
+  readonly modelExports: readonly ModelExport[];
+  /** Queries that are findings only if a name imported from another module is a model of that ORM. */
+  readonly pendingQueries: readonly PendingQuery[];
+  /** Django/DRF settings and URL configuration this module declares, when it is such a module. */
+  readonly pythonSettings?: PythonSettings;
+  /** Calls made while the module loads, and the module's own top-level functions and classes. */
+  readonly loadTimeCalls: readonly LoadTimeCall[];
+  readonly definitions: readonly string[];
+  /** Names bound to the project's own modules: `Database` → `.database`, `Database`. */
+  readonly localBindings: Readonly<Record<string, { readonly from: string; readonly imported: string }>>;
+}
+
+/** `module.exports = mongoose.model('User', s)` → `{ name: 'default' }`; `exports.User = model(…)` → `{ name: 'User' }`. */
+export interface ModelExport {
+  readonly name: string;
+  readonly orm: 'mongoose' | 'sequelize';
+  /** Set for a re-export: the name is whatever `from` exports as `imported`. */
+  readonly reexport?: { readonly from: string; readonly imported: string };
+}
+
+export interface PendingQuery {
+  readonly finding: QueryFinding;
+  /** The module the receiver was imported from, and under which exported name (`default` for the whole). */
+  readonly from: string;
+  readonly imported: string;
+}
+
+export interface PythonSettings {
+  /** Dotted module paths named in strings (INSTALLED_APPS, ROOT_URLCONF, include('…')). */
+  readonly modulePaths: readonly string[];
+  readonly installedApps: readonly string[];
+  /** `REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS']` is set. */
+  readonly drfDefaultPagination: boolean;
+  /** `DJANGO_SETTINGS_MODULE` set by this file (manage.py, wsgi.py). */
+  readonly settingsModule?: string;
 }
 
 export interface HeavyImportThresholds {

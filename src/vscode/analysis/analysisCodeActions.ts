@@ -18,6 +18,7 @@ export class AnalysisCodeActions implements vscode.CodeActionProvider {
     if (!result || result.version !== document.version) return [];
     const actions: vscode.CodeAction[] = [];
     for (const finding of result.findings) {
+      if (finding.fixes.length === 0) continue;
       const where = toRange(finding.range);
       if (!where.intersection(range) && !where.contains(range.start)) continue;
       const diagnostic = context.diagnostics.find((d) => d.source === 'Memory Budget' && d.code === finding.rule && d.range.isEqual(where));

@@ -15,9 +15,24 @@ export function toWorkspaceEdit(document: vscode.TextDocument, fix: Fix): vscode
   return edit;
 }
 
-export function toDiagnostic(f: Finding): vscode.Diagnostic {
+/**
+ * A Problems-panel entry, or none: a heavy import the app needs at load (its framework, its
+ * ORM) is information for the lens and the ledger, not a problem, so it gets no squiggle.
+ */
+export function toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic | undefined {
+  if (f.kind === 'heavy-import' && f.verdict.severity !== 'warning') return undefined;
   const d = new vscode.Diagnostic(toRange(f.range), f.message, vscode.DiagnosticSeverity.Warning);
   d.source = 'Memory Budget';
   d.code = f.rule;
+  if (f.kind === 'unbounded-query' && f.related.length > 0) {
+    d.relatedInformation = f.related.map(
+      (r) =>
+        new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : uri, toRange(r.range)), r.message),
+    );
+  }
   return d;
+}
+
+export function toDiagnostics(findings: readonly Finding[], uri: vscode.Uri): vscode.Diagnostic[] {
+  return findings.map((f) => toDiagnostic(f, uri)).filter((d): d is vscode.Diagnostic => d !== undefined);
 }

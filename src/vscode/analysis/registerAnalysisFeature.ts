@@ -7,6 +7,7 @@ import { DocumentAnalyzer } from './documentAnalyzer';
 import { Commands, registerCommand } from '../commands';
 import { ImportCostLensProvider } from './importCostLensProvider';
 import { scanWorkspace } from './scanWorkspaceCommand';
+import { STARTUP_LEDGER_VIEW, StartupLedgerView } from './startupLedgerView';
 
 const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'python' },
@@ -16,7 +17,7 @@ const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'typescriptreact' },
 ];
 const DEBOUNCE_MS = 400;
-const ANALYSIS_SETTINGS = ['heavyImportHeapMB', 'heavyImportMs', 'measureImports', 'nodePath', 'pythonPath', 'rules'];
+const ANALYSIS_SETTINGS = ['heavyImportHeapMB', 'heavyImportMs', 'measureImports', 'nodePath', 'pythonPath', 'rules', 'budgetMB', 'preset'];
 
 export interface AnalysisFeatureDeps {
   /** The extension's log: files the parser could not handle are noted there. */
@@ -25,15 +26,17 @@ export interface AnalysisFeatureDeps {
 
 /**
  * Static analysis in the editor: code lenses over heavy startup imports, diagnostics and quick
- * fixes for them and for unbounded queries, and the workspace scan command. Call once from
- * `activate`; everything it creates is disposed with the extension.
+ * fixes for lazy-load candidates and unbounded queries, the startup ledger view, and the
+ * workspace scan command. Call once from `activate`; everything it creates is disposed with
+ * the extension.
  */
 export function registerAnalysisFeature(context: vscode.ExtensionContext, deps: AnalysisFeatureDeps): void {
-  const analyzer = new DocumentAnalyzer(context.globalStorageUri, context.extensionPath);
+  const worker = new AnalysisWorkerClient(join(context.extensionPath, 'dist', 'workers', 'analysisWorker.js'));
+  const analyzer = new DocumentAnalyzer(context.globalStorageUri, context.extensionPath, worker);
   const diagnostics = new AnalysisDiagnostics();
   const lenses = new ImportCostLensProvider(analyzer);
+  const ledger = new StartupLedgerView(analyzer, worker);
   const timers = new Map<string, NodeJS.Timeout>();
-  const worker = new AnalysisWorkerClient(join(context.extensionPath, 'dist', 'workers', 'analysisWorker.js'));
 
   const analyse = (document: vscode.TextDocument): void => {
     if (vscode.languages.match(SELECTOR, document) === 0) return;
@@ -53,27 +56,28 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext, deps: 
       }, DEBOUNCE_MS),
     );
   };
-  const reanalyseAll = (): void => {
-    analyzer.reset();
-    vscode.workspace.textDocuments.forEach(analyse);
-  };
+  const reanalyseAll = (): void => vscode.workspace.textDocuments.forEach(analyse);
 
   context.subscriptions.push(
     analyzer,
     diagnostics,
     lenses,
+    ledger,
     analyzer.onDidAnalyse((r) => diagnostics.show(r)),
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AnalysisCodeActions(analyzer), {
       providedCodeActionKinds: AnalysisCodeActions.kinds,
     }),
+    vscode.window.registerTreeDataProvider(STARTUP_LEDGER_VIEW, ledger),
     registerCommand(Commands.ShowImportCost, (uri, line) => lenses.showDetails(uri, line)),
     registerCommand(Commands.ScanWorkspace, () => scanWorkspace(analyzer, diagnostics, worker)),
+    registerCommand(Commands.ShowStartupLedger, async () => {
+      await vscode.commands.executeCommand(`${STARTUP_LEDGER_VIEW}.focus`);
+      await ledger.refresh();
+    }),
     vscode.workspace.onDidOpenTextDocument(analyse),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0) return;
-      analyzer.recordChanges(e);
-      analyseSoon(e.document);
+      if (e.contentChanges.length > 0) analyseSoon(e.document);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       analyzer.forget(d.uri);
@@ -81,7 +85,7 @@ export function registerAnalysisFeature(context: vscode.ExtensionContext, deps: 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(reanalyseAll),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      // Budget and monitor settings change nothing here; only the analysis's own do.
+      // Monitor settings change nothing here; only the analysis's own (and the budget the ledger uses) do.
       if (ANALYSIS_SETTINGS.some((key) => e.affectsConfiguration(`memoryBudget.${key}`))) reanalyseAll();
     }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },

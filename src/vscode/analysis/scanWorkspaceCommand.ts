@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { AnalysisWorkerClient } from '../../core/analysis/analysisWorkerClient';
-import type { RuleId } from '../../core/analysis/model';
 import type { AnalysisDiagnostics } from './diagnostics';
 import type { DocumentAnalyzer } from './documentAnalyzer';
 import { toDiagnostic } from './convert';
 import { executeCommand, ForeignCommands } from '../commands';
-import { RULE_SETTINGS, readSettings } from '../settings';
 
 /** "Memory Budget: Scan Workspace for Memory Risks": every folder, with progress and cancel. */
 export async function scanWorkspace(
@@ -26,44 +24,30 @@ export async function scanWorkspace(
       let files = 0;
       for (const folder of folders) {
         if (token.isCancellationRequested) break;
-        const settings = readSettings(folder.uri.fsPath).analysis;
-        const excludes = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {};
         let reported = 0;
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         const scan = await worker
-          .scan(
-            {
-              root: folder.uri.fsPath,
-              excludeGlobs: Object.entries(excludes)
-                .filter(([, on]) => on)
-                .map(([glob]) => glob),
-              thresholds: settings.thresholds,
-              disabledRules: (Object.keys(RULE_SETTINGS) as RuleId[]).filter((r) => !settings.isRuleEnabled(r)),
-              measure: settings.measureImports && vscode.workspace.isTrusted,
-              nodePath: settings.nodePath,
-              pythonPath: settings.pythonPath,
-              cacheFile: analyzer.costCacheFile,
+          .scan(analyzer.paramsFor(folder.uri.fsPath), {
+            signal: abort.signal,
+            onProgress: (done, total) => {
+              const pct = total ? Math.floor((done / total) * 100) : 0;
+              if (pct > reported) {
+                progress.report({ increment: pct - reported, message: `${folder.name}: ${done}/${total} files` });
+                reported = pct;
+              }
             },
-            {
-              signal: abort.signal,
-              onProgress: (done, total) => {
-                const pct = total ? Math.floor((done / total) * 100) : 0;
-                if (pct > reported) {
-                  progress.report({ increment: pct - reported, message: `${folder.name}: ${done}/${total} files` });
-                  reported = pct;
-                }
-              },
-            },
-          )
+          })
           .finally(() => cancel.dispose());
         files += scan.files;
         const byFile = new Map<string, vscode.Diagnostic[]>();
         for (const { file, finding } of scan.findings) {
+          const diagnostic = toDiagnostic(finding, vscode.Uri.file(file));
+          if (!diagnostic) continue;
           if (finding.kind === 'heavy-import') imports++;
           else queries++;
           const list = byFile.get(file) ?? [];
-          list.push(toDiagnostic(finding));
+          list.push(diagnostic);
           byFile.set(file, list);
         }
         for (const [file, list] of byFile) {
@@ -75,7 +59,7 @@ export async function scanWorkspace(
       return { imports, queries, files, cancelled: token.isCancellationRequested };
     },
   );
-  const summary = `${totals.files} files: ${totals.imports} heavy startup import(s), ${totals.queries} unbounded query(ies)${totals.cancelled ? ' (cancelled)' : ''}.`;
+  const summary = `${totals.files} files: ${totals.imports} lazy-load candidate import(s), ${totals.queries} unbounded query(ies)${totals.cancelled ? ' (cancelled)' : ''}.`;
   const choice = await vscode.window.showInformationMessage(`Memory Budget: ${summary}`, 'Show Problems');
   if (choice === 'Show Problems') await executeCommand(ForeignCommands.ShowProblems);
 }

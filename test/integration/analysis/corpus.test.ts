@@ -25,6 +25,8 @@ describe('analysis corpus', () => {
         const w = want.get(k)!;
         if (w.module) expect(got.get(k)?.module, `${app} ${k}`).toBe(w.module);
         if (w.rule) expect(got.get(k)?.rule, `${app} ${k}`).toBe(w.rule);
+        // A lazy-load candidate warns; a package needed at load (or already loaded) is information only.
+        if (w.severity) expect(got.get(k)?.severity, `${app} ${k}`).toBe(w.severity);
       }
       const negativeHits = expected.negatives.filter(
         (n) => got.has(`${n.file}:${n.line}:heavy-import`) || got.has(`${n.file}:${n.line}:unbounded-query`),
@@ -39,7 +41,7 @@ describe('analysis corpus', () => {
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
     console.log([...report, `precision=${precision.toFixed(3)} recall=${recall.toFixed(3)} (tp=${tp} fp=${fp} fn=${fn})`].join('\n'));
-    expect(corpusApps().length).toBeGreaterThanOrEqual(6);
+    expect(corpusApps().length).toBeGreaterThanOrEqual(8);
     expect(precision).toBeGreaterThanOrEqual(0.9);
     expect(recall).toBeGreaterThanOrEqual(0.9);
   });

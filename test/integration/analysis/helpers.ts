@@ -12,7 +12,7 @@ export const CORPUS = join(REPO, 'test', 'fixtures', 'analysis');
 export const CLI = join(REPO, 'dist', 'cli.js');
 
 export interface Expected {
-  findings: Array<{ file: string; line: number; kind: string; module?: string; rule?: string }>;
+  findings: Array<{ file: string; line: number; kind: string; module?: string; rule?: string; severity?: string }>;
   negatives: Array<{ file: string; line: number; why: string }>;
 }
 

@@ -16,10 +16,10 @@ import { REPO } from './helpers';
 
 const range = { start: { line: 0, column: 0 }, end: { line: 0, column: 10 } };
 function nodeImport(module: string, packageName = module): StartupImport {
-  return { ecosystem: 'node', module, packageName, importedNames: ['*'], range, sideEffectOnly: false };
+  return { ecosystem: 'node', module, packageName, importedNames: ['*'], range, sideEffectOnly: false, unused: false };
 }
 function pythonImport(module: string, packageName = module): StartupImport {
-  return { ecosystem: 'python', module, packageName, importedNames: [], range, sideEffectOnly: false };
+  return { ecosystem: 'python', module, packageName, importedNames: [], range, sideEffectOnly: false, unused: false };
 }
 
 /** Counts real measurements, to tell a cache hit from a new child process. */
@@ -103,7 +103,16 @@ describe('import-cost measurement', () => {
     expect(tableCost(nodeImport('langchain/llms/openai', 'langchain'))?.basis).toMatch(/^langchain /);
   });
 
-  it('measures Python through the resolver with the interpreter version in the key', async () => {
+  it('labels a table figure with its release line, and with the version the project pins when that differs', () => {
+    const pinned = tableCost(nodeImport('mongoose'), '6.12.0');
+    expect(pinned).toMatchObject({ version: '6.13.11', label: 'typical for 6.13' });
+    const other = tableCost(pythonImport('sqlalchemy'), '2.0.36');
+    expect(other?.label).toBe('typical for 1.4; this project pins 2.0.36');
+    // No Debian version strings (epochs, +dfsg, revisions) anywhere a person reads them.
+    for (const p of ['django', 'numpy', 'torch', 'pandas']) expect(tableCost(pythonImport(p))?.version).toMatch(/^\d+(\.\d+)*$/);
+  });
+
+  it('measures Python through the resolver, keyed by interpreter, shown with the package version only', async () => {
     const resolver = new ImportCostResolver({
       measure: true,
       measurer: new ImportCostMeasurer({ pythonPath: '/usr/bin/python3' }),
@@ -111,6 +120,7 @@ describe('import-cost measurement', () => {
     });
     const r = await resolver.resolve(pythonImport('asyncio'), tmp);
     expect(r.cost?.source).toBe('measured');
-    expect(r.cost?.version).toMatch(/python 3\./);
+    expect(r.cost?.label).toMatch(/^measured, /);
+    expect(r.cost?.version).toMatch(/^python 3\.\d+/);
   });
 });

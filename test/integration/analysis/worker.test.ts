@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,5 +54,34 @@ describe('analysis worker', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('judges an open document against its project: the framework needed at load is info, a package used only in a handler a warning', async () => {
+    const root = join(CORPUS, 'express-mongoose-api');
+    const file = join(root, 'routes', 'export.js');
+    const text = readFileSync(file, 'utf8');
+    const report = await client.analyse({ ...params(root), file, text, language: 'javascript', quick: true });
+    expect(report.startup).toBe(true);
+    const heavy = report.findings.filter((f) => f.kind === 'heavy-import');
+    const express = heavy.find((f) => f.kind === 'heavy-import' && f.verdict.packageName === 'express');
+    const xlsx = heavy.find((f) => f.kind === 'heavy-import' && f.verdict.packageName === 'xlsx');
+    expect(express?.kind === 'heavy-import' && express.verdict).toMatchObject({ severity: 'info', state: 'already-loaded', marginalMB: 0 });
+    expect(xlsx?.kind === 'heavy-import' && xlsx.verdict).toMatchObject({ severity: 'warning', state: 'candidate', deferrable: true });
+    expect(xlsx?.fixes[0]?.title).toMatch(/Move `require\('xlsx'\)`/);
+    // The edit is the document's, not the disk's: using XLSX at load makes it needed.
+    const edited = `${text}\nconsole.log(XLSX.version);\n`;
+    const after = await client.analyse({ ...params(root), file, text: edited, language: 'javascript', quick: true });
+    const now = after.findings.find((f) => f.kind === 'heavy-import' && f.verdict.packageName === 'xlsx');
+    expect(now?.kind === 'heavy-import' && now.verdict.severity).toBe('info');
+  });
+
+  it('gives the startup ledger of a folder with the saving of its lazy-load candidates', async () => {
+    const { ledger } = await client.ledger(params(join(CORPUS, 'telegram-ai-bot')));
+    expect(ledger.mode).toBe('graph');
+    const p = ledger.processes[0]!;
+    expect(p.name).toBe('python main.py');
+    expect(p.candidates).toEqual(expect.arrayContaining(['openai', 'anthropic', 'litellm']));
+    expect(p.summary).toMatch(/^lazy-load .*: −\d+ MB of 512$/);
+    expect(p.rows.find((r) => r.packageName === 'sqlalchemy')?.state).toBe('needed');
   });
 });

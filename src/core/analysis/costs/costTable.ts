@@ -1,10 +1,13 @@
 import type { Ecosystem } from '../model';
+import { upstreamVersion } from './pins';
 
 /**
  * Typical import costs, for when measuring is not possible (untrusted workspace, package not
- * installed, CLI with --no-measure). Measured on a 2-core Linux machine, Node 20 and Debian's
- * Python 3.11, median of 5 fresh processes (shared/reference/import-costs.csv): heap = V8
- * heapUsed after GC / tracemalloc; rss = VmRSS delta, an upper bound.
+ * installed, CLI with --no-measure). Measured on a 2-core Linux machine, Node 20 and Debian 12's
+ * Python 3.11, median of 5 fresh processes: heap = V8 heapUsed after GC / tracemalloc; rss =
+ * VmRSS delta, an upper bound. npm rows come from bench/analysis/measureNodeCosts.mjs (several
+ * majors of the packages whose APIs and weight changed); Python rows from Debian's packages, so
+ * their versions are Debian's (written here as the upstream version they package).
  */
 export interface TableEntry {
   readonly ecosystem: Ecosystem;
@@ -87,6 +90,60 @@ const MEASURED: Row[] = [
   ['python', 'celery', '5.2.6-5', 0.13, 0.45, 1.1],
 ];
 
+/** More npm packages and older majors (measureNodeCosts.mjs); load time is the CPU time of the require. */
+const MEASURED_NODE: Row[] = [
+  ['node', 'koa', '3.3.0', 2.53, 14.21, 96.5],
+  ['node', 'mongodb', '7.9.0', 6.57, 23.91, 202.1],
+  ['node', 'pg', '8.23.1', 2.58, 15.33, 104.8],
+  ['node', 'mysql2', '3.24.6', 2.58, 16.41, 118.4],
+  ['node', 'redis', '5.12.1', 4.07, 19.38, 295.8],
+  ['node', 'knex', '3.3.0', 2.01, 14.54, 193.2],
+  ['node', 'drizzle-orm', '0.45.4', 1.2, 8.76, 89.9],
+  ['node', 'typeorm', '0.3.31', 7.17, 26.68, 354.0],
+  ['node', '@anthropic-ai/sdk', '1.14.0', 4.34, 19.71, 235.6],
+  ['node', '@google/genai', '2.32.0', 4.33, 21.01, 167.5],
+  ['node', 'groq-sdk', '1.6.0', 0.5, 6.71, 30.4],
+  ['node', 'cohere-ai', '8.1.0', 6.07, 27.74, 452.1],
+  ['node', '@langchain/core', '1.4.0', 0.16, 1.12, 6.3],
+  ['node', '@langchain/openai', '1.5.8', 10.67, 33.15, 552.7],
+  ['node', 'ai', '6.0.326', 6.16, 22.71, 238.3],
+  ['node', 'node-telegram-bot-api', '2.1.0', 0.54, 6.26, 22.6],
+  ['node', 'axios', '1.21.1', 4.3, 19.81, 177.9],
+  ['node', 'cheerio', '1.2.0', 6.57, 27.7, 235.8],
+  ['node', 'jsdom', '29.1.1', 28.84, 88.1, 1098.2],
+  ['node', 'socket.io', '4.8.4', 2.76, 15.78, 131.5],
+  ['node', 'winston', '3.19.0', 1.64, 10.84, 109.8],
+  ['node', 'stripe', '23.1.0', 3.19, 16.44, 168.0],
+  ['node', 'nodemailer', '10.6.1', 2.27, 12.91, 85.4],
+  ['node', '@slack/bolt', '5.1.0', 7.37, 30.03, 380.6],
+  ['node', 'twilio', '6.3.1', 6.06, 24.96, 337.5],
+  ['node', 'exceljs', '4.4.0', 9.03, 30.8, 560.5],
+  ['node', 'pdf-parse', '2.4.5', 2.36, 26.34, 99.7],
+  ['node', 'natural', '8.1.1', 46.36, 107.81, 1333.1],
+  ['node', 'node-cron', '4.6.0', 0.79, 4.0, 38.0],
+  ['node', 'agenda', '6.2.6', 3.23, 23.75, 225.7],
+  ['node', 'zod', '4.6.7', 2.99, 12.63, 106.0],
+  ['node', 'joi', '18.3.2', 1.73, 10.99, 78.1],
+  ['node', 'jsonwebtoken', '9.0.3', 0.82, 9.83, 69.8],
+  ['node', 'dayjs', '1.11.23', 0.0, 0.63, 3.0],
+  ['node', 'date-fns', '4.4.0', 2.05, 12.77, 136.7],
+  ['node', '@pinecone-database/pinecone', '8.2.0', 4.87, 20.75, 247.4],
+  ['node', 'tesseract.js', '7.0.0', 0.45, 7.18, 28.5],
+  ['node', 'next', '16.4.6', 3.31, 15.43, 125.3],
+  ['node', 'express', '4.22.3', 3.0, 16.42, 139.7],
+  ['node', 'mongoose', '8.24.10', 9.6, 34.71, 440.2],
+  ['node', 'mongoose', '7.8.13', 9.27, 30.59, 325.9],
+  ['node', 'mongoose', '6.13.11', 9.55, 33.0, 310.1],
+  ['node', 'discord.js', '13.17.1', 7.82, 28.02, 321.1],
+  ['node', 'openai', '4.104.0', 4.12, 18.97, 159.8],
+  ['node', 'openai', '3.3.0', 1.32, 10.79, 56.0],
+  ['node', '@langchain/core', '0.3.80', 0.0, 1.13, 5.8],
+  ['node', '@sequelize/core', '7.0.0-alpha.46', 7.37, 27.82, 456.1],
+  ['node', 'fastify', '4.29.1', 3.83, 18.48, 216.1],
+  ['node', 'redis', '4.7.1', 3.42, 30.14, 271.1],
+  ['node', 'mongodb', '6.22.0', 6.47, 24.83, 182.9],
+];
+
 /**
  * Not in the measured set; estimated from the measured cost of what each one imports at load
  * (httpx, pydantic, grpc, google.auth, requests …), rounded up. Replace by measuring.
@@ -103,7 +160,14 @@ const ESTIMATED: Array<[...Row, string]> = [
 ];
 
 export const IMPORT_COST_TABLE: readonly TableEntry[] = [
-  ...MEASURED.map(([ecosystem, module, version, heapMB, rssMB, loadMs]) => ({ ecosystem, module, version, heapMB, rssMB, loadMs })),
+  ...[...MEASURED, ...MEASURED_NODE].map(([ecosystem, module, version, heapMB, rssMB, loadMs]) => ({
+    ecosystem,
+    module,
+    version: upstreamVersion(version),
+    heapMB,
+    rssMB,
+    loadMs,
+  })),
   ...ESTIMATED.map(([ecosystem, module, version, heapMB, rssMB, loadMs, estimate]) => ({
     ecosystem,
     module,

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { ImportCost, StartupImport } from '../model';
 import { CostCache } from './costCache';
 import { IMPORT_COST_TABLE, type TableEntry } from './costTable';
+import { type ProjectPins, majorMinor, sameLine } from './pins';
 import { type ImportCostMeasurer, pythonImportStatement } from './measure';
 
 /**
@@ -16,6 +17,8 @@ export interface ResolverOptions {
   readonly cache?: CostCache;
   /** Working directory for Python children (the workspace root). */
   readonly workspaceRoot?: string;
+  /** Versions the project pins: which table row to use, and what to say when it differs. */
+  readonly pins?: ProjectPins;
 }
 
 export interface ResolvedCost {
@@ -24,10 +27,28 @@ export interface ResolvedCost {
   readonly note?: string;
 }
 
-const tableIndex = new Map<string, TableEntry>(IMPORT_COST_TABLE.map((e) => [`${e.ecosystem}|${e.module}`, e]));
+const tableIndex = new Map<string, TableEntry[]>();
+for (const e of IMPORT_COST_TABLE) {
+  const key = `${e.ecosystem}|${e.module}`;
+  tableIndex.set(key, [...(tableIndex.get(key) ?? []), e]);
+}
+
+const byVersionDescending = (a: TableEntry, b: TableEntry) => b.version.localeCompare(a.version, undefined, { numeric: true });
+
+/** The entry for the project's release line when the table has one, the newest otherwise. */
+function entryFor(entries: readonly TableEntry[], pinned: string | undefined): TableEntry {
+  const sorted = [...entries].sort(byVersionDescending);
+  return (pinned && sorted.find((e) => sameLine(e.version, pinned))) || sorted[0]!;
+}
+
+/** `typical for 1.4`, with the project's own version when the figure is for another release line. */
+export function tableLabel(version: string, pinned: string | undefined, estimate: boolean): string {
+  const base = `${estimate ? 'estimated' : 'typical'} for ${majorMinor(version)}`;
+  return pinned && !sameLine(version, pinned) ? `${base}; this project pins ${pinned}` : base;
+}
 
 /** The most specific table entry for what the statement imports (`django.db.models` before `django`). */
-export function tableCost(imp: StartupImport): ImportCost | undefined {
+export function tableCost(imp: StartupImport, pinned?: string): ImportCost | undefined {
   const candidates: string[] = [];
   if (imp.ecosystem === 'python') {
     for (const name of imp.importedNames) candidates.push(`${imp.module}.${name}`);
@@ -37,19 +58,41 @@ export function tableCost(imp: StartupImport): ImportCost | undefined {
     candidates.push(imp.module, imp.packageName);
   }
   for (const c of candidates) {
-    const e = tableIndex.get(`${imp.ecosystem}|${c}`);
-    if (e) {
-      return {
-        heapMB: e.heapMB,
-        rssMB: e.rssMB,
-        loadMs: e.loadMs,
-        source: 'table',
-        version: e.version,
-        basis: e.estimate ? `${c} ${e.version}, estimated from ${e.estimate}` : `${c} ${e.version}`,
-      };
-    }
+    const entries = tableIndex.get(`${imp.ecosystem}|${c}`);
+    if (!entries) continue;
+    const e = entryFor(entries, pinned);
+    return {
+      heapMB: e.heapMB,
+      rssMB: e.rssMB,
+      loadMs: e.loadMs,
+      source: 'table',
+      version: e.version,
+      basis: e.estimate ? `${c} ${e.version}, estimated from ${e.estimate}` : `${c} ${e.version}`,
+      label: tableLabel(e.version, pinned, e.estimate !== undefined),
+      pinned,
+    };
   }
   return undefined;
+}
+
+function measuredCost(
+  m: { heapMB: number; rssMB: number; loadMs: number },
+  version: string,
+  imp: StartupImport,
+  pins?: ProjectPins,
+): ImportCost {
+  // `2.0.36 (python 3.11.2)` → `2.0.36`; a module without metadata shows the interpreter it came with.
+  const shown = /^unknown \((python [^)]*)\)$/.exec(version)?.[1] ?? version.replace(/ \(python [^)]*\)$/, '');
+  return {
+    heapMB: m.heapMB,
+    rssMB: m.rssMB,
+    loadMs: m.loadMs,
+    source: 'measured',
+    version: shown,
+    basis: imp.module,
+    label: `measured, ${shown}`,
+    pinned: pins?.get(imp.ecosystem, imp.packageName),
+  };
 }
 
 export class ImportCostResolver {
@@ -57,7 +100,16 @@ export class ImportCostResolver {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly inFlight = new Map<string, Promise<ResolvedCost>>();
 
-  constructor(private readonly options: ResolverOptions) {}
+  private pins: ProjectPins | undefined;
+
+  constructor(private readonly options: ResolverOptions) {
+    this.pins = options.pins;
+  }
+
+  /** The versions the scanned project pins, once its lockfiles are known. */
+  usePins(pins: ProjectPins): void {
+    this.pins = pins;
+  }
 
   /** What can be said without running anything: a cached measurement or the table. */
   async quick(imp: StartupImport, fileDir: string): Promise<ResolvedCost> {
@@ -100,7 +152,7 @@ export class ImportCostResolver {
           ? await measurer.measureNode(imp.module, fileDir)
           : await measurer.measurePython(pythonImportStatement(imp), this.options.workspaceRoot ?? fileDir);
       this.options.cache?.set(key, { ...m, measuredAt: new Date().toISOString() });
-      return { cost: { ...m, source: 'measured', version, basis: imp.module } };
+      return { cost: measuredCost(m, version, imp, this.pins) };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       // A missing interpreter is this machine's problem, not the package's: try again next time.
@@ -113,11 +165,11 @@ export class ImportCostResolver {
     const hit = this.options.cache?.get(key);
     if (!hit) return undefined;
     if ('failed' in hit) return this.fallback(imp, `measuring failed: ${hit.failed}`);
-    return { cost: { heapMB: hit.heapMB, rssMB: hit.rssMB, loadMs: hit.loadMs, source: 'measured', version, basis: imp.module } };
+    return { cost: measuredCost(hit, version, imp, this.pins) };
   }
 
   private fallback(imp: StartupImport, note: string | undefined): ResolvedCost {
-    const cost = tableCost(imp);
+    const cost = tableCost(imp, this.pins?.get(imp.ecosystem, imp.packageName));
     return { cost, note: cost ? note : `${note ?? 'not measured'}; not in the built-in table` };
   }
 

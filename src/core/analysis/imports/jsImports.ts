@@ -1,4 +1,4 @@
-import type { Fix, StartupImport, TextEdit } from '../model';
+import type { Fix, LocalImport, StartupImport, TextEdit } from '../model';
 import type { SyntaxNode } from '../parsers';
 import {
   JS_FUNCTION_TYPES,
@@ -10,6 +10,7 @@ import {
   stringValue,
   wholeLines,
 } from '../syntax';
+import { definitionPath } from './loadTimeCalls';
 import { nodePackageName } from './packageNames';
 
 /** JS/TS imports and top-level `require` calls that load a package when the module loads. */
@@ -171,27 +172,82 @@ function usesOf(root: SyntaxNode, source: string, name: string, exclude: SyntaxN
   return { value, type };
 }
 
+/** Specifiers of the project's own modules: relative, absolute, `#subpath`, and the usual `@/` and `~/` aliases. */
+export function looksLocal(specifier: string): boolean {
+  return /^(\.|\/|~\/|#|@\/)/.test(specifier);
+}
+
+export interface JsImports {
+  readonly startupImports: StartupImport[];
+  readonly localImports: LocalImport[];
+}
+
 export function collectJsStartupImports(root: SyntaxNode, ctx: JsImportContext): StartupImport[] {
-  const result: StartupImport[] = [];
+  return collectJsImports(root, ctx).startupImports;
+}
+
+export function collectJsImports(root: SyntaxNode, ctx: JsImportContext): JsImports {
+  const startupImports: StartupImport[] = [];
+  const localImports: LocalImport[] = [];
   for (const raw of collectRaw(root, ctx.source)) {
+    const stmt = statementNode(raw);
+    if (looksLocal(raw.specifier)) {
+      localImports.push({ specifier: raw.specifier, names: raw.bindings.map((b) => b.imported), line: stmt.startPosition.row });
+      continue;
+    }
     const packageName = nodePackageName(raw.specifier);
     if (!packageName) continue;
-    const stmt = statementNode(raw);
     const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, ctx.source, b.local, stmt)]));
     const valueUses = [...uses.values()].reduce((n, u) => n + u.value.length, 0);
     const isEsm = !raw.isRequire && stmt.type === 'import_statement';
+    // TypeScript drops an import none of whose bindings is used as a value: it loads nothing.
     if (ctx.elidesTypeOnlyImports && isEsm && raw.bindings.length > 0 && valueUses === 0) continue;
-    result.push({
+    startupImports.push({
       ecosystem: 'node',
       module: raw.specifier,
       packageName,
       importedNames: raw.bindings.map((b) => b.imported),
       range: rangeOf(stmt),
       sideEffectOnly: raw.bindings.length === 0,
-      ...lazyFixFor(raw, stmt, uses, ctx.source),
+      ...judgeUses(raw, stmt, uses, valueUses, ctx.source),
     });
   }
-  return result;
+  localImports.push(...directoryLoads(root, ctx.source));
+  return { startupImports, localImports };
+}
+
+const READDIR = /\breaddirSync\s*\(/;
+const DYNAMIC_REQUIRE = /\brequire\s*\(\s*[^'"`\s)]/;
+
+/**
+ * `fs.readdirSync(dir)` and `require(file)` of each: the command-folder loader bots use. Every
+ * module in that folder loads at startup, though no import names it. `dir` is `__dirname`
+ * (this folder), `path.join(__dirname, 'commands')` or `'./commands'`.
+ */
+function directoryLoads(root: SyntaxNode, source: string): LocalImport[] {
+  if (!READDIR.test(source) || !(DYNAMIC_REQUIRE.test(source) || /\brequire\s*\(\s*`/.test(source))) return [];
+  const out: LocalImport[] = [];
+  for (const id of nodesWhereTextMatches(root, source, /\b(readdirSync)\s*\(/, new Set(['property_identifier', 'identifier']))) {
+    const call = id.parent?.type === 'member_expression' ? id.parent.parent : id.parent;
+    const arg = call?.type === 'call_expression' ? call.childForFieldName('arguments')?.namedChildren[0] : undefined;
+    const dir = arg ? folderOf(arg, source) : undefined;
+    if (dir !== undefined) out.push({ specifier: `${dir}/*`, names: [], line: id.startPosition.row });
+  }
+  return out;
+}
+
+function folderOf(arg: SyntaxNode, source: string, depth = 0): string | undefined {
+  if (arg.text === '__dirname') return '.';
+  const literal = stringValue(arg);
+  if (literal !== undefined) return literal.startsWith('.') ? literal.replace(/\/$/, '') : `./${literal.replace(/\/$/, '')}`;
+  if (arg.type === 'identifier' && depth < 3) {
+    const decl = source.match(new RegExp(`\\b(?:const|let|var)\\s+${arg.text}\\s*=\\s*([^;\\n]+)`));
+    if (decl?.[1]?.trim() === '__dirname') return '.';
+    const join = decl?.[1] ? /join\(\s*__dirname\s*,\s*(['"])([^'"]+)\1\s*\)/.exec(decl[1]) : null;
+    return join ? `./${join[2]}` : undefined;
+  }
+  const join = /^path\.(join|resolve)\(\s*__dirname\s*,\s*(['"])([^'"]+)\2\s*\)$/.exec(arg.text);
+  return join ? `./${join[3]}` : undefined;
 }
 
 function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
@@ -203,24 +259,78 @@ function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-function lazyFixFor(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, source: string): { lazyFix?: Fix; notLazyReason?: string } {
+type UseJudgement = Pick<StartupImport, 'lazyFix' | 'notLazyReason' | 'loadTimeUse' | 'unused' | 'removeFix' | 'deferredIn'>;
+
+/** `router = express.Router()` on line 4: the source line of a use, shortened, for messages. */
+export function useText(source: string, node: SyntaxNode): string {
+  const start = source.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const end = source.indexOf('\n', node.startIndex);
+  const line = source.slice(start, end === -1 ? undefined : end).trim();
+  return line.length > 48 ? `${line.slice(0, 47)}…` : line;
+}
+
+function atLoad(stmt: SyntaxNode, what: string): UseJudgement {
+  return { unused: false, loadTimeUse: { line: stmt.startPosition.row, what }, notLazyReason: what };
+}
+
+/**
+ * Whether the package is needed when the module loads, can wait for the functions that use
+ * it (with the edit that makes it wait), or is not used at all (with the edit that removes it).
+ */
+function judgeUses(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, valueUses: number, source: string): UseJudgement {
   const pkg = nodePackageName(raw.specifier) ?? '';
-  if (stmt.type === 'export_statement') return { notLazyReason: 're-exported: whoever imports this module loads it' };
-  if (raw.bindings.length === 0) return { notLazyReason: 'imported for its side effects' };
+  if (stmt.type === 'export_statement') return atLoad(stmt, 're-exported: whoever imports this module loads it');
+  if (raw.bindings.length === 0) return atLoad(stmt, 'imported for its side effects');
   if (SIDE_EFFECT_PACKAGES.test(pkg) || SIDE_EFFECT_PACKAGES.test(raw.specifier))
-    return { notLazyReason: `${pkg} sets the process up when it loads` };
-  if (stmt.parent?.type !== 'program') return { notLazyReason: 'the import is inside a top-level block' };
-  if (raw.isRequire && ((stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') || stmt.namedChildren.length !== 1)) {
-    return { notLazyReason: 'the require is part of a larger statement' };
+    return atLoad(stmt, `${pkg} sets the process up when it loads`);
+  const singleStatement =
+    stmt.parent?.type === 'program' &&
+    (!raw.isRequire || ((stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') && stmt.namedChildren.length === 1));
+  if (valueUses === 0) {
+    const typeUses = [...uses.values()].reduce((n, u) => n + u.type, 0);
+    if (typeUses > 0) return { unused: false, notLazyReason: 'used only as a type' };
+    if (!singleStatement) return { unused: true, notLazyReason: 'unused, inside a larger statement' };
+    const del = wholeLines(source, stmt);
+    return {
+      unused: true,
+      notLazyReason: 'nothing uses it',
+      removeFix: {
+        title: `Remove the unused import of ${raw.specifierNode.text}`,
+        edits: [{ startOffset: del.start, endOffset: del.end, newText: '' }],
+      },
+    };
   }
+  for (const b of raw.bindings) {
+    for (const use of uses.get(b.local)?.value ?? []) {
+      if (!deferringFunction(use)) {
+        return {
+          unused: false,
+          loadTimeUse: { line: use.startPosition.row, what: useText(source, use) },
+          notLazyReason: `\`${b.local}\` is used when the module loads (line ${use.startPosition.row + 1})`,
+        };
+      }
+    }
+  }
+  const deferredIn = [...new Set([...uses.values()].flatMap((u) => u.value).map((u) => definitionPath(deferringFunction(u)!) ?? ''))];
+  return { unused: false, deferredIn, ...lazyFixFor(raw, stmt, uses, source, singleStatement) };
+}
+
+function lazyFixFor(
+  raw: RawImport,
+  stmt: SyntaxNode,
+  uses: Map<string, Uses>,
+  source: string,
+  singleStatement: boolean,
+): { lazyFix?: Fix; notLazyReason?: string } {
+  if (stmt.parent?.type !== 'program') return { notLazyReason: 'the import is inside a top-level block' };
+  if (!singleStatement) return { notLazyReason: 'the require is part of a larger statement' };
   const perFunction = new Map<number, { fn: SyntaxNode; names: Set<string> }>();
   for (const b of raw.bindings) {
     const u = uses.get(b.local);
     if (!u) continue;
     if (u.type > 0 && !raw.isRequire) return { notLazyReason: `\`${b.local}\` is also used as a type` };
     for (const use of u.value) {
-      const fn = deferringFunction(use);
-      if (!fn) return { notLazyReason: `\`${b.local}\` is used when the module loads (line ${use.startPosition.row + 1})` };
+      const fn = deferringFunction(use)!;
       if (!raw.isRequire && !fn.children.some((c) => c.type === 'async')) {
         return { notLazyReason: `\`${b.local}\` is used in a function that is not async (line ${use.startPosition.row + 1})` };
       }

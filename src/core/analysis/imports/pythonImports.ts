@@ -1,4 +1,6 @@
-import type { Fix, StartupImport } from '../model';
+import type { Fix, LocalImport, StartupImport } from '../model';
+import { useText } from './jsImports';
+import { definitionPath } from './loadTimeCalls';
 import type { SyntaxNode } from '../parsers';
 import { indentOf, occurrencesOf, rangeOf, wholeLines } from '../syntax';
 import { isPythonStdlib, pythonPackageName } from './packageNames';
@@ -9,6 +11,8 @@ export interface PythonImportContext {
   readonly source: string;
   /** True when the top-level name is a module of the project itself (`from config import x`). */
   readonly isLocalModule: (topLevelName: string) => boolean;
+  /** The file is a package's `__init__.py`: what it imports, it hands on. */
+  readonly isPackageInit?: boolean;
 }
 
 /** Compound statements whose bodies run at import time (class bodies do too). */
@@ -41,6 +45,13 @@ function collectImportStatements(node: SyntaxNode, out: SyntaxNode[]): void {
       for (const alt of child.childrenForFieldName('alternative')) collectImportStatements(alt, out);
     } else if (RUNS_AT_IMPORT.has(child.type)) {
       collectImportStatements(child, out);
+    } else if (
+      child.type === 'function_definition' &&
+      child.childForFieldName('name')?.text === 'ready' &&
+      node.parent?.type === 'class_definition'
+    ) {
+      // Django runs every AppConfig.ready() at startup: what it imports (signals) loads then.
+      collectImportStatements(child.childForFieldName('body') ?? child, out);
     }
   }
 }
@@ -63,7 +74,7 @@ function parseStatement(stmt: SyntaxNode): ParsedImport[] {
     });
   }
   const moduleNode = stmt.childForFieldName('module_name');
-  if (!moduleNode || moduleNode.type === 'relative_import') return [];
+  if (!moduleNode) return [];
   const names: string[] = [];
   const bindings: string[] = [];
   for (const n of stmt.childrenForFieldName('name')) {
@@ -75,27 +86,49 @@ function parseStatement(stmt: SyntaxNode): ParsedImport[] {
   return [{ module: moduleNode.text, names, bindings, wildcard }];
 }
 
+export interface PythonImports {
+  readonly startupImports: StartupImport[];
+  readonly localImports: LocalImport[];
+}
+
 export function collectPythonStartupImports(root: SyntaxNode, ctx: PythonImportContext): StartupImport[] {
+  return collectPythonImports(root, ctx).startupImports;
+}
+
+export function collectPythonImports(root: SyntaxNode, ctx: PythonImportContext): PythonImports {
   const statements: SyntaxNode[] = [];
   collectImportStatements(root, statements);
-  const result: StartupImport[] = [];
+  const startupImports: StartupImport[] = [];
+  const localImports: LocalImport[] = [];
+  const exported = exportedNames(root, ctx);
   for (const stmt of statements) {
     for (const imp of parseStatement(stmt)) {
       const top = imp.module.split('.')[0] ?? '';
-      if (!top || top === '__future__' || isPythonStdlib(imp.module) || ctx.isLocalModule(top)) continue;
-      const lazy = lazyFixFor(stmt, imp, root, ctx.source);
-      result.push({
+      if (imp.module.startsWith('.') || (top && ctx.isLocalModule(top))) {
+        localImports.push({ specifier: imp.module, names: imp.names, line: stmt.startPosition.row });
+        continue;
+      }
+      if (!top || top === '__future__' || isPythonStdlib(imp.module)) continue;
+      startupImports.push({
         ecosystem: 'python',
         module: imp.module,
         packageName: pythonPackageName(imp.module),
         importedNames: imp.names,
         range: rangeOf(stmt),
         sideEffectOnly: false,
-        ...lazy,
+        ...judgeUses(stmt, imp, root, ctx.source, exported),
       });
     }
   }
-  return result;
+  return { startupImports, localImports };
+}
+
+/** Names a module hands on to its importers: everything in a package's `__init__.py`, and `__all__`. */
+function exportedNames(root: SyntaxNode, ctx: PythonImportContext): (name: string) => boolean {
+  if (ctx.isPackageInit) return () => true;
+  const all = /^__all__\s*[+:]?=\s*[[(]([^\])]*)[\])]/m.exec(ctx.source)?.[1] ?? '';
+  const names = new Set([...all.matchAll(/['"]([\w.]+)['"]/g)].map((m) => m[1]!));
+  return (name) => names.has(name);
 }
 
 /**
@@ -127,18 +160,58 @@ function usesOf(root: SyntaxNode, source: string, name: string, importStmt: Synt
   });
 }
 
-function lazyFixFor(stmt: SyntaxNode, imp: ParsedImport, root: SyntaxNode, source: string): { lazyFix?: Fix; notLazyReason?: string } {
-  if (stmt.parent?.type !== 'module') return { notLazyReason: 'the import is inside a top-level block (try/if), which may guard it' };
-  if (imp.wildcard) return { notLazyReason: '`import *` names cannot be traced' };
-  const functions = new Map<number, SyntaxNode>();
-  for (const binding of imp.bindings) {
-    for (const use of usesOf(root, source, binding, stmt)) {
-      const fn = deferringFunction(use);
-      if (!fn) return { notLazyReason: `\`${binding}\` is used when the module loads (line ${use.startPosition.row + 1})` };
-      functions.set(fn.id, fn);
+type UseJudgement = Pick<StartupImport, 'lazyFix' | 'notLazyReason' | 'loadTimeUse' | 'unused' | 'removeFix' | 'deferredIn'>;
+
+function judgeUses(
+  stmt: SyntaxNode,
+  imp: ParsedImport,
+  root: SyntaxNode,
+  source: string,
+  exported: (name: string) => boolean,
+): UseJudgement {
+  if (imp.wildcard)
+    return {
+      unused: false,
+      loadTimeUse: { line: stmt.startPosition.row, what: '`import *`' },
+      notLazyReason: '`import *` names cannot be traced',
+    };
+  const reexport = imp.bindings.find(exported);
+  if (reexport) {
+    const what = `re-exported as \`${reexport}\``;
+    return { unused: false, loadTimeUse: { line: stmt.startPosition.row, what }, notLazyReason: what };
+  }
+  const uses = new Map(imp.bindings.map((b) => [b, usesOf(root, source, b, stmt)]));
+  if ([...uses.values()].every((u) => u.length === 0)) {
+    if (stmt.parent?.type !== 'module' || parseStatement(stmt).length > 1 || imp.names.length !== imp.bindings.length) {
+      return { unused: true, notLazyReason: 'nothing uses it' };
+    }
+    const del = wholeLines(source, stmt);
+    const text = source.slice(stmt.startIndex, stmt.endIndex).split('\n')[0];
+    return {
+      unused: true,
+      notLazyReason: 'nothing uses it',
+      removeFix: { title: `Remove the unused \`${text}\``, edits: [{ startOffset: del.start, endOffset: del.end, newText: '' }] },
+    };
+  }
+  for (const [binding, list] of uses) {
+    for (const use of list) {
+      if (!deferringFunction(use)) {
+        return {
+          unused: false,
+          loadTimeUse: { line: use.startPosition.row, what: useText(source, use) },
+          notLazyReason: `\`${binding}\` is used when the module loads (line ${use.startPosition.row + 1})`,
+        };
+      }
     }
   }
-  if (functions.size === 0) return { notLazyReason: 'no use found: the import may be for its side effects' };
+  const deferredIn = [...new Set([...uses.values()].flat().map((u) => definitionPath(deferringFunction(u)!) ?? ''))];
+  return { unused: false, deferredIn, ...lazyFixFor(stmt, uses, source) };
+}
+
+function lazyFixFor(stmt: SyntaxNode, uses: Map<string, SyntaxNode[]>, source: string): { lazyFix?: Fix; notLazyReason?: string } {
+  if (stmt.parent?.type !== 'module') return { notLazyReason: 'the import is inside a top-level block (try/if), which may guard it' };
+  const functions = new Map<number, SyntaxNode>();
+  for (const list of uses.values()) for (const use of list) functions.set(deferringFunction(use)!.id, deferringFunction(use)!);
   const edits = [];
   const text = source.slice(stmt.startIndex, stmt.endIndex);
   for (const fn of functions.values()) {

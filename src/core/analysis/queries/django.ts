@@ -1,7 +1,16 @@
-import type { Fix, QueryFinding } from '../model';
+import type { Fix, QueryFinding, RelatedLocation } from '../model';
+import { indentOf, rangeOf, wholeLines } from '../syntax';
 import type { SyntaxNode } from '../parsers';
 import { DEFAULT_BOUND, describe, insertAt, queryFinding } from './findings';
-import { type Chain, type Materialisation, PythonScopes, calleeName, directMaterialisation, unrollChain } from './pythonScope';
+import {
+  type Chain,
+  type Materialisation,
+  PythonScopes,
+  calleeName,
+  directMaterialisation,
+  queryNodeAt,
+  unrollChains,
+} from './pythonScope';
 
 /**
  * Django: a queryset from `Model.objects` loaded whole — iterated, `list()`ed, `len()`ed,
@@ -29,13 +38,17 @@ const QUERYSET_METHODS = new Set([
   'select_for_update',
   'extra',
 ]);
-const UNIQUE_LOOKUPS = /^(pk|id)$/;
+const UNIQUE_LOOKUPS = /^(pk|id|slug|email|username)(__in|__exact|__iexact)?$/;
 const RESPONSE_CALLS = new Set(['Response', 'JsonResponse', 'StreamingHttpResponse']);
 const RENDER_CALLS = new Set(['render', 'render_to_response', 'TemplateResponse']);
 
 export interface DjangoContext {
   /** Template source by name (`app/list.html`), when it can be found; undefined otherwise. */
   readonly templateSource?: (name: string) => string | undefined;
+  /** The template's absolute path, for pointing at the line that iterates a queryset. */
+  readonly templatePath?: (name: string) => string | undefined;
+  /** Settings set REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS']: DRF list views page by default. */
+  readonly drfDefaultPagination?: boolean;
 }
 
 /** Returns a description of the queryset when `chain` is an unbounded Django queryset. */
@@ -52,6 +65,9 @@ function unboundedQueryset(chain: Chain): string | undefined {
     if (!link.call || !QUERYSET_METHODS.has(link.name)) return undefined;
     if (link.name === 'filter' && filtersByUniqueKey(link.call)) return undefined;
   }
+  // `.values('status').annotate(n=Count('id'))`: one row per distinct status, not per record.
+  const grouped = after.findIndex((l) => l.name === 'values' || l.name === 'values_list');
+  if (grouped >= 0 && after.slice(grouped + 1).some((l) => l.name === 'annotate')) return undefined;
   const path = [
     ...chain.links.slice(0, manager + 1).map((l) => l.name),
     ...after.map((l) => `${l.name}(${l.call?.childForFieldName('arguments')?.namedChildCount ? '…' : ''})`),
@@ -64,14 +80,6 @@ function filtersByUniqueKey(call: SyntaxNode): boolean {
   return args.some((a) => a.type === 'keyword_argument' && UNIQUE_LOOKUPS.test(a.childForFieldName('name')?.text ?? ''));
 }
 
-function templateIterates(template: string, key: string): boolean {
-  const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return (
-    new RegExp(`{%-?\\s*for\\s+[\\w\\s,]+\\s+in\\s+${k}(\\.all)?\\s*(reversed\\s*)?-?%}`).test(template) ||
-    new RegExp(`{{-?\\s*${k}\\s*\\|\\s*length`).test(template)
-  );
-}
-
 const HOW: Record<Materialisation, string> = {
   for: 'iterated by this loop',
   comprehension: 'iterated by this comprehension',
@@ -82,9 +90,26 @@ const HOW: Record<Materialisation, string> = {
   template: 'iterated whole by the template',
 };
 
+const DRF_LIST_VIEWS = /^(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin)$/;
+const DJANGO_LIST_VIEWS = /^(ListView|BaseListView)$/;
+
+interface Evaluation {
+  readonly expr: SyntaxNode;
+  readonly how: Materialisation;
+  /** Where to point the related location when not at `expr` (a template line). */
+  readonly related?: RelatedLocation;
+}
+
+interface Query {
+  readonly node: SyntaxNode;
+  readonly origin: string;
+  readonly evaluations: Evaluation[];
+}
+
 export class DjangoQueryRule {
   private readonly scopes: PythonScopes;
-  private readonly seen = new Set<number>();
+  private readonly queries = new Map<number, Query>();
+  private readonly evaluated = new Set<number>();
   readonly findings: QueryFinding[] = [];
 
   constructor(
@@ -97,18 +122,20 @@ export class DjangoQueryRule {
   run(): QueryFinding[] {
     for (const node of this.root.descendantsOfType(['for_statement', 'for_in_clause'])) {
       const right = node.childForFieldName('right');
-      if (right) this.check(right, directMaterialisation(right));
+      if (right) this.evaluate(right, directMaterialisation(right));
     }
     for (const call of this.root.descendantsOfType('call')) {
       const args = call.childForFieldName('arguments');
       const name = calleeName(call);
       for (const arg of args?.namedChildren ?? []) {
         const expr = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
-        if (expr) this.check(expr, directMaterialisation(expr));
+        if (expr) this.evaluate(expr, directMaterialisation(expr));
       }
-      if (RESPONSE_CALLS.has(name)) for (const leaf of containerLeaves(args?.namedChildren[0])) this.check(leaf, 'response');
+      if (RESPONSE_CALLS.has(name)) for (const leaf of containerLeaves(args?.namedChildren[0])) this.evaluate(leaf, 'response');
       if (RENDER_CALLS.has(name) && args) this.checkRender(call, args);
     }
+    for (const q of this.queries.values()) this.report(q);
+    this.checkListViews();
     return this.findings;
   }
 
@@ -122,8 +149,18 @@ export class DjangoQueryRule {
     if (!contextNode) return;
     const templateName = templateNode?.type === 'string' ? templateNode.text.slice(1, -1) : undefined;
     const template = templateName ? this.ctx.templateSource?.(templateName) : undefined;
+    const templateFile = templateName ? this.ctx.templatePath?.(templateName) : undefined;
     for (const [key, value] of this.contextEntries(contextNode, call)) {
-      if (template === undefined || templateIterates(template, key)) this.check(value, 'template');
+      if (template === undefined) {
+        this.evaluate(value, 'template');
+        continue;
+      }
+      const line = templateIterationLine(template, key);
+      if (line === undefined) continue;
+      const related: RelatedLocation | undefined = templateFile
+        ? { file: templateFile, range: { start: { line, column: 0 }, end: { line, column: 0 } }, message: `iterated by ${templateName}` }
+        : undefined;
+      this.evaluate(value, 'template', related);
     }
   }
 
@@ -149,25 +186,176 @@ export class DjangoQueryRule {
     return entries;
   }
 
-  private check(expr: SyntaxNode, how: Materialisation | undefined): void {
-    if (!how || this.seen.has(expr.id)) return;
-    const origin = unboundedQueryset(unrollChain(expr, this.scopes));
-    if (!origin) return;
-    this.seen.add(expr.id);
-    const fixes: Fix[] = [{ title: `Add a bound: \`[:${DEFAULT_BOUND}]\``, edits: [insertAt(expr.endIndex, `[:${DEFAULT_BOUND}]`)] }];
-    if (how === 'for' || how === 'comprehension') {
-      fixes.push({ title: 'Stream rows with `.iterator()`', edits: [insertAt(expr.endIndex, '.iterator()')] });
+  /** Records that `expr` is loaded whole `how`, against every unbounded query it may hold. */
+  private evaluate(expr: SyntaxNode, how: Materialisation | undefined, related?: RelatedLocation): void {
+    if (!how || this.evaluated.has(expr.id)) return;
+    this.evaluated.add(expr.id);
+    // A view that pages with DRF's paginate_queryset serialises the whole queryset only when
+    // pagination is off: the page is the bound.
+    if (/\bpaginate_queryset\s*\(/.test(enclosingFunctionText(expr))) return;
+    for (const chain of unrollChains(expr, this.scopes)) {
+      const origin = unboundedQueryset(chain);
+      if (!origin) continue;
+      const node = queryNodeAt(
+        chain,
+        chain.links.findIndex((l) => l.name === 'objects' && !l.call),
+      );
+      const q = this.queries.get(node.id) ?? { node, origin, evaluations: [] };
+      q.evaluations.push({ expr, how, related });
+      this.queries.set(node.id, q);
     }
-    const call = expr.parent?.parent;
-    if (how === 'len' && call?.type === 'call') {
+  }
+
+  private report(q: Query): void {
+    const [first] = q.evaluations;
+    if (!first) return;
+    const sites = [...new Map(q.evaluations.map((e) => [e.expr.id, e.expr])).values()];
+    const fixes: Fix[] = [
+      { title: `Add a bound: \`[:${DEFAULT_BOUND}]\``, edits: sites.map((e) => insertAt(e.endIndex, `[:${DEFAULT_BOUND}]`)) },
+    ];
+    if (q.evaluations.every((e) => e.how === 'for' || e.how === 'comprehension')) {
+      fixes.push({ title: 'Stream rows with `.iterator()`', edits: sites.map((e) => insertAt(e.endIndex, '.iterator()')) });
+    }
+    const lenCall = first.expr.parent?.parent;
+    if (q.evaluations.length === 1 && first.how === 'len' && lenCall?.type === 'call') {
       fixes.unshift({
         title: 'Count in the database with `.count()`',
-        edits: [{ startOffset: call.startIndex, endOffset: call.endIndex, newText: `${expr.text}.count()` }],
+        edits: [{ startOffset: lenCall.startIndex, endOffset: lenCall.endIndex, newText: `${first.expr.text}.count()` }],
       });
     }
-    const message = `${describe(origin)} is ${HOW[how]} with no bound: every row is fetched into memory. Slice it, paginate it (Paginator) or stream it (.iterator()).`;
-    this.findings.push(queryFinding('django-unbounded-queryset', 'django', expr, message, fixes));
+    const more = q.evaluations.length > 1 ? ` (and ${q.evaluations.length - 1} more place${q.evaluations.length > 2 ? 's' : ''})` : '';
+    const where =
+      first.expr.id === q.node.id
+        ? HOW[first.how]
+        : `${HOW[first.how].replace(/^(\w+) by this/, '$1 by the')} on line ${first.expr.startPosition.row + 1}`;
+    const message = `${describe(q.origin)} is ${where}${more} with no bound: every row is fetched into memory. Slice it, paginate it (Paginator) or stream it (.iterator()).`;
+    const related = q.evaluations.map(
+      (e): RelatedLocation => e.related ?? { range: rangeOf(e.expr), message: `${describe(q.origin, 40)} ${HOW[e.how]}` },
+    );
+    this.findings.push(queryFinding('django-unbounded-queryset', 'django', q.node, message, fixes, related));
   }
+
+  /** DRF list views with no pagination, and Django ListViews with no paginate_by: every row, every request. */
+  private checkListViews(): void {
+    const classes = this.root.descendantsOfType('class_definition');
+    const byName = new Map(classes.map((c) => [c.childForFieldName('name')?.text ?? '', c]));
+    // Bases through the file's own classes too: `class TagViewSet(BaseAttrViewSet)` with `BaseAttrViewSet(ListModelMixin, …)`.
+    const basesOf = (cls: SyntaxNode, depth = 0): string[] => {
+      const direct = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b.text.split('.').pop() ?? '');
+      return depth > 4
+        ? direct
+        : direct.flatMap((b) => [b, ...(byName.has(b) && byName.get(b) !== cls ? basesOf(byName.get(b)!, depth + 1) : [])]);
+    };
+    for (const cls of classes) {
+      const bases = basesOf(cls);
+      const drf = bases.find((b) => DRF_LIST_VIEWS.test(b));
+      const django = bases.find((b) => DJANGO_LIST_VIEWS.test(b));
+      if (!drf && !django) continue;
+      const body = cls.childForFieldName('body');
+      if (!body) continue;
+      const attrs = new Map<string, SyntaxNode>();
+      for (const base of basesOf(cls).reverse()) {
+        const b = byName.get(base)?.childForFieldName('body');
+        if (b && byName.get(base) !== cls) for (const [k, v] of classAttributes(b)) attrs.set(k, v);
+      }
+      for (const [k, v] of classAttributes(body)) attrs.set(k, v);
+      if (drf) {
+        const pagination = attrs.get('pagination_class');
+        if (pagination ? pagination.text !== 'None' : this.ctx.drfDefaultPagination) continue;
+      } else if (attrs.has('paginate_by') || attrs.has('paginator_class')) continue;
+      const declared = attrs.get('queryset') ?? methodReturn(body, 'get_queryset');
+      const name = cls.childForFieldName('name')!;
+      const why = drf
+        ? `${drf}.list() serialises it whole: no pagination_class and no REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS']`
+        : `${django} renders it whole: no paginate_by`;
+      const related: RelatedLocation = { range: rangeOf(name), message: why };
+      const fixes: Fix[] = [];
+      const anchor = declared ?? attrs.get('model');
+      if (django && anchor) {
+        const stmt = anchor.parent!;
+        const at = wholeLines(this.source, stmt).end;
+        fixes.push({
+          title: `Page it: \`paginate_by = ${DEFAULT_BOUND}\``,
+          edits: [insertAt(at, `${indentOf(this.source, stmt)}paginate_by = ${DEFAULT_BOUND}\n`)],
+        });
+      }
+      if (declared) {
+        for (const chain of unrollChains(declared, this.scopes)) {
+          const origin = unboundedQueryset(chain);
+          if (!origin) continue;
+          const message = `${describe(origin)}: ${why}. Every row is loaded on each request.`;
+          const node = queryNodeAt(
+            chain,
+            chain.links.findIndex((l) => l.name === 'objects' && !l.call),
+          );
+          const finding = queryFinding('django-unbounded-queryset', 'django', node, message, fixes, [related]);
+          // The same queryset already loaded whole by the view's own code: one finding, one more place.
+          const same = this.findings.findIndex(
+            (f) => f.range.start.line === finding.range.start.line && f.range.start.column === finding.range.start.column,
+          );
+          if (same >= 0) {
+            this.findings[same] = { ...this.findings[same]!, related: [...this.findings[same]!.related, related] };
+            continue;
+          }
+          this.findings.push(drf && !attrs.has('pagination_class') ? { ...finding, unlessPaginatedByDefault: true } : finding);
+        }
+      } else if (django && attrs.get('model')) {
+        const model = attrs.get('model')!;
+        this.findings.push(
+          queryFinding(
+            'django-unbounded-queryset',
+            'django',
+            model,
+            `${model.text}.objects.all(): ${why}. Every row is loaded on each request.`,
+            fixes,
+            [related],
+          ),
+        );
+      }
+    }
+  }
+
+  private get source(): string {
+    return this.root.text;
+  }
+}
+
+/** Class-level `name = value` assignments of a class body. */
+function classAttributes(body: SyntaxNode): Map<string, SyntaxNode> {
+  const out = new Map<string, SyntaxNode>();
+  for (const stmt of body.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+    const right = a?.childForFieldName('right');
+    if (left?.type === 'identifier' && right) out.set(left.text, right);
+  }
+  return out;
+}
+
+/** What a method of the class returns, when it has a `return` with a value. */
+function methodReturn(body: SyntaxNode, method: string): SyntaxNode | undefined {
+  for (const stmt of body.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === method) {
+      const ret = def.descendantsOfType('return_statement')[0];
+      if (ret?.namedChildren[0]) return ret.namedChildren[0];
+    }
+  }
+  return undefined;
+}
+
+function enclosingFunctionText(node: SyntaxNode): string {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n.text;
+  return '';
+}
+
+/** 0-based line of the template's `{% for x in key %}` (or `key|length`), if it iterates `key`. */
+function templateIterationLine(template: string, key: string): number | undefined {
+  const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m =
+    new RegExp(`{%-?\\s*for\\s+[\\w\\s,]+\\s+in\\s+${k}(\\.all)?\\s*(reversed\\s*)?-?%}`).exec(template) ??
+    new RegExp(`{{-?\\s*${k}\\s*\\|\\s*length`).exec(template);
+  return m ? template.slice(0, m.index).split('\n').length - 1 : undefined;
 }
 
 /** Values inside dict/list/tuple literals (the things a response serialises). */

@@ -1,4 +1,4 @@
-import type { Fix, Orm, QueryFinding, QueryRuleId } from '../model';
+import type { Fix, Orm, QueryFinding, QueryRuleId, RelatedLocation } from '../model';
 import type { SyntaxNode } from '../parsers';
 import { rangeOf, statementStartOf } from '../syntax';
 
@@ -9,12 +9,35 @@ export function insertAt(offset: number, text: string): Fix['edits'][number] {
   return { startOffset: offset, endOffset: offset, newText: text };
 }
 
-export function queryFinding(rule: QueryRuleId, orm: Orm, node: SyntaxNode, message: string, fixes: Fix[]): QueryFinding {
-  return { kind: 'unbounded-query', rule, orm, message, range: rangeOf(node), statementStart: statementStartOf(node), fixes };
+export function queryFinding(
+  rule: QueryRuleId,
+  orm: Orm,
+  node: SyntaxNode,
+  message: string,
+  fixes: Fix[],
+  related: RelatedLocation[] = [],
+): QueryFinding {
+  // One place per line: a loop and the .all() on it are the same place to a reader.
+  const places = [...new Map(related.map((r) => [`${r.file ?? ''}:${r.range.start.line}`, r])).values()];
+  return {
+    kind: 'unbounded-query',
+    rule,
+    orm,
+    message,
+    range: rangeOf(node),
+    statementStart: statementStartOf(node),
+    fixes,
+    related: places,
+  };
 }
 
 /** Shortens an expression for a message: `ProfanityWord.objects.filter(…)`. */
 export function describe(text: string, max = 60): string {
-  const flat = text.replace(/\s+/g, ' ').replace(/\(([^()]|\([^()]*\))+\)/g, '(…)');
+  const flat = text
+    .trim()
+    .replace(/^\(([\s\S]*)\)$/, '$1')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/\(([^()]|\([^()]*\))+\)/g, '(…)');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -1,8 +1,20 @@
-import type { Fix, QueryFinding } from '../model';
+import type { Fix, PendingQuery, QueryFinding } from '../model';
 import type { SyntaxNode } from '../parsers';
 import { DEFAULT_BOUND, describe, insertAt, queryFinding } from './findings';
 import { nodesWhereTextMatches } from '../syntax';
-import { type MethodCall, asMethodCall, chainedAfter, chainedBefore, declaredValue, isExecuted, optionKey, scopeText } from './jsScope';
+import {
+  type LocalBinding,
+  type MethodCall,
+  asMethodCall,
+  chainedAfter,
+  chainedBefore,
+  declaredValue,
+  filtersByIdList,
+  isExecuted,
+  optionKey,
+  scopeText,
+  whereOf,
+} from './jsScope';
 
 /**
  * Prisma `findMany` without `take`, Sequelize `findAll` without `limit`, TypeORM
@@ -47,6 +59,8 @@ const IDENTIFIER = new Set(['identifier']);
 
 export class JsOrmQueryRules {
   readonly findings: QueryFinding[] = [];
+  /** Mongoose finds whose receiver comes from another module: findings once it is known to export a model. */
+  readonly pending: PendingQuery[] = [];
   private readonly knexNames: ReadonlySet<string>;
 
   constructor(
@@ -55,6 +69,8 @@ export class JsOrmQueryRules {
     private readonly source: string,
     /** Names imported from the project's model modules (`../models/User`). */
     private readonly modelBindings: ReadonlySet<string>,
+    /** Every name imported from the project's own modules. */
+    private readonly locals: ReadonlyMap<string, LocalBinding> = new Map(),
   ) {
     this.knexNames = new Set(packages.has('knex') ? ['knex', 'db', 'trx', 'database', 'pg', 'conn', 'connection'] : ['knex']);
   }
@@ -88,7 +104,10 @@ export class JsOrmQueryRules {
       case 'findBy':
       case 'findAndCountBy':
         if (this.isTypeOrmRepository(m.receiver)) this.checkTypeOrmFind(m);
-        else if (m.method === 'find' && this.isMongooseModel(m.receiver, m.args[0])) this.checkMongooseFind(m);
+        else if (m.method === 'find') {
+          const model = this.mongooseModel(m.receiver, m.args[0]);
+          if (model) this.checkMongooseFind(m, model === true ? undefined : model);
+        }
         return;
       case 'getMany':
       case 'getRawMany':
@@ -116,7 +135,11 @@ export class JsOrmQueryRules {
     return /^[A-Z]/.test(lastSegment(receiver)) || this.packages.has('sequelize') || this.packages.has('sequelize-typescript');
   }
 
-  private isMongooseModel(receiver: SyntaxNode, firstArg: SyntaxNode | undefined): boolean {
+  /**
+   * true when the receiver is a Mongoose model by what this file shows; the import it comes from
+   * when only the exporting module can tell; false otherwise.
+   */
+  private mongooseModel(receiver: SyntaxNode, firstArg: SyntaxNode | undefined): boolean | LocalBinding {
     if (firstArg && /function|arrow_function/.test(firstArg.type)) return false;
     const name = lastSegment(receiver);
     const evidence =
@@ -125,11 +148,18 @@ export class JsOrmQueryRules {
       (receiver.type === 'identifier' && /^[A-Z]/.test(name)) ||
       /Model$/.test(name) ||
       (receiver.type === 'call_expression' && asMethodCall(receiver)?.method === 'model');
-    return evidence && modelLike;
+    if (evidence && modelLike) return true;
+    // `Item.find()` with `Item` from `require('../db/models').User`, or `db.User.find()` with `db` a module.
+    if (receiver.type === 'identifier') return this.locals.get(name) ?? false;
+    const object = receiver.type === 'member_expression' ? receiver.childForFieldName('object') : undefined;
+    const holder = object?.type === 'identifier' ? this.locals.get(object.text) : undefined;
+    if (holder && (holder.imported === '*' || holder.imported === 'default')) return { from: holder.from, imported: name };
+    return false;
   }
 
   private checkOptions(m: MethodCall, orm: 'prisma' | 'sequelize', index: number, key: string): void {
     if (optionKey(m.args[index], [key], this.source) !== 'absent') return;
+    if (filtersByIdList(whereOf(m.args[index], this.source), this.source)) return;
     const rule = orm === 'prisma' ? 'prisma-findmany-without-take' : 'sequelize-findall-without-limit';
     const message = `${describe(m.call.text)} returns every matching row: no \`${key}\`. Add \`${key}\` (and page with ${orm === 'prisma' ? '`cursor`/`skip`' : '`offset`'}).`;
     this.findings.push(queryFinding(rule, orm, m.call, message, [this.addOption(m, index, key)]));
@@ -180,18 +210,29 @@ export class JsOrmQueryRules {
     this.findings.push(queryFinding('typeorm-find-without-take', 'typeorm', m.call, message, [fix]));
   }
 
-  private checkMongooseFind(m: MethodCall): void {
+  private checkMongooseFind(m: MethodCall, pendingOn?: LocalBinding): void {
     const after = chainedAfter(m.call);
     if (after.methods.some((x) => MONGOOSE_BOUNDING.has(x.method))) return;
     if (optionKey(m.args[2], ['limit'], this.source) !== 'absent') return;
+    if (filtersByIdList(m.args[0], this.source)) return;
+    // `for await (const doc of Model.find())` iterates a cursor: one document at a time.
+    const loop = after.outer.parent;
+    if (loop?.type === 'for_in_statement' && loop.childForFieldName('right')?.id === after.outer.id && loop.text.startsWith('for await'))
+      return;
     const holder = after.outer.parent;
     if (holder?.type === 'variable_declarator') {
       const name = holder.childForFieldName('name')?.text ?? '';
       if (new RegExp(`\\b${name}\\s*\\.\\s*(limit|cursor|eachAsync)\\s*\\(`).test(scopeText(m.call))) return;
     }
-    const message = `${describe(m.call.text)} loads every matching document: no \`.limit()\`. Add \`.limit()\` or iterate with \`.cursor()\`.`;
-    const fix = { title: `Add a bound: \`.limit(${DEFAULT_BOUND})\``, edits: [insertAt(m.call.endIndex, `.limit(${DEFAULT_BOUND})`)] };
-    this.findings.push(queryFinding('mongoose-find-without-limit', 'mongoose', m.call, message, [fix]));
+    const message = `${describe(m.call.text)} loads every matching document: no \`.limit()\`. A filter is not a bound: add \`.limit()\` or iterate with \`.cursor()\`.`;
+    // A callback as last argument runs the query at once: a chained .limit() would come too late.
+    const callback = m.args.some((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
+    const fixes = callback
+      ? []
+      : [{ title: `Add a bound: \`.limit(${DEFAULT_BOUND})\``, edits: [insertAt(m.call.endIndex, `.limit(${DEFAULT_BOUND})`)] }];
+    const finding = queryFinding('mongoose-find-without-limit', 'mongoose', m.call, message, fixes);
+    if (pendingOn) this.pending.push({ finding, from: pendingOn.from, imported: pendingOn.imported });
+    else this.findings.push(finding);
   }
 
   private checkKnexRoot(call: SyntaxNode): void {

@@ -39,13 +39,63 @@ export function importedPackages(root: SyntaxNode, source: string): Set<string> 
 
 const MODEL_MODULE = /(^|\/)models?(\/|$)|\.model$|Model$/;
 
+/** A name bound to what one of the project's modules exports: `const Item = require('../db/models').User` → from `../db/models`, `User`. */
+export interface LocalBinding {
+  readonly from: string;
+  /** The exported name, `default` for the module's whole export, `*` for a namespace. */
+  readonly imported: string;
+}
+
+/** Names bound by imports and requires of the project's own modules (relative specifiers and aliases). */
+export function localBindings(root: SyntaxNode, source: string, isLocal: (specifier: string) => boolean): Map<string, LocalBinding> {
+  const out = new Map<string, LocalBinding>();
+  for (const { specifier, binder } of moduleReferences(root, source)) {
+    if (!isLocal(specifier)) continue;
+    if (binder.type === 'import_statement') {
+      const clause = binder.namedChildren.find((c) => c.type === 'import_clause');
+      for (const part of clause?.namedChildren ?? []) {
+        if (part.type === 'identifier') out.set(part.text, { from: specifier, imported: 'default' });
+        else if (part.type === 'namespace_import') {
+          const id = part.namedChildren.find((c) => c.type === 'identifier');
+          if (id) out.set(id.text, { from: specifier, imported: '*' });
+        } else if (part.type === 'named_imports') {
+          for (const spec of part.namedChildren.filter((c) => c.type === 'import_specifier')) {
+            const name = spec.childForFieldName('name')?.text ?? '';
+            out.set(spec.childForFieldName('alias')?.text ?? name, { from: specifier, imported: name });
+          }
+        }
+      }
+      continue;
+    }
+    // require(): `const X = require(m)`, `const { A, B: C } = require(m)`, `const X = require(m).A`.
+    const call = binder.type === 'call_expression' ? binder : binder.parent?.childForFieldName('value');
+    const member =
+      call?.parent?.type === 'member_expression' && call.parent.childForFieldName('object')?.id === call.id ? call.parent : undefined;
+    const decl = (member ?? call)?.parent;
+    if (decl?.type !== 'variable_declarator') continue;
+    const name = decl.childForFieldName('name');
+    if (name?.type === 'identifier') {
+      const property = member?.childForFieldName('property')?.text;
+      out.set(name.text, { from: specifier, imported: property ?? 'default' });
+    } else if (name?.type === 'object_pattern' && !member) {
+      for (const p of name.namedChildren) {
+        if (p.type === 'shorthand_property_identifier_pattern') out.set(p.text, { from: specifier, imported: p.text });
+        else if (p.type === 'pair_pattern') {
+          const value = p.childForFieldName('value');
+          if (value?.type === 'identifier') out.set(value.text, { from: specifier, imported: p.childForFieldName('key')?.text ?? '' });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** Local names bound to what the project's model modules export: `const User = require('../models/User')`. */
 export function modelBindings(root: SyntaxNode, source: string): Set<string> {
   const out = new Set<string>();
-  for (const { specifier, binder } of moduleReferences(root, source)) {
-    if (!MODEL_MODULE.test(specifier) || binder.type === 'call_expression') continue;
-    if (binder.type === 'identifier') out.add(binder.text);
-    for (const id of binder.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) out.add(id.text);
+  for (const [name, b] of localBindings(root, source, (s) => s.startsWith('.') || s.startsWith('@/') || s.startsWith('~/'))) {
+    if (MODEL_MODULE.test(b.from) || MODEL_MODULE.test(b.imported === 'default' || b.imported === '*' ? '' : `/${b.imported}`))
+      out.add(name);
   }
   return out;
 }
@@ -99,6 +149,47 @@ export function optionKey(arg: SyntaxNode | undefined, keys: readonly string[], 
     if (keys.includes(name)) return 'present';
   }
   return 'absent';
+}
+
+/** The object literal an argument holds, through a `const` that names it. */
+function objectLiteral(arg: SyntaxNode | undefined, source: string): SyntaxNode | undefined {
+  let obj = arg;
+  if (obj?.type === 'identifier') obj = declaredValue(obj, source);
+  while (obj && (obj.type === 'as_expression' || obj.type === 'satisfies_expression' || obj.type === 'parenthesized_expression')) {
+    obj = obj.namedChildren[0];
+  }
+  return obj?.type === 'object' ? obj : undefined;
+}
+
+function property(obj: SyntaxNode | undefined, names: readonly string[]): SyntaxNode | undefined {
+  for (const p of obj?.namedChildren ?? []) {
+    // `{ email }`: the shorthand is its own value
+    if (p.type === 'shorthand_property_identifier' && names.includes(p.text)) return p;
+    if (p.type !== 'pair') continue;
+    const key = p.childForFieldName('key');
+    if (names.includes(key ? (stringValue(key) ?? key.text) : '')) return p.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+/** The `where` of Prisma/Sequelize options: `{ where: {…} }`. */
+export function whereOf(options: SyntaxNode | undefined, source: string): SyntaxNode | undefined {
+  return property(objectLiteral(options, source), ['where']);
+}
+
+/** Keys that name one row: ids, and the natural keys apps make unique (email, username, slug). */
+const ID_KEYS = ['id', '_id', 'uuid', 'pk', 'email', 'username', 'slug'];
+
+/**
+ * `{ id: { in: ids } }`, `{ _id: { $in: ids } }`, `{ id: ids }` (Sequelize), `{ _id: id }`: the rows
+ * are the ones named, so the input bounds the result. A filter on any other column bounds nothing.
+ */
+export function filtersByIdList(filter: SyntaxNode | undefined, source: string): boolean {
+  const value = property(objectLiteral(filter, source), ID_KEYS);
+  if (!value) return false;
+  // One id is one row; a list of ids is as many rows as the list.
+  if (value.type !== 'object') return true;
+  return property(value, ['in', '$in', 'equals', '$eq']) !== undefined || /^\{\s*\[Op\.(in|eq)\]/.test(value.text);
 }
 
 export interface MethodCall {

@@ -33,7 +33,10 @@ export class PythonScopes {
       let cls = call.parent;
       while (cls && cls.type !== 'class_definition') cls = cls.parent;
       const body = cls?.childForFieldName('body');
-      def = body ? functionsIn(body).get(fn.childForFieldName('attribute')?.text ?? '') : undefined;
+      const name = fn.childForFieldName('attribute')?.text ?? '';
+      def = body ? functionsIn(body).get(name) : undefined;
+      // A generic view's own get_queryset() returns its `queryset` attribute.
+      if (!def && body && name === 'get_queryset') return classAttribute(body, 'queryset');
     }
     if (!def) return undefined;
     const returns = def.descendantsOfType('return_statement').filter((r) => scopeOf(r).id === def.id);
@@ -51,6 +54,28 @@ export class PythonScopes {
     return scope.id === this.root.id ? undefined : this.lastAssignment(this.root, id.text, Number.MAX_SAFE_INTEGER);
   }
 
+  /**
+   * Every value that may reach the read of `id`: walking back from the read, assignments in a
+   * branch the read is not in (if/else, try/except, a loop body) may or may not have run, so the
+   * walk goes on until one that surely ran.
+   */
+  valuesOf(id: SyntaxNode): SyntaxNode[] {
+    const scope = scopeOf(id);
+    const before = (this.assignments.get(scope.id) ?? []).filter(
+      (a) => a.endIndex <= id.startIndex && a.childForFieldName('left')?.text === id.text,
+    );
+    const out: SyntaxNode[] = [];
+    for (let i = before.length - 1; i >= 0; i--) {
+      const a = before[i]!;
+      const value = a.childForFieldName('right');
+      if (value) out.push(value);
+      if (!isConditionalFor(a, id)) break;
+    }
+    if (out.length > 0 || scope.id === this.root.id) return out;
+    const global = this.lastAssignment(this.root, id.text, Number.MAX_SAFE_INTEGER);
+    return global ? [global] : [];
+  }
+
   private lastAssignment(scope: SyntaxNode, name: string, before: number): SyntaxNode | undefined {
     let found: SyntaxNode | undefined;
     for (const a of this.assignments.get(scope.id) ?? []) {
@@ -58,6 +83,47 @@ export class PythonScopes {
     }
     return found?.childForFieldName('right') ?? undefined;
   }
+}
+
+const BRANCHES = new Set([
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'try_statement',
+  'except_clause',
+  'for_statement',
+  'while_statement',
+  'match_statement',
+  'case_clause',
+]);
+
+/** True when `assignment` sits in a branch (or loop body) that does not also hold `use`: it may not have run. */
+function isConditionalFor(assignment: SyntaxNode, use: SyntaxNode): boolean {
+  for (let n = assignment.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
+    if (n.type === 'block' && n.parent && BRANCHES.has(n.parent.type) && !(use.startIndex >= n.startIndex && use.endIndex <= n.endIndex))
+      return true;
+  }
+  return false;
+}
+
+/** `name = value` at the top of a class body. */
+export function classAttribute(body: SyntaxNode, name: string): SyntaxNode | undefined {
+  for (const stmt of body.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) return a.childForFieldName('right') ?? undefined;
+  }
+  return undefined;
+}
+
+/** `self.queryset` read inside a method: the class attribute it names. */
+export function selfAttribute(attribute: SyntaxNode): SyntaxNode | undefined {
+  // Only a view's `queryset`: other attributes (relationships) are per-instance values at run time.
+  if (attribute.childForFieldName('object')?.text !== 'self' || attribute.childForFieldName('attribute')?.text !== 'queryset')
+    return undefined;
+  let cls = attribute.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const body = cls?.childForFieldName('body');
+  return body ? classAttribute(body, attribute.childForFieldName('attribute')?.text ?? '') : undefined;
 }
 
 function functionsIn(block: SyntaxNode): Map<string, SyntaxNode> {
@@ -80,6 +146,8 @@ export interface ChainLink {
   readonly name: string;
   /** The call node when the link is a method call, undefined for a plain attribute. */
   readonly call?: SyntaxNode;
+  /** The expression (read, assigned value or returned value) the link was written in. */
+  readonly hop?: SyntaxNode;
 }
 
 /** An expression such as `qs.filter(a=1)[:10].values()` unrolled from its root. */
@@ -88,44 +156,108 @@ export interface Chain {
   /** Root first. */
   readonly links: readonly ChainLink[];
   readonly sliced: boolean;
+  /**
+   * The expression that builds the query: the value assigned to the variable (or returned by the
+   * helper) that the chain's root comes from, `qs = Story.objects.filter(…)`, or the read
+   * expression itself when it builds the query in place. Findings point here.
+   */
+  readonly query: SyntaxNode;
+  /** The expression the root was written in. */
+  readonly rootHop: SyntaxNode;
 }
 
-/** Unrolls attribute/call/subscript chains, following variables to what they were assigned. */
-export function unrollChain(expr: SyntaxNode, scopes: PythonScopes, depth = 0): Chain {
-  const links: ChainLink[] = [];
-  let sliced = false;
-  let node: SyntaxNode = expr;
-  for (;;) {
-    if (node.type === 'parenthesized_expression' && node.namedChildren[0]) {
-      node = node.namedChildren[0];
-    } else if (
-      node.type === 'call' &&
-      depth < 8 &&
-      node.childForFieldName('function')?.childForFieldName('object')?.text === 'self' &&
-      scopes.returnedBy(node)
-    ) {
-      const inner = unrollChain(scopes.returnedBy(node)!, scopes, depth + 1);
-      return { root: inner.root, links: [...inner.links, ...links.reverse()], sliced: sliced || inner.sliced };
-    } else if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute') {
-      const fn = node.childForFieldName('function')!;
-      links.push({ name: fn.childForFieldName('attribute')?.text ?? '', call: node });
-      node = fn.childForFieldName('object')!;
-    } else if (node.type === 'attribute') {
-      links.push({ name: node.childForFieldName('attribute')?.text ?? '' });
-      node = node.childForFieldName('object')!;
-    } else if (node.type === 'subscript') {
-      sliced = true;
-      node = node.childForFieldName('value')!;
-    } else if ((node.type === 'identifier' || node.type === 'call') && depth < 8) {
-      const value = node.type === 'identifier' ? scopes.valueOf(node) : scopes.returnedBy(node);
-      if (!value) break;
-      const inner = unrollChain(value, scopes, depth + 1);
-      return { root: inner.root, links: [...inner.links, ...links.reverse()], sliced: sliced || inner.sliced };
-    } else {
-      break;
+/** Where the query is built: the expression holding the link that makes it one (`objects`, `query`, `select`). */
+export function queryNodeAt(chain: Chain, linkIndex: number): SyntaxNode {
+  return (linkIndex >= 0 ? chain.links[linkIndex]?.hop : chain.rootHop) ?? chain.query;
+}
+
+const MAX_DEPTH = 8;
+const MAX_CHAINS = 16;
+
+/** `ProductFilter(request.GET, queryset=Product.objects.all()).qs`: the queryset the filter set was given. */
+function filterSetQueryset(call: SyntaxNode): SyntaxNode | undefined {
+  const fn = call.childForFieldName('function');
+  const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+  if (!name || !/Filter(Set)?$/.test(name)) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  const kw = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'queryset');
+  if (kw) return kw.childForFieldName('value') ?? undefined;
+  const positional = args.filter((a) => a.type !== 'keyword_argument');
+  return positional[1];
+}
+
+/**
+ * Unrolls attribute/call/subscript chains, following variables to every value that may have been
+ * assigned to them (both arms of an if/else or try/except), helpers that return a query, awaits,
+ * and filter sets to the queryset they filter.
+ */
+export function unrollChains(expr: SyntaxNode, scopes: PythonScopes): Chain[] {
+  const out: Chain[] = [];
+  const walk = (start: SyntaxNode, tail: ChainLink[], slicedAfter: boolean, query: SyntaxNode | undefined, depth: number): void => {
+    const links: ChainLink[] = [];
+    let sliced = slicedAfter;
+    let node: SyntaxNode = start;
+    const hop = (values: SyntaxNode[]): boolean => {
+      if (values.length === 0 || depth >= MAX_DEPTH) return false;
+      const rest = [...links.reverse(), ...tail];
+      for (const v of values) {
+        if (out.length >= MAX_CHAINS) break;
+        walk(v, rest, sliced, v, depth + 1);
+      }
+      return true;
+    };
+    for (;;) {
+      if ((node.type === 'parenthesized_expression' || node.type === 'await') && node.namedChildren[0]) {
+        node = node.namedChildren[0];
+      } else if (
+        node.type === 'call' &&
+        node.childForFieldName('function')?.childForFieldName('object')?.text === 'self' &&
+        scopes.returnedBy(node)
+      ) {
+        if (hop([scopes.returnedBy(node)!])) return;
+        break;
+      } else if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'qs' && filterSetOf(node, scopes)) {
+        if (hop([filterSetOf(node, scopes)!])) return;
+        break;
+      } else if (node.type === 'attribute' && selfAttribute(node)) {
+        if (hop([selfAttribute(node)!])) return;
+        break;
+      } else if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute') {
+        const fn = node.childForFieldName('function')!;
+        links.push({ name: fn.childForFieldName('attribute')?.text ?? '', call: node, hop: start });
+        node = fn.childForFieldName('object')!;
+      } else if (node.type === 'attribute') {
+        links.push({ name: node.childForFieldName('attribute')?.text ?? '', hop: start });
+        node = node.childForFieldName('object')!;
+      } else if (node.type === 'subscript') {
+        sliced = true;
+        node = node.childForFieldName('value')!;
+      } else if (node.type === 'identifier' && depth < MAX_DEPTH) {
+        if (hop(scopes.valuesOf(node))) return;
+        break;
+      } else if (node.type === 'call' && depth < MAX_DEPTH) {
+        const value = scopes.returnedBy(node);
+        if (value && hop([value])) return;
+        break;
+      } else {
+        break;
+      }
     }
-  }
-  return { root: node, links: links.reverse(), sliced };
+    out.push({ root: node, links: [...links.reverse(), ...tail], sliced, query: query ?? expr, rootHop: start });
+  };
+  walk(expr, [], false, undefined, 0);
+  return out;
+}
+
+function filterSetOf(attribute: SyntaxNode, scopes: PythonScopes): SyntaxNode | undefined {
+  let object = attribute.childForFieldName('object');
+  if (object?.type === 'identifier') object = scopes.valueOf(object) ?? null;
+  return object?.type === 'call' ? filterSetQueryset(object) : undefined;
+}
+
+/** The first of `unrollChains`: for callers that follow one path (statements passed to execute()). */
+export function unrollChain(expr: SyntaxNode, scopes: PythonScopes): Chain {
+  return unrollChains(expr, scopes)[0]!;
 }
 
 export type Materialisation = 'for' | 'comprehension' | 'builtin' | 'len' | 'serializer' | 'response' | 'template';
