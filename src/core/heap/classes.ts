@@ -106,18 +106,26 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
       continue;
     }
     const nameIndex = s.nodeName[v]!;
+    const at = type === t.object ? locationOf[v]! : -1;
+    const plain = sets !== undefined && isPlain(v) && interfaces.length > 0;
+    // Most objects: a class already met, by name alone.
+    if (at < 0 && !plain && byString[nameIndex]! >= 0) {
+      classOf[v] = byString[nameIndex]!;
+      continue;
+    }
     let name = s.strings[nameIndex]!;
-    if (sets && isPlain(v) && interfaces.length > 0) {
+    if (plain) {
       // Plain objects with the same property names get the same interface: match each set once.
-      const set = sets.setOf[v]!;
+      const set = sets!.setOf[v]!;
       name = set === UNCACHED ? matchOf(v, name) : (matchOfSet[set] ??= matchOf(v, name));
     } else if (name.startsWith('<') || name.startsWith('Detached <')) {
       const space = name.indexOf(' ', name.startsWith('<') ? 0 : 10);
       if (space !== -1) name = name.substring(0, space) + '>';
     }
-    const at = type === t.object ? locationOf[v]! : -1;
     if (at >= 0) {
-      const [scriptId, line, column] = [s.locations[at + lo.scriptId]!, s.locations[at + lo.line]!, s.locations[at + lo.column]!];
+      const scriptId = s.locations[at + lo.scriptId]!;
+      const line = s.locations[at + lo.line]!;
+      const column = s.locations[at + lo.column]!;
       const packed = scriptId < 2 ** 16 && line < 2 ** 20 && column < 2 ** 17 ? (scriptId * 2 ** 20 + line) * 2 ** 17 + column : -1;
       let id = packed >= 0 ? byLocation.get(packed) : undefined;
       if (id === undefined || names[id] !== name) {
@@ -157,22 +165,26 @@ interface PropertySets {
 function propertySets(s: RawSnapshot, t: TypeIds, isPlain: (v: number) => boolean): PropertySets {
   const proto = s.strings.indexOf('__proto__');
   const setOf = new Int32Array(s.nodeCount).fill(-1);
-  const ids = new Map<string, number>();
+  // Sets by a hash of their property names, each chained to the next set with the same hash.
+  const byHash = new Map<number, number>();
+  const sameHash: number[] = [];
   const first: number[] = [];
   const size: number[] = [];
   let uncached = 0;
   for (let v = 0; v < s.nodeCount; v++) {
     if (!isPlain(v)) continue;
-    const key = propertyKey(s, t, v, proto);
-    let id = ids.get(key);
-    if (id === undefined) {
-      if (ids.size >= CACHE_LIMIT) {
+    const hash = propertyHash(s, t, v, proto);
+    let id = byHash.get(hash);
+    while (id !== undefined && id >= 0 && !sameProperties(s, t, first[id]!, v, proto)) id = sameHash[id];
+    if (id === undefined || id < 0) {
+      if (first.length >= CACHE_LIMIT) {
         setOf[v] = UNCACHED;
         uncached++;
         continue;
       }
       id = first.length;
-      ids.set(key, id);
+      sameHash.push(byHash.get(hash) ?? -1);
+      byHash.set(hash, id);
       first.push(v);
       size.push(0);
     }
@@ -221,15 +233,29 @@ function interfaceCandidate(s: RawSnapshot, t: TypeIds, v: number): { name: stri
   return properties.length === 0 ? null : { name: name + '}', properties };
 }
 
-/** The property-name string indices of a node's property edges, in order, as a map key. */
-function propertyKey(s: RawSnapshot, t: TypeIds, v: number, skip: number): string {
-  let key = '';
+/** A hash of the names of a node's property edges, in order (FNV-1a over the string indices). */
+function propertyHash(s: RawSnapshot, t: TypeIds, v: number, skip: number): number {
+  let hash = 0x811c9dc5;
   for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
-    if (s.edgeType[e] !== t.edgeProperty) continue;
     const name = s.edgeName[e]!;
-    if (name !== skip) key += name + ',';
+    if (s.edgeType[e] === t.edgeProperty && name !== skip) hash = Math.imul(hash ^ name, 0x01000193);
   }
-  return key;
+  return hash;
+}
+
+/** True when nodes a and b have the same property names in the same order. */
+function sameProperties(s: RawSnapshot, t: TypeIds, a: number, b: number, skip: number): boolean {
+  const property = (e: number) => s.edgeType[e] === t.edgeProperty && s.edgeName[e] !== skip;
+  let ea = s.firstEdge[a]!;
+  let eb = s.firstEdge[b]!;
+  const endA = s.firstEdge[a + 1]!;
+  const endB = s.firstEdge[b + 1]!;
+  for (;;) {
+    while (ea < endA && !property(ea)) ea++;
+    while (eb < endB && !property(eb)) eb++;
+    if (ea === endA || eb === endB) return ea === endA && eb === endB;
+    if (s.edgeName[ea++] !== s.edgeName[eb++]) return false;
+  }
 }
 
 interface MatchInfo {

@@ -160,13 +160,28 @@ export function attributeShallowSizes(s: RawSnapshot, t: TypeIds): void {
 }
 
 function buildRetainers(s: RawSnapshot, essential: Uint8Array, firstRetainer: Uint32Array, retainers: number): Uint32Array {
-  const { firstEdge, edgeTo } = s;
-  const cursor = firstRetainer.slice(0, s.nodeCount);
-  const retainingNode = new Uint32Array(retainers);
-  for (let v = 0, e = 0; v < s.nodeCount; v++) {
-    for (const end = firstEdge[v + 1]!; e < end; e++) if (essential[e]) retainingNode[cursor[edgeTo[e]!]!++] = v;
-  }
-  return retainingNode;
+  return fillFromEnd(firstRetainer, retainers, (place) => {
+    const { firstEdge, edgeTo } = s;
+    for (let v = s.nodeCount - 1, e = s.edgeCount - 1; v >= 0; v--) {
+      for (const start = firstEdge[v]!; e >= start; e--) if (essential[e]) place(edgeTo[e]!, v);
+    }
+  });
+}
+
+/**
+ * Fills the lists of a CSR whose offsets are in `first` (list i at first[i] .. first[i+1]) without
+ * a cursor array: each item goes just before the end of its list, moving that end down to the
+ * list's start, and the offsets are shifted back at the end. Items given in descending order end
+ * up ascending.
+ */
+function fillFromEnd(first: Uint32Array, total: number, each: (place: (list: number, item: number) => void) => void): Uint32Array {
+  const items = new Uint32Array(total);
+  each((list, item) => {
+    items[--first[list + 1]!] = item;
+  });
+  first.copyWithin(0, 1);
+  first[first.length - 1] = total;
+  return items;
 }
 
 /**
@@ -219,13 +234,19 @@ function lengauerTarjan(
     }
   };
 
-  const stack = new Uint32Array(size);
+  // The path compressed at once is short in real heaps: the stack grows only when one is not.
+  let stack = new Uint32Array(1024);
   const evaluate = (v0: number): number => {
     if (ancestor[v0] === 0) return v0;
     let v = v0;
     let sp = 0;
     while (ancestor[ancestor[v]!] !== 0) {
-      stack[++sp] = v;
+      if (++sp === stack.length) {
+        const grown = new Uint32Array(stack.length * 2);
+        grown.set(stack);
+        stack = grown;
+      }
+      stack[sp] = v;
       v = ancestor[v]!;
     }
     while (sp > 0) {
@@ -307,8 +328,8 @@ function buildDominatedNodes(dominator: Uint32Array): { firstDominated: Uint32Ar
   const firstDominated = new Uint32Array(n + 1);
   for (let v = 1; v < n; v++) firstDominated[dominator[v]! + 1]!++;
   for (let i = 0; i < n; i++) firstDominated[i + 1]! += firstDominated[i]!;
-  const cursor = firstDominated.slice(0, n);
-  const dominated = new Uint32Array(Math.max(0, n - 1));
-  for (let v = 1; v < n; v++) dominated[cursor[dominator[v]!]!++] = v;
+  const dominated = fillFromEnd(firstDominated, Math.max(0, n - 1), (place) => {
+    for (let v = n - 1; v >= 1; v--) place(dominator[v]!, v);
+  });
   return { firstDominated, dominated };
 }

@@ -1,5 +1,9 @@
+import { isAscii } from 'node:buffer';
 import { BACKSLASH, CLOSE, QUOTE } from './bytes';
 import { HeapSnapshotError } from './rawSnapshot';
+
+/** Strings shorter than this (V8's smallest sliced string) are cut from a chunk's text: a cut copies them. */
+const SHORT = 13;
 
 /**
  * Reads the snapshot's `strings` array, decoding only the strings some node or edge name needs
@@ -17,6 +21,10 @@ export class StringTableReader {
   /** File offset of the chunk being read, and of the string that is open. */
   private chunkStart = 0;
   private stringStart = 0;
+  /** The chunk as text from `textFrom` on, when it is ASCII. */
+  private text?: string;
+  private textFrom = 0;
+  private textChecked = false;
 
   /** `wanted` marks the strings to decode (WantedStrings), by index. */
   constructor(
@@ -26,10 +34,24 @@ export class StringTableReader {
     this.strings = new Array<string>(wanted.length);
   }
 
-  /** A new chunk is in the buffer, read from `fileOffset`: cached search positions are stale. */
+  /** A new chunk is in the buffer, read from `fileOffset`: cached search positions and text are stale. */
   newChunk(fileOffset: number): void {
     this.chunkStart = fileOffset;
     this.nextBackslash = -1;
+    this.text = undefined;
+    this.textChecked = false;
+  }
+
+  /** The chunk's bytes from `from` to `end` as one string, when they are all ASCII (bytes = characters). */
+  private chunkText(buf: Buffer, from: number, end: number): string | undefined {
+    if (!this.textChecked) {
+      this.textChecked = true;
+      if (isAscii(buf.subarray(from, end))) {
+        this.text = buf.toString('latin1', from, end);
+        this.textFrom = from;
+      }
+    }
+    return this.text;
   }
 
   /** True while a string is open (the file must not end here). */
@@ -64,7 +86,7 @@ export class StringTableReader {
         if (want) this.parts.push(Buffer.from(buf.subarray(i, end)));
         return { at: end, closed: false };
       }
-      if (want) this.strings[this.index] = this.decode(buf, i, closing);
+      if (want) this.strings[this.index] = this.decode(buf, i, closing, end);
       // Setting an array's length is a runtime call: only when a string did span chunks.
       if (this.parts.length > 0) this.parts = [];
       this.index++;
@@ -111,8 +133,14 @@ export class StringTableReader {
     return closed;
   }
 
-  private decode(buf: Buffer, from: number, to: number): string {
-    if (this.parts.length === 0 && !this.hasEscape) return buf.toString('utf8', from, to);
+  private decode(buf: Buffer, from: number, to: number, end: number): string {
+    if (this.parts.length === 0 && !this.hasEscape) {
+      // Most names are short: cut from the chunk's text (decoded once when it is all ASCII), which
+      // is far cheaper than a decode each. Longer ones are copied out, so none keeps a chunk alive.
+      if (to - from < SHORT && this.chunkText(buf, from, end) !== undefined)
+        return this.text!.slice(from - this.textFrom, to - this.textFrom);
+      return buf.toString('utf8', from, to);
+    }
     this.parts.push(Buffer.from(buf.subarray(from, to)));
     const raw = Buffer.concat(this.parts).toString('utf8');
     if (!this.hasEscape) return raw;
