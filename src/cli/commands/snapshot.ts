@@ -39,6 +39,8 @@ export const snapshotCommand: CliCommand = {
     const spec = targetArg(positionals, 'snapshot');
     // Snapshots need an inspector: a pid gets one through `watch pid:N` first, not silently here.
     if (spec.kind === 'pid') throw new UsageError('snapshot needs an inspector address (host:port or ws:// URL), not a pid');
+    if (spec.kind === 'metrics')
+      throw new UsageError("snapshot needs an inspector address (host:port or ws:// URL); an agent's metrics are read-only");
     const endpoint = endpointOf(spec);
     const intervalMs = (numberOption(values.interval, 'interval', 0) ?? 10) * 1000;
     const stallTimeoutMs = (numberOption(values['stall-timeout'], 'stall-timeout', 1) ?? 60) * 1000;
