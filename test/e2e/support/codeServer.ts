@@ -22,6 +22,8 @@ export interface CodeServerOptions {
   smokeTestDriver?: boolean;
   /** Port on 127.0.0.1; a free one when not given. */
   port?: number;
+  /** Workspace trust on, so a folder opens in Restricted Mode until trusted (off by default). */
+  workspaceTrust?: boolean;
   /** Called with each line code-server prints (stdout and stderr). */
   onOutput?: (line: string) => void;
 }
@@ -148,7 +150,10 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   assertToolchain();
   const dirs = makeDirs();
-  writeFileSync(dirs.settingsFile, JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
+  const trust = options.workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+    : {};
+  writeFileSync(dirs.settingsFile, JSON.stringify({ ...quietSettings, ...trust, ...options.settings }, null, 2));
   if (options.vsix) installExtension(dirs, options.vsix);
 
   const port = options.port ?? (await freePort());
@@ -161,7 +166,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];

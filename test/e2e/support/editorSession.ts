@@ -19,6 +19,8 @@ export interface EditorSessionOptions {
   copyFromRepo?: string[];
   /** Last touches to the workspace before VS Code opens it. */
   prepare?(workspacePath: string): void;
+  /** Open the workspace untrusted, in Restricted Mode. */
+  restricted?: boolean;
 }
 
 export async function openEditorSession(options: EditorSessionOptions = {}): Promise<EditorSession> {
@@ -27,7 +29,7 @@ export async function openEditorSession(options: EditorSessionOptions = {}): Pro
   let server: CodeServer | undefined;
   try {
     options.prepare?.(workspace.path);
-    server = await startCodeServer({ vsix, settings: options.settings });
+    server = await startCodeServer({ vsix, settings: options.settings, workspaceTrust: options.restricted });
     const workbench = await openWorkbench(server, workspace.path);
     const started = server;
     return {
