@@ -38,6 +38,8 @@ describe('Restricted Mode and addresses a target offers, in a real VS Code (code
   let offeredUrl: string;
   let session: EditorSession | undefined;
   const outside = mkdtempSync(join(os.tmpdir(), 'mb-restricted-logs-'));
+  // The folder's own "Node": a real Node behind a script that leaves a mark each time it runs.
+  const nodeRan = join(outside, 'workspace-node-ran');
 
   beforeAll(async () => {
     bot = await startLeakyBot();
@@ -53,10 +55,13 @@ describe('Restricted Mode and addresses a target offers, in a real VS Code (code
         cpSync(join(REPO, 'test', 'fixtures', 'analysis', 'express-mongoose-api'), join(path, 'api'), { recursive: true });
         // Resolvable packages: in a trusted workspace xlsx's cost would be measured by running it.
         symlinkSync(join(REPO, 'node_modules'), join(path, 'node_modules'));
+        writeFileSync(join(path, 'workspace-node.sh'), `#!/bin/sh\necho "$@" >> '${nodeRan}'\nexec '${process.execPath}' "$@"\n`, {
+          mode: 0o755,
+        });
         mkdirSync(join(path, '.vscode'));
         writeFileSync(
           join(path, '.vscode', 'settings.json'),
-          JSON.stringify({ 'memoryBudget.nodePath': join(path, 'not-node.sh'), 'memoryBudget.logDirectory': outside }),
+          JSON.stringify({ 'memoryBudget.nodePath': join(path, 'workspace-node.sh'), 'memoryBudget.logDirectory': outside }),
         );
       },
     });
@@ -87,6 +92,8 @@ describe('Restricted Mode and addresses a target offers, in a real VS Code (code
     await page.locator('.tabs-container .tab.active', { hasText: 'export.js' }).waitFor();
     await codeLenses(page).filter({ hasText: 'xlsx' }).first().waitFor();
     expect((await codeLenses(page).allInnerTexts()).filter((l) => /measured, /.test(l))).toEqual([]);
+    // The Node the folder names never ran (in a trusted folder it measures xlsx: this test then fails).
+    expect(existsSync(nodeRan)).toBe(false);
   });
 
   it('attaches to a target on this machine and writes the log where the workspace cannot move it', async () => {
