@@ -34,8 +34,8 @@ interface Scenario {
 }
 
 /** A deterministic pseudo-random series: growth, a spike, every crossing up and down, marks, a leak. */
-function scenario(seed: number, budget: BudgetSettings, containerLimitBytes: number | null): Scenario {
-  let state = seed;
+function scenario(start: number, budget: BudgetSettings, containerLimitBytes: number | null): Scenario {
+  let state = start;
   const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pages = (bytes: number) => Math.round(bytes / 4096) * 4096;
   const steps: Step[] = [{ kind: 'restart', time: 1_700_000_000_000, previousPid: 41, pid: 42, previousRestarts: 2, cleanExit: false }];
@@ -119,8 +119,8 @@ describe('the Python agent writes what the Node agent writes', () => {
     ['a custom budget', 1, { preset: 'auto', budgetMB: 200, warnPercent: 80, criticalPercent: 94 }, null],
     ['a container limit that changes', 7, { preset: 'auto', warnPercent: 75, criticalPercent: 90 }, 230 * MB],
     ['a preset', 99, { preset: 'fly-256', warnPercent: 80, criticalPercent: 94 }, null],
-  ] as const)('line for line and field for field, with %s', (_name, seed, budget, limit) => {
-    const s = scenario(seed, { ...budget }, limit);
+  ] as const)('line for line and field for field, with %s', (_name, start, budget, limit) => {
+    const s = scenario(start, { ...budget }, limit);
     const nodeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-parity-node-'));
     const pythonDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-parity-python-'));
     dirs.push(nodeDir, pythonDir);

@@ -11,9 +11,9 @@ import { repoRoot, tempDir, writeSnapshotOf } from './helpers';
  * Mutates a real snapshot (its counts, numbers and strings, or cuts it short) and analyses each
  * mutant in the heap worker: every outcome must be a result or a bad-input error (a
  * HeapSnapshotError in the worker) within the time limit, never a hang, a crash or a wrong kind
- * of error. Fixed seed and case count; on a slow machine the run stops at its time budget.
+ * of error. A fixed random sequence and case count; on a slow machine the run stops at its time budget.
  */
-const SEED = 20261130;
+const RANDOM_START = 20261130;
 const RUNS = 60;
 /** On a loaded machine the run stops here, with fewer cases. */
 const BUDGET_MS = 90_000;
@@ -163,7 +163,7 @@ describe('fuzzing the snapshot reader with mutated real snapshots', () => {
           outcomes.badInput++;
         }
       }),
-      { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: BUDGET_MS, endOnFailure: true },
+      { seed: RANDOM_START, numRuns: RUNS, interruptAfterTimeLimit: BUDGET_MS, endOnFailure: true },
     );
     console.info(`fuzz: ${cases} mutants, ${outcomes.result} analysed, ${outcomes.badInput} refused as bad input`);
     expect(cases).toBeGreaterThanOrEqual(10);
