@@ -16,6 +16,7 @@ import {
 import { checkOfferedUrl, type OfferedHostConsent } from './offeredHost';
 import type { FixedExpression } from './remoteExpressions';
 import { RpcError, RpcSocket } from './rpcSocket';
+import { SocketSession } from './socketSession';
 
 export type CdpCommand = keyof ProtocolMapping.Commands;
 export type CdpEvent = keyof ProtocolMapping.Events;
@@ -34,14 +35,13 @@ const MAX_CDP_MESSAGE_BYTES = 64 * 2 ** 20;
  * A typed CDP connection to one inspector target (Node, Deno, a VS Code debug session's proxy).
  * Emits `close` once, when the socket goes away for any reason (target exit, network, our own `close()`).
  */
-export class CdpSession implements InspectorSession {
+export class CdpSession extends SocketSession implements InspectorSession {
   readonly protocol = 'cdp';
   private asked?: Promise<SessionCapabilities>;
 
-  private constructor(
-    private readonly socket: RpcSocket,
-    readonly endpoint: Endpoint,
-  ) {}
+  private constructor(socket: RpcSocket, endpoint: Endpoint) {
+    super(socket, endpoint);
+  }
 
   /**
    * Connects to a WebSocket URL, or to the first target `/json/list` names at host:port. The URL a
@@ -55,10 +55,6 @@ export class CdpSession implements InspectorSession {
     } catch (err) {
       throw new Error(`cannot attach to ${describeEndpoint(endpoint)}: ${connectReason(err)}`, { cause: err });
     }
-  }
-
-  get isClosed(): boolean {
-    return this.socket.isClosed;
   }
 
   send<M extends CdpCommand>(method: M, ...params: Params<M> extends undefined ? [] : [Params<M>]): Promise<Result<M>> {
@@ -167,19 +163,6 @@ export class CdpSession implements InspectorSession {
       offChunk();
       offProgress();
     }
-  }
-
-  /** A command that is forgotten, not left waiting, when the target does not answer in time. */
-  private call(method: string, params: object | undefined, timeoutMs: number): Promise<unknown> {
-    return this.socket.request(method, params, { timeoutMs });
-  }
-
-  onClose(listener: () => void): () => void {
-    return this.socket.onClose(listener);
-  }
-
-  close(): Promise<void> {
-    return this.socket.close();
   }
 }
 

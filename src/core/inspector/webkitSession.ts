@@ -8,6 +8,7 @@ import {
   type SessionCapabilities,
   evaluatedValue,
 } from './inspectorSession';
+import { SocketSession } from './socketSession';
 import { findStringValue, unescapeJsonString } from './jsonStringStream';
 import type { FixedExpression } from './remoteExpressions';
 import { RpcSocket } from './rpcSocket';
@@ -22,14 +23,13 @@ const RAW_CANDIDATE_BYTES = 256 * 1024;
  * the path Bun prints, no `/json/list`, a `Heap` domain instead of `HeapProfiler`, and snapshots in
  * JavaScriptCore's format, answered whole in one message.
  */
-export class WebKitSession implements InspectorSession {
+export class WebKitSession extends SocketSession implements InspectorSession {
   readonly protocol = 'webkit';
   private asked?: Promise<SessionCapabilities>;
 
-  private constructor(
-    private readonly socket: RpcSocket,
-    readonly endpoint: Endpoint,
-  ) {}
+  private constructor(socket: RpcSocket, endpoint: Endpoint) {
+    super(socket, endpoint);
+  }
 
   static async connect(url: string, timeoutMs = 5000): Promise<WebKitSession> {
     try {
@@ -38,10 +38,6 @@ export class WebKitSession implements InspectorSession {
     } catch (err) {
       throw new Error(`cannot attach to ${url}: ${connectReason(err)}`, { cause: err });
     }
-  }
-
-  get isClosed(): boolean {
-    return this.socket.isClosed;
   }
 
   send(method: string, params?: object): Promise<unknown> {
@@ -90,18 +86,5 @@ export class WebKitSession implements InspectorSession {
     const start = findStringValue(message, 'snapshotData');
     if (start < 0) throw new Error('the Heap.snapshot reply carries no snapshotData');
     unescapeJsonString(message, start, (chunk) => sink.write(chunk));
-  }
-
-  /** A command that is forgotten, not left waiting, when the target does not answer in time. */
-  private call(method: string, params: object | undefined, timeoutMs: number): Promise<unknown> {
-    return this.socket.request(method, params, { timeoutMs });
-  }
-
-  onClose(listener: () => void): () => void {
-    return this.socket.onClose(listener);
-  }
-
-  close(): Promise<void> {
-    return this.socket.close();
   }
 }
