@@ -42,13 +42,17 @@ export class LeastSquares {
   }
 
   add(point: TrendPoint, sign: 1 | -1 = 1): void {
-    this.origin ??= point.time;
-    const x = this.hours(point.time);
+    this.addValues(point.time, point.bytes, sign);
+  }
+
+  addValues(time: number, bytes: number, sign: 1 | -1 = 1): void {
+    this.origin ??= time;
+    const x = this.hours(time);
     this.n += sign;
     this.sx += sign * x;
-    this.sy += sign * point.bytes;
+    this.sy += sign * bytes;
     this.sxx += sign * x * x;
-    this.sxy += sign * x * point.bytes;
+    this.sxy += sign * x * bytes;
   }
 
   clear(): void {
@@ -72,43 +76,62 @@ export class LeastSquares {
 
 /**
  * Growth by least squares over a sliding time window, kept incrementally: running sums make
- * each sample O(1) on top of evicting what fell out of the window.
+ * each sample O(1) on top of evicting what fell out of the window. The window's points live in a
+ * ring of typed arrays, grown by doubling only while the window holds more than it has room for:
+ * at 10 Hz a 15-minute window is 9,000 points, 144 kB, with no object per sample.
  */
 export class TrendWindow {
-  private readonly points: TrendPoint[] = [];
+  private times = new Float64Array(64);
+  private values = new Float64Array(64);
   private head = 0;
+  private size = 0;
   private readonly sums = new LeastSquares();
 
   constructor(private readonly options: TrendOptions = DEFAULT_TREND_OPTIONS) {}
 
   add(point: TrendPoint): void {
-    this.points.push(point);
+    if (this.size === this.times.length) this.grow();
+    const i = (this.head + this.size) % this.times.length;
+    this.times[i] = point.time;
+    this.values[i] = point.bytes;
+    this.size++;
     this.sums.add(point);
     const oldest = point.time - this.options.windowMs;
-    while (this.head < this.points.length && this.points[this.head].time < oldest) {
-      this.sums.add(this.points[this.head++], -1);
-    }
-    if (this.head > 1024 && this.head * 2 > this.points.length) {
-      this.points.splice(0, this.head);
-      this.head = 0;
+    while (this.size > 0 && this.times[this.head]! < oldest) {
+      this.sums.addValues(this.times[this.head]!, this.values[this.head]!, -1);
+      this.head = (this.head + 1) % this.times.length;
+      this.size--;
     }
   }
 
   clear(): void {
-    this.points.length = 0;
     this.head = 0;
+    this.size = 0;
     this.sums.clear();
   }
 
   current(budgetBytes?: number): Trend | undefined {
     if (this.sums.count < this.options.minSamples) return undefined;
-    const first = this.points[this.head];
-    const last = this.points[this.points.length - 1];
-    const spanMs = last.time - first.time;
+    const first = this.times[this.head]!;
+    const last = this.times[(this.head + this.size - 1) % this.times.length]!;
+    const spanMs = last - first;
     if (spanMs < this.options.minSpanMs) return undefined;
-    const fit = this.sums.fit(last.time);
+    const fit = this.sums.fit(last);
     if (!fit) return undefined;
     return { bytesPerHour: fit.bytesPerHour, msToBudget: msToBudget(fit, budgetBytes), samples: this.sums.count, spanMs };
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    const values = new Float64Array(this.values.length * 2);
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.head + k) % this.times.length;
+      times[k] = this.times[i]!;
+      values[k] = this.values[i]!;
+    }
+    this.times = times;
+    this.values = values;
+    this.head = 0;
   }
 }
 

@@ -44,6 +44,25 @@ describe('least-squares trend on real series from leaky-bot', () => {
     expect(Math.abs(window.current()!.bytesPerHour)).toBeLessThan(leakingRate / 10);
   });
 
+  it('keeps exactly the window through a long run at 10 Hz: its ring wraps and grows without losing a point', () => {
+    const window = new TrendWindow({ windowMs: 15 * 60_000, minSamples: 5, minSpanMs: 4_000 });
+    const start = Date.UTC(2026, 0, 1);
+    // 50 minutes at 10 Hz: a steady 1 MB/min until minute 30, then flat.
+    for (let i = 0; i <= 50 * 600; i++) {
+      const minutes = i / 600;
+      window.add({ time: start + i * 100, bytes: 100 * MB + Math.min(minutes, 30) * MB });
+      if (i === 20 * 600) {
+        const growing = window.current()!;
+        expect(growing.samples).toBe(15 * 600 + 1);
+        expect(growing.spanMs).toBe(15 * 60_000);
+        expect(growing.bytesPerHour / MB).toBeCloseTo(60, 6);
+      }
+    }
+    const flat = window.current()!;
+    expect(flat.samples).toBe(15 * 600 + 1);
+    expect(flat.bytesPerHour / MB).toBeLessThan(0.001);
+  });
+
   it('gives no trend until enough samples span enough time', () => {
     const samples = asSamples(loadSeries('leaking'));
     const window = new TrendWindow({ windowMs: 60_000, minSamples: 5, minSpanMs: 4_000 });
