@@ -81,8 +81,8 @@ export class LeastSquares {
  * at 10 Hz a 15-minute window is 9,000 points, 144 kB, with no object per sample.
  */
 export class TrendWindow {
-  private times = new Float64Array(64);
-  private values = new Float64Array(64);
+  private times = new Float64Array(16);
+  private values = new Float64Array(16);
   private head = 0;
   private size = 0;
   private readonly sums = new LeastSquares();
