@@ -8,6 +8,7 @@ import {
   occurrencesOf,
   rangeOf,
   stringValue,
+  topStatements,
   wholeLines,
 } from '../syntax';
 import { definitionPath } from './loadTimeCalls';
@@ -28,7 +29,6 @@ const SIDE_EFFECT_PACKAGES =
 /** Identifier kinds that name a binding in an expression. */
 const VALUE_IDENTIFIERS = ['identifier', 'shorthand_property_identifier'];
 const ANY_IDENTIFIER = new Set([...VALUE_IDENTIFIERS, 'type_identifier']);
-const IDENTIFIER = new Set(['identifier']);
 /** Ancestors that make an identifier a type, erased at compile time. */
 const TYPE_CONTEXT = new Set([
   'type_annotation',
@@ -86,8 +86,7 @@ function esmBindings(stmt: SyntaxNode): Binding[] | undefined {
     }
   }
   // `import { type A, type B } from 'x'` keeps nothing at run time.
-  const specifiers = clause.descendantsOfType('import_specifier');
-  if (out.length === 0 && specifiers.length > 0) return undefined;
+  if (out.length === 0 && clause.descendantsOfType('import_specifier').length > 0) return undefined;
   return out;
 }
 
@@ -111,23 +110,35 @@ function requireBindings(call: SyntaxNode): Binding[] {
   });
 }
 
-/** `require('x')` calls anywhere: candidates from the text, checked in the tree. */
-export function requireCalls(root: SyntaxNode, source: string): SyntaxNode[] {
-  return nodesWhereTextMatches(root, source, /(?<![\w$.])(require)\s*\(/, IDENTIFIER)
-    .map((id) => id.parent)
-    .filter((call): call is SyntaxNode => call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'require');
+const requireCache = new WeakMap<SyntaxNode, readonly SyntaxNode[]>();
+
+/** `require('x')` calls anywhere: candidates from the text, checked in the tree (once per root). */
+export function requireCalls(root: SyntaxNode, source: string): readonly SyntaxNode[] {
+  let calls = requireCache.get(root);
+  if (!calls) {
+    const found: SyntaxNode[] = [];
+    // The smallest node holding `require(` is the call itself: no step up from the identifier.
+    for (const m of source.includes('require') ? source.matchAll(/(?<![\w$.])require\s*\(/g) : []) {
+      const call = root.descendantForIndex(m.index, m.index + m[0].length);
+      if (call.type === 'call_expression' && call.startIndex === m.index && call.childForFieldName('function')?.text === 'require')
+        found.push(call);
+    }
+    calls = found;
+    requireCache.set(root, calls);
+  }
+  return calls;
 }
 
 function collectRaw(root: SyntaxNode, source: string): RawImport[] {
   const out: RawImport[] = [];
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== 'import_statement' && stmt.type !== 'export_statement') continue;
-    if (hasTypeKeyword(stmt)) continue;
+  for (const { node: stmt, type } of topStatements(root)) {
+    if (type !== 'import_statement' && type !== 'export_statement') continue;
+    if (stmt.text.includes('type') && hasTypeKeyword(stmt)) continue;
     const source =
       stmt.childForFieldName('source') ?? stmt.namedChildren.find((c) => c.type === 'import_require_clause')?.childForFieldName('source');
     const specifier = stringValue(source);
     if (!source || specifier === undefined) continue;
-    const bindings = stmt.type === 'import_statement' ? esmBindings(stmt) : [];
+    const bindings = type === 'import_statement' ? esmBindings(stmt) : [];
     if (bindings === undefined) continue;
     out.push({ statement: stmt, specifierNode: source, specifier, bindings, isRequire: false });
   }

@@ -1,6 +1,6 @@
 import type { LoadTimeCall } from '../model';
 import type { SyntaxNode } from '../parsers';
-import { JS_FUNCTION_TYPES } from '../syntax';
+import { JS_FUNCTION_TYPES, topStatements, wordOffsets } from '../syntax';
 
 /**
  * Code that runs when a module loads can call into functions that look deferred: `db =
@@ -50,58 +50,100 @@ const DECLARATIONS = new Set([
   'type_alias_declaration',
 ]);
 
-/** Top-level statements whose code runs at load: not function declarations; a Python class body's statements, not its methods. */
-function loadTimeStatements(root: SyntaxNode, python: boolean): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (const stmt of root.namedChildren) {
-    const inner = stmt.type === 'export_statement' ? (stmt.childForFieldName('declaration') ?? stmt) : stmt;
-    const def = inner.type === 'decorated_definition' ? inner.childForFieldName('definition') : inner;
-    if (!def || DECLARATIONS.has(def.type)) continue;
-    if (def.type === 'class_definition') {
+/** What one pass over the top-level statements gives: the module's own definitions, and the statements whose code runs at load. */
+export interface TopLevelShape {
+  /** Names of the module's own top-level functions and classes. */
+  readonly definitions: string[];
+  /** Top-level statements whose code runs at load: not function declarations; a Python class body's statements, not its methods. */
+  readonly loadStatements: SyntaxNode[];
+}
+
+export function topLevelShape(root: SyntaxNode, python: boolean): TopLevelShape {
+  const definitions: string[] = [];
+  const loadStatements: SyntaxNode[] = [];
+  for (const { node: stmt, type } of topStatements(root)) {
+    const declaration = type === 'export_statement' ? stmt.childForFieldName('declaration') : undefined;
+    const inner = declaration ?? stmt;
+    const innerType = declaration ? declaration.type : type;
+    const def = innerType === 'decorated_definition' ? inner.childForFieldName('definition') : inner;
+    if (!def) continue;
+    const defType = def === inner ? innerType : def.type;
+    if (PY_DEFS.has(defType) || JS_DEFS.has(defType)) definitions.push(def.childForFieldName('name')?.text ?? '');
+    if (defType === 'lexical_declaration' || defType === 'variable_declaration') {
+      // `const connectDB = async () => {…}` is a definition too.
+      for (const d of def.namedChildren) {
+        if (d.type === 'variable_declarator' && JS_FUNCTION_TYPES.has(d.childForFieldName('value')?.type ?? ''))
+          definitions.push(d.childForFieldName('name')?.text ?? '');
+      }
+    }
+    if (DECLARATIONS.has(defType)) continue;
+    if (defType === 'class_definition') {
       for (const member of def.childForFieldName('body')?.namedChildren ?? [])
-        if (member.type !== 'function_definition' && member.type !== 'decorated_definition') out.push(member);
+        if (member.type !== 'function_definition' && member.type !== 'decorated_definition') loadStatements.push(member);
       continue;
     }
     // A JS class runs its static parts at load, nothing else worth a call graph.
-    if (!python && (def.type === 'class_declaration' || def.type === 'abstract_class_declaration')) continue;
-    out.push(stmt);
+    if (!python && (defType === 'class_declaration' || defType === 'abstract_class_declaration')) continue;
+    loadStatements.push(stmt);
   }
-  return out;
+  return { definitions: definitions.filter(Boolean), loadStatements };
 }
 
-/** Calls made while the module loads, by callee: `Database()`, `database.Database()`, `new Client()`, `connectDB()`. */
-export function loadTimeCallsOf(root: SyntaxNode, python: boolean): LoadTimeCall[] {
-  const out: LoadTimeCall[] = [];
-  for (const top of loadTimeStatements(root, python)) {
-    for (const call of top.descendantsOfType(python ? ['call'] : ['call_expression', 'new_expression'])) {
-      const callee = call.childForFieldName(python || call.type === 'call_expression' ? 'function' : 'constructor');
-      if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute' && callee.type !== 'member_expression')) continue;
-      const text = callee.text;
+const CALLEE_PART = /^[A-Za-z_$][\w$]*$/;
+const IDENTIFIER = new Set(['identifier']);
+
+/** The call `id` heads as its callee (`Database()`, `database.Database()`, `new Client()`), with the callee. */
+function callHeadedBy(id: SyntaxNode, python: boolean): { call: SyntaxNode; callee: SyntaxNode } | undefined {
+  let callee = id;
+  let parent = id.parent;
+  if ((parent?.type === 'attribute' || parent?.type === 'member_expression') && parent.childForFieldName('object')?.id === id.id) {
+    callee = parent;
+    parent = parent.parent;
+  }
+  if (!parent) return undefined;
+  const field = python
+    ? parent.type === 'call'
+      ? 'function'
+      : undefined
+    : parent.type === 'call_expression'
+      ? 'function'
+      : parent.type === 'new_expression'
+        ? 'constructor'
+        : undefined;
+  return field && parent.childForFieldName(field)?.id === callee.id ? { call: parent, callee } : undefined;
+}
+
+/**
+ * Calls made while the module loads whose callee starts with one of `names` (the module's own
+ * definitions and the names it imports from the project: no other call can run project code).
+ * The names are found in the text first, within the statements that run at load, and only those
+ * places are asked of the tree.
+ */
+export function loadTimeCallsOf(
+  root: SyntaxNode,
+  source: string,
+  python: boolean,
+  loadStatements: readonly SyntaxNode[],
+  names: ReadonlySet<string>,
+): LoadTimeCall[] {
+  if (names.size === 0 || loadStatements.length === 0) return [];
+  const ranges = loadStatements.map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
+  const within = (at: number) => ranges.find((r) => r.start <= at && at < r.end);
+  const out: Array<LoadTimeCall & { at: number }> = [];
+  for (const name of names) {
+    for (const at of wordOffsets(source, name)) {
+      const range = within(at);
+      if (!range) continue;
+      const id = root.descendantForIndex(at, at + name.length);
+      if (!IDENTIFIER.has(id.type) || id.startIndex !== at) continue;
+      const found = callHeadedBy(id, python);
+      if (!found) continue;
+      const text = found.callee.text;
       const parts = text.split('.');
-      if (parts.length > 2 || !parts.every((p) => /^[A-Za-z_$][\w$]*$/.test(p))) continue;
-      if (!runsAtLoad(call, python, top)) continue;
-      out.push({ callee: text, line: call.startPosition.row });
+      if (parts.length > 2 || !parts.every((p) => CALLEE_PART.test(p))) continue;
+      if (!runsAtLoad(found.call, python, range.node)) continue;
+      out.push({ callee: text, line: found.call.startPosition.row, at: found.call.startIndex });
     }
   }
-  return out;
-}
-
-/** Names of the module's own top-level functions and classes. */
-export function topLevelDefinitions(root: SyntaxNode): string[] {
-  const out: string[] = [];
-  for (const n of root.namedChildren) {
-    const def =
-      n.type === 'decorated_definition'
-        ? n.childForFieldName('definition')
-        : n.type === 'export_statement'
-          ? n.childForFieldName('declaration')
-          : n;
-    if (!def) continue;
-    if (PY_DEFS.has(def.type) || JS_DEFS.has(def.type)) out.push(def.childForFieldName('name')?.text ?? '');
-    for (const d of def.type === 'lexical_declaration' || def.type === 'variable_declaration' ? def.namedChildren : []) {
-      if (d.type === 'variable_declarator' && JS_FUNCTION_TYPES.has(d.childForFieldName('value')?.type ?? ''))
-        out.push(d.childForFieldName('name')?.text ?? '');
-    }
-  }
-  return out.filter(Boolean);
+  return out.sort((a, b) => a.at - b.at).map(({ callee, line }) => ({ callee, line }));
 }

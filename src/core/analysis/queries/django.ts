@@ -92,6 +92,7 @@ const HOW: Record<Materialisation, string> = {
 
 const DRF_LIST_VIEWS = /^(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin)$/;
 const DJANGO_LIST_VIEWS = /^(ListView|BaseListView)$/;
+const LIST_VIEW_NAMES = /\b(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin|ListView|BaseListView)\b/;
 
 interface Evaluation {
   readonly expr: SyntaxNode;
@@ -237,6 +238,8 @@ export class DjangoQueryRule {
 
   /** DRF list views with no pagination, and Django ListViews with no paginate_by: every row, every request. */
   private checkListViews(): void {
+    // However deep the file's own bases go, the last one is named in the text.
+    if (!LIST_VIEW_NAMES.test(this.source)) return;
     const classes = this.root.descendantsOfType('class_definition');
     const byName = new Map(classes.map((c) => [c.childForFieldName('name')?.text ?? '', c]));
     // Bases through the file's own classes too: `class TagViewSet(BaseAttrViewSet)` with `BaseAttrViewSet(ListModelMixin, …)`.
