@@ -34,6 +34,20 @@ export function topStatements(root: SyntaxNode): readonly TopStatement[] {
   return out;
 }
 
+/** The top-level statement holding `offset`, found by its start (statements are in order). */
+export function topStatementAt(root: SyntaxNode, offset: number): TopStatement | undefined {
+  const list = topStatements(root);
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (list[mid]!.node.startIndex <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const s = list[lo];
+  return s && s.node.startIndex <= offset && offset < s.node.endIndex ? s : undefined;
+}
+
 export function rangeOf(node: SyntaxNode): SourceRange {
   return {
     start: { line: node.startPosition.row, column: node.startPosition.column },
@@ -143,9 +157,17 @@ export function wordOffsets(source: string, word: string): number[] {
 }
 
 /** Every identifier-like node spelled `name`. */
-export function occurrencesOf(root: SyntaxNode, source: string, name: string, types: ReadonlySet<string>): SyntaxNode[] {
+export function occurrencesOf(
+  root: SyntaxNode,
+  source: string,
+  name: string,
+  types: ReadonlySet<string>,
+  /** A test on the text first, where it rules places out without asking the tree. */
+  mayBe: (offset: number) => boolean = () => true,
+): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (const at of wordOffsets(source, name)) {
+    if (!mayBe(at)) continue;
     const node = root.descendantForIndex(at, at + name.length);
     if (types.has(node.type) && node.startIndex === at) out.push(node);
   }

@@ -8,10 +8,12 @@ import {
   occurrencesOf,
   rangeOf,
   stringValue,
+  topStatementAt,
   topStatements,
   wholeLines,
 } from '../syntax';
 import { definitionPath } from './loadTimeCalls';
+import { type PlainEsmImport, type PlainRequire, plainEsmImport, plainRequireStatement } from './plainImports';
 import { nodePackageName } from './packageNames';
 
 /** JS/TS imports and top-level `require` calls that load a package when the module loads. */
@@ -53,10 +55,13 @@ interface Binding {
 
 interface RawImport {
   readonly statement: SyntaxNode;
-  readonly specifierNode: SyntaxNode;
+  /** The specifier as written, quotes included. */
+  readonly quoted: string;
   readonly specifier: string;
   readonly bindings: readonly Binding[];
   readonly isRequire: boolean;
+  /** The top-level statement holding a require, when already known. */
+  readonly top?: SyntaxNode;
 }
 
 function hasTypeKeyword(node: SyntaxNode): boolean {
@@ -129,10 +134,50 @@ export function requireCalls(root: SyntaxNode, source: string): readonly SyntaxN
   return calls;
 }
 
+/** What a plain import statement binds at run time; undefined when every binding is a type. */
+function plainEsmBindings(plain: PlainEsmImport): Binding[] | undefined {
+  const out: Binding[] = [];
+  if (plain.defaultName !== undefined) out.push({ local: plain.defaultName, imported: 'default' });
+  if (plain.namespace !== undefined) out.push({ local: plain.namespace, imported: '*' });
+  for (const n of plain.named) if (!n.isType) out.push({ local: n.local, imported: n.name });
+  // `import { type A, type B } from 'x'` keeps nothing at run time.
+  return out.length === 0 && plain.named.length > 0 ? undefined : out;
+}
+
+/** A top-level `const x = require('y')` read from its text: the statement, and what it binds. */
+export interface PlainRequireCall {
+  readonly statement: SyntaxNode;
+  readonly plain: PlainRequire;
+}
+
+const plainRequireCache = new WeakMap<SyntaxNode, PlainRequireCall | null>();
+
+/** The plain top-level statement a require call is the value of, if it is one (once per call node). */
+export function plainRequireOf(root: SyntaxNode, call: SyntaxNode): PlainRequireCall | undefined {
+  let found = plainRequireCache.get(call);
+  if (found === undefined) {
+    found = null;
+    const top = topStatementAt(root, call.startIndex);
+    if (top && (top.type === 'lexical_declaration' || top.type === 'variable_declaration')) {
+      const plain = plainRequireStatement(top.node.text);
+      if (plain && top.node.startIndex + plain.requireOffset === call.startIndex) found = { statement: top.node, plain };
+    }
+    plainRequireCache.set(call, found);
+  }
+  return found ?? undefined;
+}
+
 function collectRaw(root: SyntaxNode, source: string): RawImport[] {
   const out: RawImport[] = [];
   for (const { node: stmt, type } of topStatements(root)) {
     if (type !== 'import_statement' && type !== 'export_statement') continue;
+    const plain = type === 'import_statement' ? plainEsmImport(stmt) : undefined;
+    if (plain) {
+      if (plain.typeOnly) continue;
+      const bindings = plainEsmBindings(plain);
+      if (bindings) out.push({ statement: stmt, quoted: plain.quoted, specifier: plain.specifier, bindings, isRequire: false });
+      continue;
+    }
     if (stmt.text.includes('type') && hasTypeKeyword(stmt)) continue;
     const source =
       stmt.childForFieldName('source') ?? stmt.namedChildren.find((c) => c.type === 'import_require_clause')?.childForFieldName('source');
@@ -140,19 +185,29 @@ function collectRaw(root: SyntaxNode, source: string): RawImport[] {
     if (!source || specifier === undefined) continue;
     const bindings = type === 'import_statement' ? esmBindings(stmt) : [];
     if (bindings === undefined) continue;
-    out.push({ statement: stmt, specifierNode: source, specifier, bindings, isRequire: false });
+    out.push({ statement: stmt, quoted: source.text, specifier, bindings, isRequire: false });
   }
   for (const call of requireCalls(root, source)) {
+    const plain = plainRequireOf(root, call);
+    if (plain) {
+      const p = plain.plain;
+      const bindings = p.pattern
+        ? p.pattern.map((e) => ({ local: e.local, imported: e.key }))
+        : [{ local: p.name!, imported: p.member ?? '*' }];
+      out.push({ statement: call, top: plain.statement, quoted: p.quoted, specifier: p.specifier, bindings, isRequire: true });
+      continue;
+    }
     const arg = call.childForFieldName('arguments')?.namedChildren[0];
     const specifier = stringValue(arg);
     if (!arg || specifier === undefined || enclosingFunction(call, JS_FUNCTION_TYPES)) continue;
-    out.push({ statement: call, specifierNode: arg, specifier, bindings: requireBindings(call), isRequire: true });
+    out.push({ statement: call, quoted: arg.text, specifier, bindings: requireBindings(call), isRequire: true });
   }
   return out;
 }
 
 function statementNode(raw: RawImport): SyntaxNode {
   if (!raw.isRequire) return raw.statement;
+  if (raw.top) return raw.top;
   for (let n: SyntaxNode | null = raw.statement; n; n = n.parent) {
     if (n.parent?.type === 'program') return n;
   }
@@ -306,7 +361,7 @@ function judgeUses(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, va
       unused: true,
       notLazyReason: 'nothing uses it',
       removeFix: {
-        title: `Remove the unused import of ${raw.specifierNode.text}`,
+        title: `Remove the unused import of ${raw.quoted}`,
         edits: [{ startOffset: del.start, endOffset: del.end, newText: '' }],
       },
     };
@@ -352,7 +407,7 @@ function lazyFixFor(
   }
   if (perFunction.size === 0) return { notLazyReason: 'no use found' };
   const edits: TextEdit[] = [];
-  const quoted = raw.specifierNode.text;
+  const quoted = raw.quoted;
   const requireText = source.slice(stmt.startIndex, stmt.endIndex).replace(/;?\s*$/, ';');
   for (const { fn, names } of perFunction.values()) {
     const body = fn.childForFieldName('body');

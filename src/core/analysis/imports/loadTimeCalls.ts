@@ -69,7 +69,8 @@ export function topLevelShape(root: SyntaxNode, python: boolean): TopLevelShape 
     if (!def) continue;
     const defType = def === inner ? innerType : def.type;
     if (PY_DEFS.has(defType) || JS_DEFS.has(defType)) definitions.push(def.childForFieldName('name')?.text ?? '');
-    if (defType === 'lexical_declaration' || defType === 'variable_declaration') {
+    // A declarator's value is a function only where the text says `function` or `=>`.
+    if ((defType === 'lexical_declaration' || defType === 'variable_declaration') && /=>|\bfunction\b/.test(def.text)) {
       // `const connectDB = async () => {…}` is a definition too.
       for (const d of def.namedChildren) {
         if (d.type === 'variable_declarator' && JS_FUNCTION_TYPES.has(d.childForFieldName('value')?.type ?? ''))

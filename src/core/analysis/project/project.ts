@@ -1,7 +1,8 @@
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { looksLocal } from '../imports/jsImports';
 import type { FileAnalysis, ModelExport, PendingQuery, QueryFinding, StartupImport } from '../model';
 import { type ProcessEntry, findProcesses } from './entryPoints';
+import { relativePath } from './paths';
 import { ModuleResolver, pythonRoots } from './resolve';
 
 /**
@@ -77,7 +78,7 @@ export class ProjectModel {
   }
 
   rel(file: string): string {
-    return relative(this.root, file).split(sep).join('/');
+    return relativePath(this.root, file);
   }
 
   /** The first process that loads `file` at startup. */

@@ -1,7 +1,8 @@
 import type { SyntaxNode } from '../parsers';
 import { JS_FUNCTION_TYPES, nodesWhereTextMatches, occurrencesOf, stringValue, topStatements } from '../syntax';
 import { nodePackageName } from '../imports/packageNames';
-import { requireCalls } from '../imports/jsImports';
+import { plainRequireOf, requireCalls } from '../imports/jsImports';
+import { type PlainEsmImport, type PlainRequire, plainEsmImport } from '../imports/plainImports';
 
 const IDENTIFIER = new Set(['identifier']);
 const IMPORT_KEYWORD = new Set(['import']);
@@ -9,6 +10,9 @@ const IMPORT_KEYWORD = new Set(['import']);
 interface ModuleReference {
   readonly specifier: string;
   readonly binder: SyntaxNode;
+  /** Set when the statement is plain enough to be read from its text. */
+  readonly plainImport?: PlainEsmImport;
+  readonly plainRequire?: PlainRequire;
 }
 
 const referenceCache = new WeakMap<SyntaxNode, readonly ModuleReference[]>();
@@ -20,6 +24,11 @@ function moduleReferences(root: SyntaxNode, source: string): readonly ModuleRefe
   const out: ModuleReference[] = [];
   for (const { node: stmt, type } of topStatements(root)) {
     if (type !== 'import_statement') continue;
+    const plainImport = plainEsmImport(stmt);
+    if (plainImport) {
+      out.push({ specifier: plainImport.specifier, binder: stmt, plainImport });
+      continue;
+    }
     const specifier = stringValue(stmt.childForFieldName('source'));
     if (specifier !== undefined) out.push({ specifier, binder: stmt });
   }
@@ -28,13 +37,20 @@ function moduleReferences(root: SyntaxNode, source: string): readonly ModuleRefe
         .map((k) => k.parent)
         .filter((c): c is SyntaxNode => c?.type === 'call_expression')
     : [];
-  for (const call of [...requireCalls(root, source), ...dynamic]) {
-    const specifier = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
-    const decl = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
-    if (specifier !== undefined) out.push({ specifier, binder: decl ?? call });
+  for (const call of requireCalls(root, source)) {
+    const plain = plainRequireOf(root, call);
+    if (plain) out.push({ specifier: plain.plain.specifier, binder: call, plainRequire: plain.plain });
+    else addCallReference(out, call);
   }
+  for (const call of dynamic) addCallReference(out, call);
   referenceCache.set(root, out);
   return out;
+}
+
+function addCallReference(out: ModuleReference[], call: SyntaxNode): void {
+  const specifier = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
+  const decl = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
+  if (specifier !== undefined) out.push({ specifier, binder: decl ?? call });
 }
 
 /** Small JS/TS helpers for the ORM rules: variables, option objects, method chains. */
@@ -65,7 +81,18 @@ function bindingEntries(root: SyntaxNode, source: string): ReadonlyArray<readonl
   const cached = bindingCache.get(root);
   if (cached) return cached;
   const out: Array<readonly [string, LocalBinding]> = [];
-  for (const { specifier, binder } of moduleReferences(root, source)) {
+  for (const { specifier, binder, plainImport, plainRequire } of moduleReferences(root, source)) {
+    if (plainImport) {
+      if (plainImport.defaultName !== undefined) out.push([plainImport.defaultName, { from: specifier, imported: 'default' }]);
+      if (plainImport.namespace !== undefined) out.push([plainImport.namespace, { from: specifier, imported: '*' }]);
+      for (const n of plainImport.named) out.push([n.local, { from: specifier, imported: n.name }]);
+      continue;
+    }
+    if (plainRequire) {
+      if (plainRequire.name !== undefined) out.push([plainRequire.name, { from: specifier, imported: plainRequire.member ?? 'default' }]);
+      else if (!plainRequire.member) for (const e of plainRequire.pattern ?? []) out.push([e.local, { from: specifier, imported: e.key }]);
+      continue;
+    }
     if (binder.type === 'import_statement') {
       const clause = binder.namedChildren.find((c) => c.type === 'import_clause');
       for (const part of clause?.namedChildren ?? []) {

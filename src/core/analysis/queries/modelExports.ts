@@ -4,6 +4,8 @@ import { occurrencesOf, stringValue, topStatements } from '../syntax';
 import { declaredValue } from './jsScope';
 
 const IDENTIFIER = new Set(['identifier']);
+/** What stands before a declarator's name: `const`, `let`, `var`, a comma between declarators, or a comment. */
+const DECLARED_NAME = /(?:\b(?:const|let|var)|,|\*\/)\s*$/;
 
 /**
  * The Mongoose models a module exports, so that `Item.find()` in another module can be judged
@@ -104,7 +106,9 @@ function objectExports(obj: SyntaxNode, source: string, root: SyntaxNode): Model
 /** `{ User }` shorthand: the node is not an identifier, so look the name up by hand. */
 function identifierExport(name: string, at: SyntaxNode, source: string, root: SyntaxNode): ModelExport | undefined {
   // The first declaration of the name, found where the name is written rather than by walking every declarator.
-  for (const id of occurrencesOf(root, source, name, IDENTIFIER)) {
+  for (const id of occurrencesOf(root, source, name, IDENTIFIER, (offset) =>
+    DECLARED_NAME.test(source.slice(Math.max(0, offset - 12), offset)),
+  )) {
     if (id.startIndex >= at.startIndex) break;
     const d = id.parent;
     if (d?.type === 'variable_declarator' && d.childForFieldName('name')?.id === id.id)
