@@ -46,7 +46,7 @@ export function analyzeTree(root: SyntaxNode, source: string, language: SourceLa
   const bindings = python ? pythonLocalBindings(imports.localImports) : localBindings(root, source, looksLocal);
   const { queries, pending } = queriesOf(root, source, language, ctx, bindings);
   const kept = (q: QueryFinding) => enabled(q.rule) && !ignores.isIgnored(q.statementStart.line) && !ignores.isIgnored(q.range.start.line);
-  const shape = topLevelShape(root, python);
+  const shape = topLevelShape(root, source, python);
   // Only a call to the module's own definitions or to what it imports from the project can run project code at load.
   const callable = new Set([...shape.definitions, ...bindings.keys()]);
   return {
@@ -57,7 +57,7 @@ export function analyzeTree(root: SyntaxNode, source: string, language: SourceLa
     pendingQueries: pending.filter((p) => kept(p.finding)),
     modelExports: python ? [] : modelExportsOf(root, source),
     pythonSettings: python ? pythonSettingsOf(root, source) : undefined,
-    loadTimeCalls: loadTimeCallsOf(root, source, python, shape.loadStatements, callable),
+    loadTimeCalls: loadTimeCallsOf(root, source, python, shape.loadUnits, callable),
     definitions: shape.definitions,
     localBindings: Object.fromEntries(bindings),
   };

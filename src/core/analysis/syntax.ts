@@ -55,6 +55,48 @@ export function rangeOf(node: SyntaxNode): SourceRange {
   };
 }
 
+/** An ancestor with its type, read once. */
+export interface Ancestor {
+  readonly node: SyntaxNode;
+  readonly type: string;
+}
+
+interface Chain {
+  readonly list: Ancestor[];
+  /** The node whose parent comes next; undefined once the root is reached. */
+  last: SyntaxNode | undefined;
+}
+
+const ancestorCache = new WeakMap<SyntaxNode, Chain>();
+
+/**
+ * `node`'s ancestors, nearest first, up to the root. Each step up (`parent`) makes the parser walk
+ * down from the root again, so the steps taken are kept per node and shared by whoever asks
+ * next; a caller that stops early walks no further than it needs.
+ */
+export function* ancestorsOf(node: SyntaxNode): Generator<Ancestor, void, undefined> {
+  let chain = ancestorCache.get(node);
+  if (!chain) {
+    chain = { list: [], last: node };
+    ancestorCache.set(node, chain);
+  }
+  for (let i = 0; ; i++) {
+    if (i < chain.list.length) {
+      yield chain.list[i]!;
+      continue;
+    }
+    const parent = chain.last?.parent ?? undefined;
+    if (!parent) {
+      chain.last = undefined;
+      return;
+    }
+    const a = { node: parent, type: parent.type };
+    chain.list.push(a);
+    chain.last = parent;
+    yield a;
+  }
+}
+
 export function enclosingFunction(node: SyntaxNode, functionTypes: ReadonlySet<string>): SyntaxNode | undefined {
   for (let n = node.parent; n; n = n.parent) if (functionTypes.has(n.type)) return n;
   return undefined;

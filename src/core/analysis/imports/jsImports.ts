@@ -2,6 +2,7 @@ import type { Fix, LocalImport, StartupImport, TextEdit } from '../model';
 import type { SyntaxNode } from '../parsers';
 import {
   JS_FUNCTION_TYPES,
+  ancestorsOf,
   enclosingFunction,
   indentOf,
   nodesWhereTextMatches,
@@ -215,9 +216,9 @@ function statementNode(raw: RawImport): SyntaxNode {
 }
 
 function isInTypeContext(node: SyntaxNode): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (TYPE_CONTEXT.has(n.type)) return true;
-    if (n.type === 'statement_block' || n.type === 'program') return false;
+  for (const { type } of ancestorsOf(node)) {
+    if (TYPE_CONTEXT.has(type)) return true;
+    if (type === 'statement_block' || type === 'program') return false;
   }
   return false;
 }
@@ -318,9 +319,10 @@ function folderOf(arg: SyntaxNode, source: string, depth = 0): string | undefine
 
 function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
   let child = use;
-  for (let n = use.parent; n; child = n, n = n.parent) {
-    if (JS_FUNCTION_TYPES.has(n.type)) return n.childForFieldName('body')?.id === child.id ? n : undefined;
-    if (n.type === 'class_declaration' || n.type === 'class') return undefined;
+  for (const { node: n, type } of ancestorsOf(use)) {
+    if (JS_FUNCTION_TYPES.has(type)) return n.childForFieldName('body')?.id === child.id ? n : undefined;
+    if (type === 'class_declaration' || type === 'class') return undefined;
+    child = n;
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { Fix, LocalImport, StartupImport } from '../model';
 import { useText } from './jsImports';
 import { definitionPath } from './loadTimeCalls';
 import type { SyntaxNode } from '../parsers';
-import { type TopStatement, indentOf, occurrencesOf, rangeOf, topStatements, wholeLines } from '../syntax';
+import { type TopStatement, ancestorsOf, indentOf, occurrencesOf, rangeOf, topStatements, wholeLines } from '../syntax';
 import { isPythonStdlib, pythonPackageName } from './packageNames';
 
 /** Python statements that run when the module is imported, and how to defer them. */
@@ -156,12 +156,13 @@ function exportedNames(root: SyntaxNode, ctx: PythonImportContext): (name: strin
  */
 function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
   let child = use;
-  for (let n = use.parent; n; child = n, n = n.parent) {
-    if (n.type === 'function_definition') {
+  for (const { node: n, type } of ancestorsOf(use)) {
+    if (type === 'function_definition') {
       if (n.childForFieldName('body')?.id === child.id) return n;
-    } else if (n.type === 'lambda') {
+    } else if (type === 'lambda') {
       return undefined;
     }
+    child = n;
   }
   return undefined;
 }
@@ -171,7 +172,7 @@ const IDENTIFIER = new Set(['identifier']);
 function usesOf(root: SyntaxNode, source: string, name: string, importStmt: SyntaxNode): SyntaxNode[] {
   return occurrencesOf(root, source, name, IDENTIFIER).filter((id) => {
     if (id.startIndex >= importStmt.startIndex && id.endIndex <= importStmt.endIndex) return false;
-    const parent = id.parent;
+    const parent = ancestorsOf(id).next().value?.node;
     // `client.openai` and `f(openai=1)` name something else.
     if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) return false;
     if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) return false;

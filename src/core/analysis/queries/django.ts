@@ -8,6 +8,7 @@ import {
   PythonScopes,
   calleeName,
   directMaterialisation,
+  materialisedArguments,
   queryNodeAt,
   unrollChains,
 } from './pythonScope';
@@ -123,15 +124,12 @@ export class DjangoQueryRule {
   run(): QueryFinding[] {
     for (const node of this.root.descendantsOfType(['for_statement', 'for_in_clause'])) {
       const right = node.childForFieldName('right');
-      if (right) this.evaluate(right, directMaterialisation(right));
+      if (right) this.evaluate(right, directMaterialisation(right, node));
     }
     for (const call of this.root.descendantsOfType('call')) {
       const args = call.childForFieldName('arguments');
       const name = calleeName(call);
-      for (const arg of args?.namedChildren ?? []) {
-        const expr = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
-        if (expr) this.evaluate(expr, directMaterialisation(expr));
-      }
+      for (const [expr, how] of materialisedArguments(call, args)) this.evaluate(expr, how);
       if (RESPONSE_CALLS.has(name)) for (const leaf of containerLeaves(args?.namedChildren[0])) this.evaluate(leaf, 'response');
       if (RENDER_CALLS.has(name) && args) this.checkRender(call, args);
     }
@@ -193,7 +191,7 @@ export class DjangoQueryRule {
     this.evaluated.add(expr.id);
     // A view that pages with DRF's paginate_queryset serialises the whole queryset only when
     // pagination is off: the page is the bound.
-    if (/\bpaginate_queryset\s*\(/.test(enclosingFunctionText(expr))) return;
+    if (this.pagesQuerysets && /\bpaginate_queryset\s*\(/.test(enclosingFunctionText(expr))) return;
     for (const chain of unrollChains(expr, this.scopes)) {
       const origin = unboundedQueryset(chain);
       if (!origin) continue;
@@ -319,7 +317,13 @@ export class DjangoQueryRule {
   }
 
   private get source(): string {
-    return this.root.text;
+    return (this.text ??= this.root.text);
+  }
+
+  private text: string | undefined;
+
+  private get pagesQuerysets(): boolean {
+    return this.source.includes('paginate_queryset');
   }
 }
 

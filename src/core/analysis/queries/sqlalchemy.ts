@@ -2,7 +2,7 @@ import type { Fix, QueryFinding, RelatedLocation } from '../model';
 import { rangeOf } from '../syntax';
 import type { SyntaxNode } from '../parsers';
 import { DEFAULT_BOUND, describe, insertAt, queryFinding } from './findings';
-import { type Chain, PythonScopes, directMaterialisation, queryNodeAt, scopeOf, unrollChains } from './pythonScope';
+import { type Chain, PythonScopes, directMaterialisation, queryNodeAt, unrollChains } from './pythonScope';
 
 /**
  * SQLAlchemy: `session.query(M)…all()`, Flask-SQLAlchemy `M.query…all()`, and
@@ -104,8 +104,9 @@ export class SqlAlchemyQueryRule {
         const receiver = fn!.childForFieldName('object');
         if (receiver) this.evaluate(receiver, 'all');
       }
-      const first = call.childForFieldName('arguments')?.namedChildren[0];
-      if (first && directMaterialisation(first) === 'builtin') this.evaluate(first, 'list');
+      const args = call.childForFieldName('arguments');
+      const first = args?.namedChildren[0];
+      if (first && directMaterialisation(first, args) === 'builtin') this.evaluate(first, 'list');
       // The ORM buffers every row of session.execute()/scalars() before it returns: the call loads
       // them, unless whoever reads the result takes one row (.first(), .scalar_one()…).
       if ((name === 'execute' || name === 'scalars') && first && !this.onlyOneRowRead(call)) this.evaluate(call, 'executed');
@@ -127,7 +128,7 @@ export class SqlAlchemyQueryRule {
     const target = assignment?.childForFieldName('left');
     const reads =
       target?.type === 'identifier'
-        ? (scopeOf(assignment!).descendantsOfType('identifier') as SyntaxNode[]).filter(
+        ? (this.scopes.scopeOf(assignment!).descendantsOfType('identifier') as SyntaxNode[]).filter(
             (id) => id.text === target.text && id.startIndex > assignment!.endIndex,
           )
         : [holder];
