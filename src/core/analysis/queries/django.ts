@@ -129,7 +129,7 @@ export class DjangoQueryRule {
     for (const call of this.root.descendantsOfType('call')) {
       const args = call.childForFieldName('arguments');
       const name = calleeName(call);
-      for (const [expr, how] of materialisedArguments(call, args)) this.evaluate(expr, how);
+      for (const [expr, how] of materialisedArguments(call, args, name, this.mentionsMany)) this.evaluate(expr, how);
       if (RESPONSE_CALLS.has(name)) for (const leaf of containerLeaves(args?.namedChildren[0])) this.evaluate(leaf, 'response');
       if (RENDER_CALLS.has(name) && args) this.checkRender(call, args);
     }
@@ -321,6 +321,10 @@ export class DjangoQueryRule {
   }
 
   private text: string | undefined;
+
+  private get mentionsMany(): boolean {
+    return this.source.includes('many');
+  }
 
   private get pagesQuerysets(): boolean {
     return this.source.includes('paginate_queryset');

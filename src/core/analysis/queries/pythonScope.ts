@@ -223,35 +223,39 @@ export function unrollChains(expr: SyntaxNode, scopes: PythonScopes): Chain[] {
       return true;
     };
     for (;;) {
-      if ((node.type === 'parenthesized_expression' || node.type === 'await') && node.namedChildren[0]) {
+      // Each property read is a call into the parser: read each once.
+      const type = node.type;
+      const fn = type === 'call' ? node.childForFieldName('function') : null;
+      const fnType = fn?.type;
+      const attribute = type === 'attribute' ? node.childForFieldName('attribute')?.text : undefined;
+      if ((type === 'parenthesized_expression' || type === 'await') && node.namedChildren[0]) {
         node = node.namedChildren[0];
-      } else if (
-        node.type === 'call' &&
-        node.childForFieldName('function')?.childForFieldName('object')?.text === 'self' &&
-        scopes.returnedBy(node)
-      ) {
-        if (hop([scopes.returnedBy(node)!])) return;
+        continue;
+      }
+      const selfCall = type === 'call' && fnType === 'attribute' && fn!.childForFieldName('object')?.text === 'self';
+      const returned = selfCall ? scopes.returnedBy(node) : undefined;
+      if (returned) {
+        if (hop([returned])) return;
         break;
-      } else if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'qs' && filterSetOf(node, scopes)) {
+      } else if (attribute === 'qs' && filterSetOf(node, scopes)) {
         if (hop([filterSetOf(node, scopes)!])) return;
         break;
-      } else if (node.type === 'attribute' && selfAttribute(node)) {
+      } else if (type === 'attribute' && selfAttribute(node)) {
         if (hop([selfAttribute(node)!])) return;
         break;
-      } else if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute') {
-        const fn = node.childForFieldName('function')!;
-        links.push({ name: fn.childForFieldName('attribute')?.text ?? '', call: node, hop: start });
-        node = fn.childForFieldName('object')!;
-      } else if (node.type === 'attribute') {
-        links.push({ name: node.childForFieldName('attribute')?.text ?? '', hop: start });
+      } else if (fnType === 'attribute') {
+        links.push({ name: fn!.childForFieldName('attribute')?.text ?? '', call: node, hop: start });
+        node = fn!.childForFieldName('object')!;
+      } else if (type === 'attribute') {
+        links.push({ name: attribute ?? '', hop: start });
         node = node.childForFieldName('object')!;
-      } else if (node.type === 'subscript') {
+      } else if (type === 'subscript') {
         sliced = true;
         node = node.childForFieldName('value')!;
-      } else if (node.type === 'identifier' && depth < MAX_DEPTH) {
+      } else if (type === 'identifier' && depth < MAX_DEPTH) {
         if (hop(scopes.valuesOf(node))) return;
         break;
-      } else if (node.type === 'call' && depth < MAX_DEPTH) {
+      } else if (type === 'call' && depth < MAX_DEPTH) {
         const value = scopes.returnedBy(node);
         if (value && hop([value])) return;
         break;
@@ -323,13 +327,18 @@ const isManyTrue = (k: SyntaxNode): boolean =>
  * The arguments of `call` that it loads whole, with how: what `directMaterialisation` says of
  * each argument, worked out once per call instead of climbing from every argument.
  */
-export function materialisedArguments(call: SyntaxNode, args: SyntaxNode | null): Array<[SyntaxNode, Materialisation]> {
+export function materialisedArguments(
+  call: SyntaxNode,
+  args: SyntaxNode | null,
+  name: string,
+  /** False when the file's text holds no `many` at all. */
+  mayPassMany: boolean,
+): Array<[SyntaxNode, Materialisation]> {
   if (args?.type !== 'argument_list') return [];
   const list = args.namedChildren;
   const out: Array<[SyntaxNode, Materialisation]> = [];
-  const name = calleeName(call);
   let many: boolean | undefined;
-  const manyTrue = () => (many ??= list.some(isManyTrue));
+  const manyTrue = () => (many ??= mayPassMany && list.some(isManyTrue));
   for (const [i, arg] of list.entries()) {
     if (arg.type === 'keyword_argument') {
       const value = arg.childForFieldName('value');

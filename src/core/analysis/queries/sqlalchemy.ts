@@ -99,14 +99,16 @@ export class SqlAlchemyQueryRule {
   run(): QueryFinding[] {
     for (const call of this.root.descendantsOfType('call')) {
       const fn = call.childForFieldName('function');
-      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-      if ((name === 'all' || name === 'fetchall') && call.childForFieldName('arguments')?.namedChildCount === 0) {
+      const fnType = fn?.type;
+      const name = fnType === 'attribute' ? fn!.childForFieldName('attribute')?.text : undefined;
+      const args = call.childForFieldName('arguments');
+      const first = args?.namedChildren[0];
+      if ((name === 'all' || name === 'fetchall') && args?.namedChildCount === 0) {
         const receiver = fn!.childForFieldName('object');
         if (receiver) this.evaluate(receiver, 'all');
       }
-      const args = call.childForFieldName('arguments');
-      const first = args?.namedChildren[0];
-      if (first && directMaterialisation(first, args) === 'builtin') this.evaluate(first, 'list');
+      // `list(q)`, `sorted(q)`…: only a call of a builtin by its plain name can load its first argument whole.
+      if (first && fnType === 'identifier' && directMaterialisation(first, args) === 'builtin') this.evaluate(first, 'list');
       // The ORM buffers every row of session.execute()/scalars() before it returns: the call loads
       // them, unless whoever reads the result takes one row (.first(), .scalar_one()…).
       if ((name === 'execute' || name === 'scalars') && first && !this.onlyOneRowRead(call)) this.evaluate(call, 'executed');
