@@ -2,9 +2,10 @@ import { collectJsImports, looksLocal } from './imports/jsImports';
 import { collectPythonImports } from './imports/pythonImports';
 import { pythonSettingsOf } from './imports/pythonSettings';
 import { loadTimeCallsOf, topLevelShape } from './imports/loadTimeCalls';
-import type { FileAnalysis, LocalImport, PendingQuery, QueryFinding, RuleId, SourceLanguage, StartupImport } from './model';
+import type { FileAnalysis, LocalImport, PendingQuery, QueryFinding, RuleId, SourceLanguage, StartupImport, YieldedQuery } from './model';
 import type { SourceParser, SyntaxNode } from './parsers';
 import { DjangoQueryRule } from './queries/django';
+import { generatorUsesOf } from './queries/generators';
 import { JsOrmQueryRules } from './queries/jsOrms';
 import { type LocalBinding, importedPackages, localBindings, modelBindings } from './queries/jsScope';
 import { modelExportsOf } from './queries/modelExports';
@@ -44,7 +45,7 @@ export function analyzeTree(root: SyntaxNode, source: string, language: SourceLa
   const python = language === 'python';
   const imports = importsOf(root, source, language, ctx);
   const bindings = python ? pythonLocalBindings(imports.localImports) : localBindings(root, source, looksLocal);
-  const { queries, pending } = queriesOf(root, source, language, ctx, bindings);
+  const { queries, pending, yielded } = queriesOf(root, source, language, ctx, bindings);
   const kept = (q: QueryFinding) => enabled(q.rule) && !ignores.isIgnored(q.statementStart.line) && !ignores.isIgnored(q.range.start.line);
   const shape = topLevelShape(root, source, python);
   // Only a call to the module's own definitions or to what it imports from the project can run project code at load.
@@ -60,6 +61,7 @@ export function analyzeTree(root: SyntaxNode, source: string, language: SourceLa
     loadTimeCalls: loadTimeCallsOf(root, source, python, shape.loadUnits, callable),
     definitions: shape.definitions,
     localBindings: Object.fromEntries(bindings),
+    ...(python ? { yieldedQueries: yielded.filter((y) => kept(y.finding)), generatorUses: generatorUsesOf(root, source) } : {}),
   };
 }
 
@@ -103,17 +105,22 @@ function queriesOf(
   language: SourceLanguage,
   ctx: AnalysisContext,
   locals: ReadonlyMap<string, LocalBinding>,
-): { queries: QueryFinding[]; pending: PendingQuery[] } {
+): { queries: QueryFinding[]; pending: PendingQuery[]; yielded: YieldedQuery[] } {
   if (language === 'python') {
     const out: QueryFinding[] = [];
+    let yielded: YieldedQuery[] = [];
     if (PY_DJANGO.test(source)) {
       const django = { templateSource: ctx.templateSource, templatePath: ctx.templatePath, drfDefaultPagination: ctx.drfDefaultPagination };
       out.push(...new DjangoQueryRule(root, django).run());
     }
-    if (PY_SQLALCHEMY.test(source)) out.push(...new SqlAlchemyQueryRule(root).run());
-    return { queries: out, pending: [] };
+    if (PY_SQLALCHEMY.test(source)) {
+      const rule = new SqlAlchemyQueryRule(root);
+      out.push(...rule.run());
+      yielded = rule.yielded;
+    }
+    return { queries: out, pending: [], yielded };
   }
-  if (!JS_ORMS.test(source)) return { queries: [], pending: [] };
+  if (!JS_ORMS.test(source)) return { queries: [], pending: [], yielded: [] };
   const rules = new JsOrmQueryRules(root, importedPackages(root, source), source, modelBindings(root, source), locals);
-  return { queries: rules.run(), pending: rules.pending };
+  return { queries: rules.run(), pending: rules.pending, yielded: [] };
 }

@@ -179,7 +179,7 @@ export async function judgeProject(
   }
   for (const [file, f] of facts) {
     if (NEVER_REPORTED.test(rel(file))) continue;
-    for (const q of [...f.queries, ...project.resolvePending(file, f.pendingQueries)]) {
+    for (const q of project.queriesOf(file, f)) {
       if (q.unlessPaginatedByDefault && project.drfDefaultPagination) continue;
       findings.push({ file, finding: q });
     }

@@ -126,7 +126,7 @@ export class WorkspaceIndex {
           .map((f) => f.finding),
       );
     }
-    for (const q of [...(facts?.queries ?? []), ...project.resolvePending(file, facts?.pendingQueries ?? [])]) {
+    for (const q of project.queriesOf(file, facts)) {
       if (!(q.unlessPaginatedByDefault && project.drfDefaultPagination)) findings.push(q);
     }
     return { findings, notes, startup };
