@@ -43,6 +43,20 @@ const builds = [
     },
   },
 ];
+// The agent runs inside production apps: its own small bundle, no dependencies, no source map.
+if (existsSync('src/agent/index.ts')) {
+  builds.push({
+    ...common,
+    entryPoints: [{ in: 'src/agent/index.ts', out: 'agent' }],
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    sourcemap: false,
+    minifySyntax: true,
+    minifyWhitespace: true,
+  });
+}
 if (webEntries.length > 0) {
   builds.push({
     ...common,

@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // The pinned Bun and Deno, and Debian's Chromium (a report page), Prometheus, promtool,
+          // gunicorn and uvicorn (the agents' tests): `prerequisites.mjs --runtimes`.
           globalSetup: ['test/setup/buildDist.ts', 'test/setup/jsRuntimes.ts'],
           ...timeouts,
         },

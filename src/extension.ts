@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BudgetStatus } from './core/budget/budgetTracker';
+import { registerAllocationFeature } from './vscode/allocations/registerAllocationFeature';
 import { registerAnalysisFeature } from './vscode/analysis/registerAnalysisFeature';
 import { cdpProxyFor } from './vscode/attach/jsDebugSessions';
 import { monitorHeapDeps } from './vscode/heap/monitorHeapDeps';
@@ -22,8 +23,9 @@ export function activate(context: vscode.ExtensionContext): MemoryBudgetApi {
   const log = vscode.window.createOutputChannel('Memory Budget', { log: true });
   context.subscriptions.push(log);
   const monitor = registerMonitorFeature(context, { log });
-  registerHeapFeature(context, monitorHeapDeps(monitor.watches, monitor.logDirectory));
+  registerHeapFeature(context, monitorHeapDeps(monitor.watches, monitor.logDirectory, log));
   registerAnalysisFeature(context, { log });
+  registerAllocationFeature(context, { watches: monitor.watches, chart: monitor.chart, log });
   return api(monitor);
 }
 

@@ -79,6 +79,7 @@ try {
           events: [],
           canSnapshot: true,
           canGc: true,
+          allocationSampling: { running: false },
         },
         '*',
       );

@@ -4,7 +4,13 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
 import { SeriesRing } from '../../src/core/watch/seriesRing';
-import { parseChartHostMessage, type ChartBudget, type ChartEvent, type ChartViewMessage } from '../../src/webview/chartProtocol';
+import {
+  parseChartHostMessage,
+  type AllocationSamplingState,
+  type ChartBudget,
+  type ChartEvent,
+  type ChartViewMessage,
+} from '../../src/webview/chartProtocol';
 import { drawBudgetOverlay, placeEventMarkers, placeBudgetLabel } from './overlays';
 import { legendTime, legendValue, timeAxis, timeAxisPadding } from './timeAxis';
 
@@ -21,11 +27,13 @@ const WINDOWS: Record<string, number> = { '1m': 60_000, '15m': 15 * 60_000, '1h'
 interface ViewState {
   window: string;
   targetId?: string;
+  /** The user picked the window (a finished series otherwise shows all of it). */
+  windowChosen?: boolean;
 }
 
 const saved = (vscode.getState() as ViewState | undefined) ?? { window: '15m' };
 const state = {
-  view: { window: WINDOWS[saved.window] ? saved.window : '15m', targetId: saved.targetId } as ViewState,
+  view: { window: WINDOWS[saved.window] ? saved.window : '15m', targetId: saved.targetId, windowChosen: saved.windowChosen } as ViewState,
   ring: new SeriesRing(86_400),
   events: [] as ChartEvent[],
   budget: undefined as ChartBudget | undefined,
@@ -41,6 +49,7 @@ const statusLine = $('status');
 const pauseButton = $<HTMLButtonElement>('pause');
 const gcButton = $<HTMLButtonElement>('gc');
 const snapshotButton = $<HTMLButtonElement>('snapshot');
+const allocationsButton = $<HTMLButtonElement>('allocations');
 const adviceLine = $('advice');
 const chartHost = $('chart');
 
@@ -76,7 +85,12 @@ function buildPlot(): uPlot {
     ...plotSize(),
     padding: [null, timeAxisPadding(fontFamily), null, null],
     scales: {
-      x: { time: true },
+      // Events after the last sample (a log's crossings in the seconds before an OOM kill) stay in view.
+      x: {
+        time: true,
+        range: (_u, min, max) =>
+          min === null || max === null ? [min, max] : [min, Math.max(max, (state.events.at(-1)?.time ?? 0) / 1000)],
+      },
       y: {
         range: (_u, _min, max) => {
           const budget = state.budget?.bytes ?? 0;
@@ -165,7 +179,10 @@ function selectWindow(name: string): void {
 }
 
 for (const b of document.querySelectorAll<HTMLButtonElement>('#windows button'))
-  b.addEventListener('click', () => selectWindow(b.dataset.window!));
+  b.addEventListener('click', () => {
+    state.view.windowChosen = true;
+    selectWindow(b.dataset.window!);
+  });
 pauseButton.addEventListener('click', () => {
   state.paused = !state.paused;
   pauseButton.textContent = state.paused ? 'Resume' : 'Pause';
@@ -178,6 +195,15 @@ gcButton.addEventListener('click', () => {
   vscode.postMessage({ type: 'forceGc' });
 });
 snapshotButton.addEventListener('click', () => vscode.postMessage({ type: 'takeSnapshot' }));
+allocationsButton.addEventListener('click', () => vscode.postMessage({ type: 'toggleAllocationSampling' }));
+
+/** Shown only where the target's inspector has a sampling heap profiler, as the other buttons. */
+function showAllocationSampling(s: AllocationSamplingState): void {
+  allocationsButton.hidden = s.unavailable !== undefined;
+  allocationsButton.textContent = s.running ? 'Stop allocation sampling' : 'Start allocation sampling';
+  allocationsButton.setAttribute('aria-pressed', String(s.running));
+  allocationsButton.title = "V8's sampling heap profiler: live bytes per allocating function, on your source lines";
+}
 targetSelect.addEventListener('change', () => {
   state.view.targetId = targetSelect.value;
   saveView();
@@ -214,15 +240,20 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.ring.clear();
       for (const p of m.history) state.ring.push(p);
       state.events = m.events;
-      // What the target's inspector does not offer is not shown at all.
+      // What the target's inspector does not offer is not shown at all (an agent's metrics, a log file).
       snapshotButton.hidden = !m.canSnapshot;
       gcButton.hidden = !m.canGc;
       gcButton.disabled = false;
+      showAllocationSampling(m.allocationSampling ?? { running: false, unavailable: 'no live process' });
       adviceLine.hidden = true;
       // A GC result or error belongs to the target it was about.
       statusLine.textContent = '';
+      pauseButton.hidden = m.live === false;
+      // A finished series reads best whole, unless the user picked a window for this view.
+      if (m.live === false && !state.view.windowChosen) selectWindow('all');
       document.body.classList.toggle('empty', m.targets.length === 0);
-      summary.textContent = m.targets.length === 0 ? 'Nothing attached — run "Memory Budget: Attach Memory Budget Monitor".' : '';
+      summary.textContent =
+        m.summary ?? (m.targets.length === 0 ? 'Nothing attached — run "Memory Budget: Attach Memory Budget Monitor".' : '');
       redraw();
       break;
     }
@@ -240,6 +271,9 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       state.events.push(m.event);
       if (state.events.length > 1000) state.events.shift();
       if (!state.paused) redraw();
+      break;
+    case 'allocationSampling':
+      if (m.targetId === state.view.targetId) showAllocationSampling(m.state);
       break;
     case 'gcResult':
     case 'error':

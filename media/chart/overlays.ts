@@ -70,6 +70,12 @@ const MARKER_GLYPH: Record<string, string> = {
   leak: '📈',
   disconnect: '⏏',
   reconnect: '↺',
+  'leak-suspect': '🔎',
+  'snapshot-skipped': '⛔',
+  mark: '◆',
+  shutdown: '⏹',
+  allocations: '🔬',
+  note: 'ℹ',
 };
 
 /** A marker per event in view; hovering (or focusing) one shows what happened. */

@@ -13,6 +13,7 @@ export enum Commands {
   Detach = 'memoryBudget.detach',
   OpenChart = 'memoryBudget.openChart',
   OpenMemoryLog = 'memoryBudget.openMemoryLog',
+  OpenMemoryLogInChart = 'memoryBudget.openMemoryLogInChart',
   ForceGc = 'memoryBudget.forceGc',
   ScanWorkspace = 'memoryBudget.scanWorkspace',
   ShowImportCost = 'memoryBudget.showImportCost',
@@ -20,6 +21,9 @@ export enum Commands {
   TakeHeapSnapshot = 'memoryBudget.takeHeapSnapshot',
   CompareHeapSnapshots = 'memoryBudget.compareHeapSnapshots',
   ShowHeapSnapshotSummary = 'memoryBudget.showHeapSnapshotSummary',
+  StartAllocationSampling = 'memoryBudget.startAllocationSampling',
+  StopAllocationSampling = 'memoryBudget.stopAllocationSampling',
+  OpenAllocationSite = 'memoryBudget.openAllocationSite',
 }
 
 /** Commands of VS Code and of other extensions that this one runs. */
@@ -28,11 +32,22 @@ export enum ForeignCommands {
   ShowProblems = 'workbench.actions.view.problems',
   /** js-debug: a WebSocket that speaks CDP to a debug session's target. */
   RequestCdpProxy = 'extension.js-debug.requestCDPProxy',
+  /** VS Code's own command for the "Allocations by Line" view (its id has no dot, so it is not one of ours). */
+  FocusAllocationsView = 'memoryBudgetAllocations.focus',
 }
 
 /** Context keys this extension sets (used in package.json `when` clauses). */
 export enum ContextKeys {
   Attached = 'memoryBudget.attached',
+  AllocationSampling = 'memoryBudget.allocationSampling',
+}
+
+/** Where an allocating function starts, as the lens and the tree pass it (see core/allocations). */
+export interface AllocationSiteArg {
+  readonly url: string;
+  readonly file: string | null;
+  readonly line: number;
+  readonly column: number;
 }
 
 /** A heap snapshot file: an Explorer selection passes a Uri, code may pass a path. */
@@ -45,6 +60,8 @@ export interface CommandTypes {
   [Commands.Detach](targetId?: string): void;
   [Commands.OpenChart](targetId?: string): void;
   [Commands.OpenMemoryLog](): void;
+  /** The Explorer's context menu and the editor title pass the JSONL; without it, the active one or a dialog. */
+  [Commands.OpenMemoryLogInChart](file?: vscode.Uri): void;
   [Commands.ForceGc](targetId?: string): ForcedGcResult | undefined;
   [Commands.ScanWorkspace](): void;
   /** The code lens's click: the import on `line` (0-based) of `uri`. */
@@ -56,7 +73,12 @@ export interface CommandTypes {
   /** The Explorer's context menu passes the clicked file and the whole selection. */
   [Commands.CompareHeapSnapshots](clicked?: SnapshotFileArg, selection?: readonly SnapshotFileArg[]): void;
   [Commands.ShowHeapSnapshotSummary](file?: SnapshotFileArg): void;
+  /** With a target id it samples that target; without, the only one attached, or it asks. Resolves true once sampling runs. */
+  [Commands.StartAllocationSampling](targetId?: string): boolean;
+  [Commands.StopAllocationSampling](): void;
+  [Commands.OpenAllocationSite](site: AllocationSiteArg): void;
   [ForeignCommands.SetContext](key: ContextKeys, value: boolean): void;
+  [ForeignCommands.FocusAllocationsView](): void;
   [ForeignCommands.ShowProblems](): void;
   [ForeignCommands.RequestCdpProxy](sessionId: string): { host: string; port: number; path?: string } | undefined;
 }

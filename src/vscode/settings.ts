@@ -2,13 +2,38 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_THRESHOLDS, type HeavyImportThresholds, type RuleId } from '../core/analysis/model';
+import { DEFAULT_SAMPLING_INTERVAL_BYTES } from '../core/allocations/allocationSampler';
 import { AUTO_FALLBACK_BYTES, BUDGET_PRESETS, type BudgetSettings } from '../core/budget/presets';
 import { DEFAULT_DISCOVERY_PORTS, parsePorts } from '../core/inspector/discovery';
+import {
+  DEFAULT_KEEP_SERIES,
+  DEFAULT_MAX_TOTAL_BYTES,
+  DEFAULT_THRESHOLDS as DEFAULT_SNAPSHOT_THRESHOLDS,
+  parseThresholds,
+} from '../core/series/model';
 
 /** `memoryBudget.*` settings, typed, with the defaults package.json documents. */
 export interface Settings {
   readonly monitor: MonitorSettings;
   readonly analysis: AnalysisSettings;
+  readonly snapshotSeries: SnapshotSeriesSettings;
+  readonly allocations: AllocationSettings;
+}
+
+export interface SnapshotSeriesSettings {
+  /** `off`, or `series`: a snapshot as RSS first crosses each threshold. */
+  readonly enabled: boolean;
+  /** Percent of the budget, ascending; the defaults when the setting is unusable (with the reason). */
+  readonly thresholds: number[];
+  readonly thresholdsProblem?: string;
+  readonly keepSeries: number;
+  readonly maxTotalBytes: number;
+}
+
+export interface AllocationSettings {
+  readonly intervalBytes: number;
+  /** Where a port-forwarded target keeps its files (`/app`); mapped to the first workspace folder. */
+  readonly remoteRoot: string;
 }
 
 export interface MonitorSettings {
@@ -47,7 +72,29 @@ export const RULE_SETTINGS: Record<RuleId, string> = {
 /** `folder` (a workspace folder's path) is where the analysis looks for a virtualenv. */
 export function readSettings(folder?: string): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  return { monitor: monitorSettings(c), analysis: analysisSettings(c, folder) };
+  return {
+    monitor: monitorSettings(c),
+    analysis: analysisSettings(c, folder),
+    snapshotSeries: snapshotSeriesSettings(c),
+    allocations: {
+      intervalBytes: Math.max(512, Math.round(c.get<number>('allocationSamplingIntervalBytes', DEFAULT_SAMPLING_INTERVAL_BYTES))),
+      remoteRoot: c.get<string>('remoteRoot', '').trim(),
+    },
+  };
+}
+
+function snapshotSeriesSettings(c: vscode.WorkspaceConfiguration): SnapshotSeriesSettings {
+  const common = {
+    enabled: c.get<string>('autoSnapshots', 'off') === 'series',
+    keepSeries: Math.max(1, Math.floor(c.get<number>('autoSnapshotKeepSeries', DEFAULT_KEEP_SERIES))),
+    maxTotalBytes: Math.max(1, c.get<number>('autoSnapshotMaxTotalMB', DEFAULT_MAX_TOTAL_BYTES / 2 ** 20)) * 2 ** 20,
+  };
+  const raw = c.get<unknown>('autoSnapshotAt', [...DEFAULT_SNAPSHOT_THRESHOLDS]);
+  try {
+    return { ...common, thresholds: parseThresholds(Array.isArray(raw) ? raw : [raw]) };
+  } catch (err) {
+    return { ...common, thresholds: [...DEFAULT_SNAPSHOT_THRESHOLDS], thresholdsProblem: (err as Error).message };
+  }
 }
 
 /** Calls `listener` with fresh settings whenever any `memoryBudget.*` setting changes. */

@@ -41,6 +41,12 @@ export type ChartHostMessage =
       events: ChartEvent[];
       canSnapshot: boolean;
       canGc: boolean;
+      /** Absent where there is no live process (a memory log read from a file): no sampling offered. */
+      allocationSampling?: AllocationSamplingState;
+      /** The header's line when no live sample brings one (a memory log opened from a file). */
+      summary?: string;
+      /** False for a finished series (a file): nothing arrives, so there is nothing to pause. */
+      live?: boolean;
     }
   | {
       type: 'sample';
@@ -52,18 +58,31 @@ export type ChartHostMessage =
       advice?: string;
     }
   | { type: 'event'; targetId: string; event: ChartEvent }
+  | { type: 'allocationSampling'; targetId: string; state: AllocationSamplingState }
   | { type: 'gcResult'; text: string }
   | { type: 'error'; text: string };
 
+/** Whether the shown target's allocations can be sampled, and whether they are. */
+export interface AllocationSamplingState {
+  running: boolean;
+  /** Why sampling is not offered for this target; undefined when it is. */
+  unavailable?: string;
+}
+
 /** Webview → extension host. */
 export type ChartViewMessage =
-  { type: 'ready' } | { type: 'selectTarget'; targetId: string } | { type: 'forceGc' } | { type: 'takeSnapshot' };
+  | { type: 'ready' }
+  | { type: 'selectTarget'; targetId: string }
+  | { type: 'forceGc' }
+  | { type: 'takeSnapshot' }
+  | { type: 'toggleAllocationSampling' };
 
 /** The watch set's target ids: short, no markup. */
 const targetId: Guard<string> = (v): v is string => typeof v === 'string' && /^[\w.-]{1,64}$/.test(v);
 const budget = shape<ChartBudget>({ bytes: isNumber, label: isString, warnBytes: isNumber, criticalBytes: isNumber });
 const point = shape<ChartPoint>({ t: isNumber, rss: isNumber, heapUsed: isNumber, heapTotal: isNumber, external: isNumber });
 const event = shape<ChartEvent>({ time: isNumber, type: isString, text: isString });
+const allocationSampling = shape<AllocationSamplingState>({ running: isBoolean, unavailable: optional(shortString(500)) });
 const textMessage = <T extends 'gcResult' | 'error'>(type: T) => shape<{ type: T; text: string }>({ type: literal(type), text: isString });
 
 /** What the webview accepts from the host: a malformed message is dropped, not half-drawn. */
@@ -78,9 +97,13 @@ export const parseChartHostMessage = tagged<ChartHostMessage>({
     events: arrayOf(event),
     canSnapshot: isBoolean,
     canGc: isBoolean,
+    allocationSampling: optional(allocationSampling),
+    summary: optional(shortString(1000)),
+    live: optional(isBoolean),
   }),
   sample: shape({ type: literal('sample'), targetId, point, budget, summary: shortString(1000), advice: optional(shortString(1000)) }),
   event: shape({ type: literal('event'), targetId, event }),
+  allocationSampling: shape({ type: literal('allocationSampling'), targetId, state: allocationSampling }),
   gcResult: textMessage('gcResult'),
   error: textMessage('error'),
 });
@@ -90,5 +113,6 @@ export const parseChartViewMessage = tagged<ChartViewMessage>({
   ready: shape({ type: literal('ready') }),
   forceGc: shape({ type: literal('forceGc') }),
   takeSnapshot: shape({ type: literal('takeSnapshot') }),
+  toggleAllocationSampling: shape({ type: literal('toggleAllocationSampling') }),
   selectTarget: shape({ type: literal('selectTarget'), targetId }),
 });

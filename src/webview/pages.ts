@@ -19,6 +19,7 @@ export const chartPage: PageSpec = {
   </span>
   <button id="pause" aria-pressed="false">Pause</button>
   <button id="gc" title="A full garbage collection: what it does not free is live" hidden>Force GC</button>
+  <button id="allocations" aria-pressed="false" hidden>Start allocation sampling</button>
   <button id="snapshot" class="primary" hidden>Take heap snapshot</button>
 </header>
 <div id="status" role="status"></div>

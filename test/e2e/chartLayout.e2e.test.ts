@@ -31,6 +31,7 @@ function initMessage(end: number): ChartHostMessage {
     events: [],
     canSnapshot: true,
     canGc: true,
+    allocationSampling: { running: false },
   };
 }
 

@@ -2,25 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { startLeakyBot, type RunningBot } from '../support/leakyBot';
 import { openEditorSession, type EditorSession } from './support/editorSession';
-import { runCommand, screenshot, statusBarItem, waitForNotification, webviewFrame } from './support/workbench';
-
-/** The webview frame whose document has an h2 with `heading` (several webviews are open). */
-async function frameWithHeading(page: Page, heading: string): Promise<Frame> {
-  for (const frame of page.frames()) {
-    if (
-      await frame
-        .locator('h2', { hasText: heading })
-        .count()
-        .catch(() => 0)
-    )
-      return frame;
-  }
-  throw new Error(`no webview shows "${heading}" yet`);
-}
+import { frameWithHeading, runCommand, screenshot, statusBarItem, waitForNotification, webviewFrame } from './support/workbench';
 
 describe('heap snapshots from the chart, compared, in a real VS Code', () => {
   let bot: RunningBot;
@@ -79,9 +65,7 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
     await page.keyboard.press('Enter');
 
     let view: Frame | undefined;
-    await expect
-      .poll(async () => (view = await frameWithHeading(page, 'Comparison').catch(() => undefined)) !== undefined, { timeout: 60_000 })
-      .toBe(true);
+    await expect.poll(async () => (view = await frameWithHeading(page, 'Comparison')) !== undefined, { timeout: 60_000 }).toBe(true);
     const sessionRow = view!.locator('tr', { hasText: 'UserSession' }).first();
     await expect.poll(() => sessionRow.textContent(), { timeout: 10_000 }).toContain('+200');
     const mapRow = view!.locator('tr', { hasText: 'sessions ← BroadcasterService' }).first();
@@ -124,9 +108,7 @@ describe('heap snapshots from the chart, compared, in a real VS Code', () => {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'from-elsewhere.heapsnapshot' }).waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
     let view: Frame | undefined;
-    await expect
-      .poll(async () => (view = await frameWithHeading(page, 'Summary').catch(() => undefined)) !== undefined, { timeout: 60_000 })
-      .toBe(true);
+    await expect.poll(async () => (view = await frameWithHeading(page, 'Summary')) !== undefined, { timeout: 60_000 }).toBe(true);
     await view!.locator('input.filter').fill('OutsideWidget');
     const link = view!.locator('tr.row', { hasText: 'OutsideWidget' }).locator('a.location');
     await expect.poll(() => link.textContent(), { timeout: 10_000 }).toContain('private-service.js');

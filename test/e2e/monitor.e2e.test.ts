@@ -36,7 +36,7 @@ describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
       .locator('.quick-input-list .monaco-list-row', { hasText: `pid ${bot.pid} · inspector 127.0.0.1:${bot.inspectorPort}` })
       .waitFor({ timeout: 20_000 });
     await input.fill('Enter host:port');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter host:port or ws:// URL' }).waitFor();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter host:port, a ws:// URL' }).waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget input[placeholder="127.0.0.1:9229"]').waitFor();
     await input.fill(`127.0.0.1:${bot.inspectorPort}`);

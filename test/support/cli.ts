@@ -27,3 +27,21 @@ export function runCli(args: string[], timeoutMs = 30_000): Promise<CliResult> {
     });
   });
 }
+
+/** The fields of a `watch --json` record, in order: the contract agents and scripts rely on. */
+export const WATCH_JSON_FIELDS = [
+  'time',
+  'target',
+  'pid',
+  'rssBytes',
+  'heapUsedBytes',
+  'heapTotalBytes',
+  'externalBytes',
+  'arrayBuffersBytes',
+  'heapLimitBytes',
+  'constrainedMemoryBytes',
+  'budgetBytes',
+  'percent',
+  'state',
+  'growthBytesPerHour',
+];

@@ -6,7 +6,7 @@ import { openSource } from '../../core/inspector/openSource';
 import { formatTargetSpec } from '../../core/inspector/targetSpec';
 import type { CliCommand } from '../command';
 import { budgetOptions, budgetSettings, parse, targetArg } from '../options';
-import { sampleRecord } from '../sampleRecord';
+import { sampleRecord } from '../../core/budget/sampleRecord';
 
 export const checkCommand: CliCommand = {
   name: 'check',

@@ -1,10 +1,7 @@
-import { join } from 'node:path';
-import { analyse, helperWorkersIn } from '../../core/heap/analyse';
 import { diffTable } from '../../core/heap/display';
-import type { HeapDiff } from '../../core/heap/model';
 import { UsageError, type CliCommand } from '../command';
 import { parse } from '../options';
-import { parseTop } from './heapOptions';
+import { analysisClient, analysisOptions, analysisUsage, INTERRUPTED_EXIT, parseTop, resultUnlessInterrupted } from './heapOptions';
 
 export const diffCommand: CliCommand = {
   name: 'diff',
@@ -21,16 +18,20 @@ export const diffCommand: CliCommand = {
     '  --json     print {"rows":[{"name","newCount","deletedCount","countDelta","allocSize","freedSize",',
     '             "sizeDelta"}],"leaks":[…],"growingCollections":[…]} (sizes in bytes)',
     '  --top N    rows, leak groups and collections to show (default 20)',
+    analysisUsage,
+    '',
+    'Ctrl+C stops the comparison at once (exit 130).',
   ].join('\n'),
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, top: { type: 'string' } });
+    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, top: { type: 'string' }, ...analysisOptions });
     if (positionals.length < 2 || positionals.length > 3) throw new UsageError('give 2 or 3 snapshot files');
     const top = parseTop(values.top, 20);
-    const diff = (await analyse(
-      { method: 'compare', params: { files: positionals, options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 } } },
-      () => {},
-      helperWorkersIn(join(__dirname, 'workers')),
-    )) as HeapDiff;
+    const running = analysisClient(values).compare({
+      files: positionals,
+      options: { top, detailRows: values.json ? 0 : 3, objectsPerClass: 1 },
+    });
+    const diff = await resultUnlessInterrupted(running, io, 'diff');
+    if (!diff) return INTERRUPTED_EXIT;
     if (values.json) {
       const rows = diff.rows.map(({ name, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }) => ({
         name,

@@ -1,8 +1,11 @@
 import type { CliCommand } from '../command';
 import { adviseCommand } from './advise';
+import { agentPathCommand } from './agentPath';
+import { allocationsCommand } from './allocations';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { gcCommand } from './gc';
+import { reportCommand } from './report';
 import { scanCommand } from './scan';
 import { snapshotCommand } from './snapshot';
 import { summaryCommand } from './summary';
@@ -17,7 +20,10 @@ export const commands: readonly CliCommand[] = [
   adviseCommand,
   gcCommand,
   snapshotCommand,
+  allocationsCommand,
   summaryCommand,
   diffCommand,
   scanCommand,
+  reportCommand,
+  agentPathCommand,
 ];

@@ -1,25 +1,20 @@
 import { join } from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { serveWorker, type CallContext } from '../workers/serveWorker';
+import type { AnalysisWorkerMethods } from './analysisWorkerClient';
 import { CostCache } from './costs/costCache';
 import { ImportCostResolver } from './costs/importCostResolver';
 import { ImportCostMeasurer } from './costs/measure';
 import { SourceParser, findGrammars } from './parsers';
 import { WorkspaceIndex } from './project/workspaceIndex';
-import type { AnalyseParams, CostSettings, ScanParams, ScanReply, WorkerMessage, WorkerReply, WorkerRequest } from './rpc';
+import type { CostSettings, ScanParams, ScanReply } from './rpc';
 import { scanTree } from './scanner';
 
 /** Worker-thread entry (dist/workers/analysisWorker.js): workspace scans and open documents for the editor. */
 
 // Bundled to dist/workers/: the grammars sit beside it in dist/grammars.
 const parser = new SourceParser(findGrammars([join(__dirname, '..', 'grammars')]));
-const cancelled = new Set<number>();
-const port = parentPort;
 /** One index per folder and settings: a settings change starts a fresh one. */
 const indexes = new Map<string, WorkspaceIndex>();
-
-function post(message: WorkerMessage): void {
-  port?.postMessage(message);
-}
 
 function resolverFor(p: CostSettings & { root: string }): ImportCostResolver {
   return new ImportCostResolver({
@@ -46,7 +41,7 @@ function indexFor(p: ScanParams): WorkspaceIndex {
   return index;
 }
 
-async function scan(id: number, p: ScanParams): Promise<ScanReply> {
+async function scan(p: ScanParams, context: CallContext<{ done: number; total: number }>): Promise<ScanReply> {
   const disabled = new Set(p.disabledRules);
   const result = await scanTree(p.root, {
     parser,
@@ -55,34 +50,17 @@ async function scan(id: number, p: ScanParams): Promise<ScanReply> {
     excludeGlobs: p.excludeGlobs,
     budgetMB: p.budgetMB,
     isRuleEnabled: (rule) => !disabled.has(rule),
-    isCancelled: () => cancelled.has(id),
-    onProgress: (done, total) => post({ id, kind: 'progress', done, total }),
+    isCancelled: () => context.cancelled,
+    onProgress: (done, total) => context.progress({ done, total }),
   });
   return { findings: result.findings, files: result.files, bytes: result.bytes, errors: result.errors, ledger: result.ledger };
 }
 
-function handle(request: Exclude<WorkerRequest, { method: 'cancel' }>): Promise<WorkerReply> {
-  switch (request.method) {
-    case 'scan':
-      return scan(request.id, request.params);
-    case 'analyse': {
-      const p: AnalyseParams = request.params;
-      return indexFor(p).update(p.file, p.text, p.language, p.quick);
-    }
-    case 'ledger':
-      return indexFor(request.params).judgeAll();
-  }
-}
-
-port?.on('message', (request: WorkerRequest) => {
-  if (request.method === 'cancel') {
-    cancelled.add(request.id);
-    return;
-  }
-  handle(request)
-    .then(
-      (result) => post({ id: request.id, kind: 'result', result }),
-      (err: unknown) => post({ id: request.id, kind: 'error', message: err instanceof Error ? err.message : String(err) }),
-    )
-    .finally(() => cancelled.delete(request.id));
-});
+serveWorker<AnalysisWorkerMethods>(
+  {
+    scan,
+    analyse: (p) => indexFor(p).update(p.file, p.text, p.language, p.quick),
+    ledger: (p) => indexFor(p).judgeAll(),
+  },
+  { what: 'the workspace analysis' },
+);

@@ -1,12 +1,23 @@
-import type { BudgetEvent } from './budgetEvents';
+import { leakSuspectLine, skippedText } from '../series/display';
+import type { BudgetEvent, MarkCounters, RunSummary } from './budgetEvents';
 import type { BudgetLevel } from './thresholds';
 
 const MB = 1024 * 1024;
 
+/**
+ * "12,345.6": thousands separated by commas, as en-US writes them. By hand, not toLocaleString:
+ * the first call to Intl maps ICU's data, which costs an agent 7 MB of the app's RSS.
+ */
+export function groupThousands(fixed: string): string {
+  const [whole, fraction] = fixed.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
 /** "245 MB" for readouts; one decimal below 10 MB so small numbers still move. */
 export function formatMB(bytes: number): string {
   const mb = bytes / MB;
-  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb).toLocaleString('en-US')} MB`;
+  return `${mb < 10 ? mb.toFixed(1) : groupThousands(String(Math.round(mb)))} MB`;
 }
 
 /** "145.3 MB", as hand-written memory logs put it. */
@@ -16,7 +27,7 @@ export function formatMB1(bytes: number): string {
 
 export function formatRate(bytesPerHour: number): string {
   const mb = bytesPerHour / MB;
-  return `${mb >= 0 ? '+' : '−'}${Math.abs(mb).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB/h`;
+  return `${mb >= 0 ? '+' : '−'}${groupThousands(Math.abs(mb).toFixed(1))} MB/h`;
 }
 
 /** "3 h 20 m", "45 s", "2 d 4 h". */
@@ -66,7 +77,28 @@ export function describeEvent(e: BudgetEvent): string {
       return `heap snapshot: ${e.file} (${formatMB1(e.bytes)})`;
     case 'note':
       return e.text;
+    case 'leak-suspect':
+      return leakSuspectLine(e);
+    case 'snapshot-skipped':
+      return skippedText(e);
+    case 'mark':
+      return `${e.name} - ${formatMB1(e.rssBytes)}${e.counters && Object.keys(e.counters).length > 0 ? ` - ${describeCounters(e.counters)}` : ''}`;
+    case 'shutdown':
+      return `shutdown (${e.reason}) after ${formatDuration(e.uptimeMs)}: ${describeRun(e)}`;
   }
+}
+
+/** "sessions: 12 | queue: 3", as hand-written memory logs list their counters. */
+export function describeCounters(counters: MarkCounters): string {
+  return Object.entries(counters)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(' | ');
+}
+
+/** "peak 412.3 MB, +15.3 MB/h, 12 m over warn, 2 restarts seen". */
+export function describeRun(run: RunSummary): string {
+  const growth = run.growthBytesPerHour === undefined ? 'growth unknown' : formatRate(run.growthBytesPerHour);
+  return `peak ${formatMB1(run.peakRssBytes)}, ${growth}, ${formatDuration(run.overWarnMs)} over warn, ${run.restarts} restart${run.restarts === 1 ? '' : 's'} seen`;
 }
 
 function severityDrop(from: BudgetLevel, to: BudgetLevel): boolean {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BudgetEvent } from './budgetEvents';
+import type { BudgetEvent, MarkCounters } from './budgetEvents';
 import type { BudgetStatus } from './budgetTracker';
-import { describeEvent, describeTrend, formatMB, formatMB1 } from './display';
+import { verdictDetails } from '../series/display';
+import { describeCounters, describeEvent, describeTrend, formatDuration, formatMB, formatMB1, formatRate } from './display';
 
 export const LOG_FILE = 'memory_debug.log';
 export const JSONL_FILE = 'memory_debug.jsonl';
@@ -16,6 +17,10 @@ export interface MemoryLogOptions {
   recentCount: number;
   /** Past this size the log is rotated to `.1`, so a week of watching stays small. */
   maxBytes: number;
+  /** The JSONL record of a sample; by default the watcher's own. Agents write `watch --json`'s record. */
+  sampleRecord?: (target: string, status: BudgetStatus) => object;
+  /** The files' name without extension (default `memory_debug`); a worker process puts its pid in it. */
+  fileBase?: string;
 }
 
 export const DEFAULT_MEMORY_LOG_OPTIONS: MemoryLogOptions = {
@@ -42,6 +47,8 @@ export class MemoryLog {
   private lastPeriodic = -Infinity;
   private lastJsonlSample = -Infinity;
   private readonly recent: string[] = [];
+  /** The latest value of every counter the app's operations reported. */
+  private readonly counters: MarkCounters = {};
 
   constructor(
     readonly directory: string,
@@ -49,8 +56,9 @@ export class MemoryLog {
     private readonly options: MemoryLogOptions = DEFAULT_MEMORY_LOG_OPTIONS,
   ) {
     fs.mkdirSync(directory, { recursive: true });
-    this.logPath = path.join(directory, LOG_FILE);
-    this.jsonlPath = path.join(directory, JSONL_FILE);
+    const base = options.fileBase;
+    this.logPath = path.join(directory, base ? `${base}.log` : LOG_FILE);
+    this.jsonlPath = path.join(directory, base ? `${base}.jsonl` : JSONL_FILE);
     this.logFd = fs.openSync(this.logPath, 'a');
     this.jsonlFd = fs.openSync(this.jsonlPath, 'a');
     this.logBytes = fs.fstatSync(this.logFd).size;
@@ -70,14 +78,17 @@ export class MemoryLog {
     const { sample, budget } = status;
     if (sample.time - this.lastJsonlSample >= this.options.jsonlSampleMs) {
       this.lastJsonlSample = sample.time;
-      this.jsonl({
-        kind: 'sample',
-        target,
-        ...sample,
-        budgetBytes: budget.bytes,
-        level: status.level,
-        growthBytesPerHour: status.trend?.bytesPerHour ?? null,
-      });
+      this.jsonl(
+        this.options.sampleRecord?.(target, status) ??
+          withIsoTime({
+            kind: 'sample',
+            target,
+            ...sample,
+            budgetBytes: budget.bytes,
+            level: status.level,
+            growthBytesPerHour: status.trend?.bytesPerHour ?? null,
+          }),
+      );
     }
     if (sample.time - this.lastPeriodic < this.options.periodicMs) return;
     this.lastPeriodic = sample.time;
@@ -93,7 +104,7 @@ export class MemoryLog {
   }
 
   event(target: string, event: BudgetEvent): void {
-    this.jsonl({ kind: 'event', target, ...event });
+    this.jsonl(withIsoTime({ kind: 'event', target, ...event }));
     const at = `[${stamp(event.time)}]`;
     const text = describeEvent(event);
     switch (event.type) {
@@ -102,7 +113,7 @@ export class MemoryLog {
           const word = event.to === 'over' ? 'OVER BUDGET - OOM KILL LIKELY' : 'CRITICAL MEMORY - CRASH IMMINENT';
           this.write(
             `${at} ${'🚨'.repeat(40)}\n${at} 🚨 ${word}: ${formatMB1(event.rssBytes)} / ${formatMB(event.budgetBytes)}\n` +
-              `Target: ${target}\nLast ${this.recent.length} operations before this:\n` +
+              `Target: ${target}\n${this.countersLine()}Last ${this.recent.length} operations before this:\n` +
               this.recent.map((r, i) => `  ${i + 1}. ${r}`).join('\n') +
               `\n${RULE}\n\n`,
             true,
@@ -119,14 +130,44 @@ export class MemoryLog {
       case 'gc':
         this.write(`${at} 🗑️ ${text}\n${RULE}\n\n`);
         break;
-      case 'restart':
-        this.write(`${at} 🔄 TARGET RESTARTED: pid ${event.previousPid ?? '?'} → ${event.pid ?? '?'} (${target})\n${RULE}\n\n`, true);
+      case 'restart': {
+        const crashed = event.cleanExit === false ? 'Previous run ended without a shutdown summary: crash or OOM kill likely\n' : '';
+        this.write(
+          `${at} 🔄 TARGET RESTARTED: pid ${event.previousPid ?? '?'} → ${event.pid ?? '?'} (${target})\n${crashed}${RULE}\n\n`,
+          true,
+        );
+        break;
+      }
+      case 'mark':
+        // Operations go to the JSONL and into the critical block, not a line each: an app may mark often.
+        Object.assign(this.counters, event.counters);
+        break;
+      case 'shutdown':
+        this.write(
+          `${at} 🏁 SHUTDOWN SUMMARY (${event.reason}) - ran ${formatDuration(event.uptimeMs)}\n` +
+            `   Peak: ${formatMB1(event.peakRssBytes)} / ${formatMB(event.budgetBytes)} (${((event.peakRssBytes / event.budgetBytes) * 100).toFixed(0)}%) at ${stamp(event.peakTime)}\n` +
+            `   Growth: ${event.growthBytesPerHour === undefined ? 'not enough samples' : `${formatRate(event.growthBytesPerHour)} over the run`}\n` +
+            `   Time over warn: ${formatDuration(event.overWarnMs)}\n` +
+            `   Restarts seen: ${event.restarts}\n${RULE}\n\n`,
+          true,
+        );
         break;
       case 'disconnect':
         this.write(`${at} 🔌 ${text}\n\n`, true);
         break;
       case 'leak':
         this.write(`${at} 📈 POSSIBLE LEAK: ${describeTrend(event)}\n\n`);
+        break;
+      case 'leak-suspect':
+        this.write(
+          `${at} ${text}\n${verdictDetails(event)
+            .map((l) => `   ${l}\n`)
+            .join('')}   ${target}\n${RULE}\n\n`,
+          true,
+        );
+        break;
+      case 'snapshot-skipped':
+        this.write(`${at} ⛔ ${text}\n   ${target}\n\n`);
         break;
       default:
         this.write(`${at} ${event.type === 'snapshot' ? '📸' : 'ℹ️'} ${text}\n\n`);
@@ -152,6 +193,10 @@ export class MemoryLog {
     );
   }
 
+  private countersLine(): string {
+    return Object.keys(this.counters).length > 0 ? `Latest counters: ${describeCounters(this.counters)}\n` : '';
+  }
+
   private remember(time: number, text: string): void {
     this.recent.push(`[${stamp(time).slice(11)}] ${text}`);
     if (this.recent.length > this.options.recentCount) this.recent.shift();
@@ -166,10 +211,7 @@ export class MemoryLog {
   }
 
   private jsonl(record: object): void {
-    fs.writeSync(
-      this.jsonlFd,
-      JSON.stringify({ ...record, isoTime: new Date((record as { time?: number }).time ?? Date.now()).toISOString() }) + '\n',
-    );
+    fs.writeSync(this.jsonlFd, JSON.stringify(record) + '\n');
   }
 
   private rotate(): void {
@@ -181,8 +223,12 @@ export class MemoryLog {
   }
 }
 
+function withIsoTime<T extends { time?: number }>(record: T): T & { isoTime: string } {
+  return { ...record, isoTime: new Date(record.time ?? Date.now()).toISOString() };
+}
+
 /** Local time as hand-written memory logs put it: 2025-10-27 14:35:22. */
-function stamp(time: number): string {
+export function stamp(time: number): string {
   const d = new Date(time);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;

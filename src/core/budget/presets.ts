@@ -46,8 +46,9 @@ export interface ResolvedBudget {
   criticalBytes: number;
 }
 
-export function resolveBudget(settings: BudgetSettings, constrainedMemoryBytes?: number): ResolvedBudget {
-  const { bytes, name } = budgetBytes(settings, constrainedMemoryBytes);
+/** `declaredBytes`: the budget an agent was given, which `auto` follows when watching it from outside. */
+export function resolveBudget(settings: BudgetSettings, constrainedMemoryBytes?: number, declaredBytes?: number): ResolvedBudget {
+  const { bytes, name } = budgetBytes(settings, constrainedMemoryBytes, declaredBytes);
   const warnPercent = clampPercent(settings.warnPercent, 80);
   const criticalPercent = Math.max(warnPercent, clampPercent(settings.criticalPercent, 94));
   return {
@@ -58,11 +59,12 @@ export function resolveBudget(settings: BudgetSettings, constrainedMemoryBytes?:
   };
 }
 
-function budgetBytes(settings: BudgetSettings, constrained?: number): { bytes: number; name: string } {
+function budgetBytes(settings: BudgetSettings, constrained?: number, declared?: number): { bytes: number; name: string } {
   // An explicit size wins over any preset: it is the most specific thing the user said.
   if (settings.budgetMB !== undefined && settings.budgetMB > 0) return { bytes: Math.round(settings.budgetMB * MB), name: 'Custom' };
   const preset = BUDGET_PRESETS.find((p) => p.id === settings.preset);
   if (preset) return { bytes: preset.bytes, name: preset.label };
+  if (settings.preset === 'auto' && declared !== undefined && declared > 0) return { bytes: declared, name: "Agent's budget" };
   if (constrained !== undefined && constrained > 0) return { bytes: constrained, name: 'Container limit' };
   return { bytes: AUTO_FALLBACK_BYTES, name: 'Default' };
 }

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareSnapshots, compareSnapshotsInParallel } from './compare';
 import { HeapGraph } from './heapGraph';
-import type { AnalysisProgress } from './model';
-import type { HeapMethod, HeapMethods, WorkerRequest } from './rpc';
+import type { AnalysisProgress, HeapDiff, HeapSummary } from './model';
+import type { HeapMethods } from './rpc';
 import { summarize } from './summary';
 
 /** The bundled helper threads (dist/workers/*.js); without them everything runs on one thread. */
@@ -19,24 +19,28 @@ export function helperWorkersIn(dir: string): HelperWorkers {
   return { edges: join(dir, 'edgeWorker.js'), digest: join(dir, 'digestWorker.js') };
 }
 
-/** Runs one request: the same code in the analysis worker and in the CLI. */
-export async function analyse(
-  request: WorkerRequest,
+/** A summary of one snapshot: the body of the heap worker's `summarize`. */
+export function summarizeFile(
+  { file, options }: HeapMethods['summarize']['params'],
   onProgress: (p: AnalysisProgress) => void = () => {},
   workers: HelperWorkers = {},
-): Promise<HeapMethods[HeapMethod]['result']> {
-  if (request.method === 'summarize') {
-    const { file, options } = request.params;
-    onProgress({ file, phase: 'reading' });
-    const graph = HeapGraph.load(file, {
-      maxArrayBytes: options.maxArrayBytes,
-      edgeWorkerFile: workers.edges,
-      onProgress: (bytesRead, totalBytes) => onProgress({ file, phase: 'reading', bytesRead, totalBytes }),
-      onPhase: (phase) => onProgress({ file, phase }),
-    });
-    return summarize(graph, options);
-  }
-  const { files, options } = request.params;
+): HeapSummary {
+  onProgress({ file, phase: 'reading' });
+  const graph = HeapGraph.load(file, {
+    maxArrayBytes: options.maxArrayBytes,
+    edgeWorkerFile: workers.edges,
+    onProgress: (bytesRead, totalBytes) => onProgress({ file, phase: 'reading', bytesRead, totalBytes }),
+    onPhase: (phase) => onProgress({ file, phase }),
+  });
+  return summarize(graph, options);
+}
+
+/** A comparison of 2 or 3 snapshots: the body of the heap worker's `compare`. */
+export async function compareFiles(
+  { files, options }: HeapMethods['compare']['params'],
+  onProgress: (p: AnalysisProgress) => void = () => {},
+  workers: HelperWorkers = {},
+): Promise<HeapDiff> {
   let current = files[files.length - 1]!;
   const compareOptions = {
     ...options,

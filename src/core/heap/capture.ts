@@ -1,11 +1,23 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, statSync, writeSync } from 'node:fs';
 import { CapabilityError, type InspectorSession } from '../inspector/inspectorSession';
+import { checkDestination, discardTemporary, openTemporary, placeTemporary, SnapshotFileError, type IfExists } from './snapshotFiles';
+
+export { snapshotFileName, uniqueSnapshotPath, type IfExists } from './snapshotFiles';
 
 export interface CaptureOptions {
   readonly session: InspectorSession;
   /** Where the finished snapshot goes; it appears there only when complete. */
   readonly file: string;
+  /**
+   * When `file` is taken: `next-free` (default) writes `<name>-2.heapsnapshot` and so on (the
+   * result says where), `fail` refuses, `replace` overwrites. Nothing is ever written halfway.
+   */
+  readonly ifExists?: IfExists;
+  /**
+   * Give up when the target sends nothing (no progress, no chunk) for this long (default 60 s;
+   * ten times that for JavaScriptCore, which sends nothing until its whole snapshot is ready).
+   */
+  readonly stallTimeoutMs?: number;
   /** V8's own progress while it walks the heap (objects done / total); JavaScriptCore reports none. */
   onProgress?(done: number, total: number): void;
   /** Bytes written so far, as chunks arrive. */
@@ -23,7 +35,7 @@ export class CaptureError extends Error {
   override name = 'CaptureError';
   constructor(
     message: string,
-    readonly reason: 'cancelled' | 'target-gone' | 'write-failed' | 'protocol' | 'unsupported',
+    readonly reason: 'cancelled' | 'target-gone' | 'write-failed' | 'protocol' | 'unsupported' | 'stalled' | 'destination',
   ) {
     super(message);
   }
@@ -33,16 +45,22 @@ export class CaptureError extends Error {
  * Takes a heap snapshot over the target's inspector (V8's chunks over CDP, or JavaScriptCore's one
  * reply over WebKit's protocol) and writes it to disk as it arrives: the protocols have no
  * backpressure, so buffering (or an async stream that queues) would hold the whole snapshot in this
- * process. Writes go to a temporary name beside the target file and are renamed
- * into place at the end, so a capture that fails (target dies, user cancels, disk full) leaves no
- * half file behind.
+ * process. Writes go to a new temporary file beside the target file, which gets
+ * its name only at the end, so a capture that fails (target dies, user cancels, disk full, the
+ * target goes silent) leaves no half file behind.
  */
 export async function captureHeapSnapshot(options: CaptureOptions): Promise<CapturedSnapshot> {
   const { session, file, signal } = options;
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
-  const fd = openSync(temp, 'w');
+  const ifExists = options.ifExists ?? 'next-free';
+  // V8 reports progress while it walks the heap and sends chunks as it writes; JavaScriptCore sends
+  // the whole snapshot in one reply after its walk, so silence there is not yet a stall.
+  const stallMs = (options.stallTimeoutMs ?? 60_000) * (session.protocol === 'webkit' ? 10 : 1);
+  const { fd, path: temp } = destination(() => {
+    checkDestination(file, ifExists);
+    return openTemporary(file);
+  });
   let bytes = 0;
+  let closed = false;
   let failure: CaptureError | undefined;
   let fail: (err: CaptureError) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -52,8 +70,23 @@ export async function captureHeapSnapshot(options: CaptureOptions): Promise<Capt
     };
   });
   failed.catch(() => {});
+  let stall: NodeJS.Timeout | undefined;
+  const alive = () => {
+    clearTimeout(stall);
+    stall = setTimeout(
+      () =>
+        fail(
+          new CaptureError(
+            `the target sent nothing for ${Math.round(stallMs / 1000)} s (${formatMb(bytes)} received); no file was written`,
+            'stalled',
+          ),
+        ),
+      stallMs,
+    );
+  };
   const write = (chunk: string | Uint8Array) => {
     if (failure) return;
+    alive();
     try {
       bytes += typeof chunk === 'string' ? writeSync(fd, chunk) : writeAll(fd, chunk);
       options.onBytes?.(bytes);
@@ -61,36 +94,38 @@ export async function captureHeapSnapshot(options: CaptureOptions): Promise<Capt
       fail(new CaptureError(`cannot write the snapshot to ${temp}: ${(err as Error).message}`, 'write-failed'));
     }
   };
+  const onProgress = (done: number, total: number) => {
+    alive();
+    options.onProgress?.(done, total);
+  };
   const onClose = () =>
     fail(new CaptureError(`the target went away during the snapshot (${formatMb(bytes)} received); no file was written`, 'target-gone'));
   const onAbort = () => fail(new CaptureError('the heap snapshot was cancelled; no file was written', 'cancelled'));
   const offClose = session.onClose(onClose);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    alive();
     if (signal?.aborted) onAbort();
     if (session.isClosed) onClose();
-    const taken = session.takeHeapSnapshot({ write, onProgress: options.onProgress }).catch((err: Error) => {
+    const taken = session.takeHeapSnapshot({ write, onProgress }).catch((err: Error) => {
       if (session.isClosed) onClose();
       if (err instanceof CaptureError) throw err;
       if (err instanceof CapabilityError) throw new CaptureError(err.message, 'unsupported');
       throw new CaptureError(`the target refused the heap snapshot: ${err.message}`, 'protocol');
     });
+    taken.catch(() => {});
     await Promise.race([taken, failed]);
     if (failure) throw failure;
     closeSync(fd);
+    closed = true;
     if (bytes === 0 || statSync(temp).size === 0)
       throw new CaptureError('the target sent an empty snapshot; no file was written', 'protocol');
-    renameSync(temp, file);
-    return { file, bytes };
+    return { file: destination(() => placeTemporary(temp, file, ifExists)), bytes };
   } catch (err) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed on the success path
-    }
-    rmSync(temp, { force: true });
+    discardTemporary(closed ? undefined : fd, temp);
     throw err;
   } finally {
+    clearTimeout(stall);
     offClose();
     signal?.removeEventListener('abort', onAbort);
   }
@@ -102,6 +137,16 @@ function writeAll(fd: number, chunk: Uint8Array): number {
   return written;
 }
 
+/** Runs a file step, turning its SnapshotFileError into a CaptureError. */
+function destination<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof SnapshotFileError) throw new CaptureError(err.message, 'destination');
+    throw err;
+  }
+}
+
 /** A warning to show before capturing when the target is already high in its budget, else undefined. */
 export function captureRiskWarning(rssBytes: number | undefined, budgetBytes: number, thresholdPercent = 60): string | undefined {
   if (rssBytes === undefined || budgetBytes <= 0) return undefined;
@@ -111,31 +156,6 @@ export function captureRiskWarning(rssBytes: number | undefined, budgetBytes: nu
     `The target uses ${formatMb(rssBytes)} of its ${formatMb(budgetBytes)} budget (${percent.toFixed(0)} %). ` +
     'Taking a heap snapshot needs extra memory in the target and can push it over the budget.'
   );
-}
-
-/** `2026-11-23T14-05-09-leaky-bot.heapsnapshot`: sortable by time, safe on every file system. */
-export function snapshotFileName(label: string, at: Date = new Date()): string {
-  const time = at
-    .toISOString()
-    .replace(/\.\d+Z$/, '')
-    .replace(/:/g, '-');
-  const safe =
-    label
-      .replace(/[^A-Za-z0-9._-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'target';
-  return `${time}-${safe}.heapsnapshot`;
-}
-
-/**
- * `<dir>/<time>-<label>.heapsnapshot`, with `-2`, `-3`… when that name is taken: two snapshots
- * in one second must not replace each other (the rename at the end of a capture would).
- */
-export function uniqueSnapshotPath(dir: string, label: string, at: Date = new Date()): string {
-  const name = snapshotFileName(label, at);
-  let candidate = join(dir, name);
-  for (let n = 2; existsSync(candidate); n++) candidate = join(dir, name.replace(/\.heapsnapshot$/, `-${n}.heapsnapshot`));
-  return candidate;
 }
 
 function formatMb(bytes: number): string {

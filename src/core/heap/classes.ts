@@ -37,8 +37,10 @@ const MIN_INTERFACE_PROPERTY_COUNT = 1;
 const MAX_INTERFACE_NAME_LENGTH = 120;
 const MIN_OBJECT_COUNT_PER_INTERFACE = 2;
 const MIN_OBJECT_PROPORTION_PER_INTERFACE = 1000;
-/** JS Maps stop at 2^24 entries; the property-set caches start over well before. */
+/** JS Maps stop at 2^24 entries: past this many property sets, the rest are not remembered. */
 const CACHE_LIMIT = 1 << 20;
+/** A plain object whose property set came after CACHE_LIMIT others: matched on its own. */
+const UNCACHED = -2;
 
 export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition[]): ClassTable {
   const n = s.nodeCount;
@@ -52,8 +54,19 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
   }
   const objectName = s.strings.indexOf('Object');
   const isPlain = (v: number) => s.nodeType[v] === t.object && s.nodeName[v] === objectName;
-  const interfaces = given ?? inferInterfaces(s, t, isPlain);
+  const sets = given?.length === 0 ? undefined : propertySets(s, t, isPlain);
+  const interfaces = given ?? inferInterfaces(s, t, sets!);
   const matcher = new InterfaceMatcher(interfaces);
+  const matchOfSet: (string | undefined)[] = [];
+  const matchOf = (v: number, name: string) => {
+    const properties: string[] = [];
+    for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++)
+      if (s.edgeType[e] === t.edgeProperty) properties.push(s.strings[s.edgeName[e]!]!);
+    return matcher.match(properties) ?? name;
+  };
+  // Objects of a class with a source location share it: a number key for the location finds the
+  // class without building the string key, when it fits in 53 bits (it does for real programs).
+  const byLocation = new Map<number, number>();
 
   const names: string[] = [];
   const keys: string[] = [];
@@ -84,8 +97,6 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
             : `(${s.meta.nodeTypes[type]})`;
 
   const classOf = new Uint32Array(n);
-  // Plain objects with the same property names get the same interface: match each set once.
-  const matched = new Map<string, string>();
   for (let v = 0; v < n; v++) {
     const type = s.nodeType[v]!;
     if (type !== t.object && type !== t.native) {
@@ -95,27 +106,33 @@ export function classify(s: RawSnapshot, t: TypeIds, given?: InterfaceDefinition
       continue;
     }
     const nameIndex = s.nodeName[v]!;
+    const at = type === t.object ? locationOf[v]! : -1;
+    const plain = sets !== undefined && isPlain(v) && interfaces.length > 0;
+    // Most objects: a class already met, by name alone.
+    if (at < 0 && !plain && byString[nameIndex]! >= 0) {
+      classOf[v] = byString[nameIndex]!;
+      continue;
+    }
     let name = s.strings[nameIndex]!;
-    if (isPlain(v) && interfaces.length > 0) {
-      const key = propertyKey(s, t, v, -1);
-      let match = matched.get(key);
-      if (match === undefined) {
-        const properties: string[] = [];
-        for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++)
-          if (s.edgeType[e] === t.edgeProperty) properties.push(s.strings[s.edgeName[e]!]!);
-        match = matcher.match(properties) ?? name;
-        if (matched.size >= CACHE_LIMIT) matched.clear();
-        matched.set(key, match);
-      }
-      name = match;
+    if (plain) {
+      // Plain objects with the same property names get the same interface: match each set once.
+      const set = sets!.setOf[v]!;
+      name = set === UNCACHED ? matchOf(v, name) : (matchOfSet[set] ??= matchOf(v, name));
     } else if (name.startsWith('<') || name.startsWith('Detached <')) {
       const space = name.indexOf(' ', name.startsWith('<') ? 0 : 10);
       if (space !== -1) name = name.substring(0, space) + '>';
     }
-    const at = type === t.object ? locationOf[v]! : -1;
     if (at >= 0) {
-      const location = { scriptId: s.locations[at + lo.scriptId]!, line: s.locations[at + lo.line]!, column: s.locations[at + lo.column]! };
-      classOf[v] = classFor(`${location.scriptId},${location.line},${location.column},${name}`, name, location);
+      const scriptId = s.locations[at + lo.scriptId]!;
+      const line = s.locations[at + lo.line]!;
+      const column = s.locations[at + lo.column]!;
+      const packed = scriptId < 2 ** 16 && line < 2 ** 20 && column < 2 ** 17 ? (scriptId * 2 ** 20 + line) * 2 ** 17 + column : -1;
+      let id = packed >= 0 ? byLocation.get(packed) : undefined;
+      if (id === undefined || names[id] !== name) {
+        id = classFor(`${scriptId},${line},${column},${name}`, name, { scriptId, line, column });
+        if (packed >= 0) byLocation.set(packed, id);
+      }
+      classOf[v] = id;
     } else if (name === s.strings[nameIndex]) {
       let id = byString[nameIndex]!;
       if (id < 0) id = byString[nameIndex] = classFor(name, name);
@@ -133,27 +150,63 @@ export function formatPropertyName(name: string): string {
   return json.substring(1, json.length - 3);
 }
 
-function inferInterfaces(s: RawSnapshot, t: TypeIds, isPlain: (v: number) => boolean): InterfaceDefinition[] {
-  const candidates = new Map<string, { name: string; properties: string[]; count: number }>();
-  // The candidate name depends only on the property names in order: build it once per sequence.
-  const byKey = new Map<string, { name: string; properties: string[] } | null>();
+/**
+ * Plain objects grouped by their property names in order (`__proto__` aside): an id per distinct
+ * set, the first object with it and how many have it, so each set is looked at once.
+ */
+interface PropertySets {
+  readonly setOf: Int32Array;
+  readonly first: number[];
+  readonly size: number[];
+  /** Objects whose set came after CACHE_LIMIT others (setOf is UNCACHED). */
+  readonly uncached: number;
+}
+
+function propertySets(s: RawSnapshot, t: TypeIds, isPlain: (v: number) => boolean): PropertySets {
   const proto = s.strings.indexOf('__proto__');
-  let total = 0;
+  const setOf = new Int32Array(s.nodeCount).fill(-1);
+  // Sets by a hash of their property names, each chained to the next set with the same hash.
+  const byHash = new Map<number, number>();
+  const sameHash: number[] = [];
+  const first: number[] = [];
+  const size: number[] = [];
+  let uncached = 0;
   for (let v = 0; v < s.nodeCount; v++) {
     if (!isPlain(v)) continue;
-    total++;
-    const key = propertyKey(s, t, v, proto);
-    let candidate = byKey.get(key);
-    if (candidate === undefined) {
-      candidate = interfaceCandidate(s, t, v);
-      if (byKey.size >= CACHE_LIMIT) byKey.clear();
-      byKey.set(key, candidate);
+    const hash = propertyHash(s, t, v, proto);
+    let id = byHash.get(hash);
+    while (id !== undefined && id >= 0 && !sameProperties(s, t, first[id]!, v, proto)) id = sameHash[id];
+    if (id === undefined || id < 0) {
+      if (first.length >= CACHE_LIMIT) {
+        setOf[v] = UNCACHED;
+        uncached++;
+        continue;
+      }
+      id = first.length;
+      sameHash.push(byHash.get(hash) ?? -1);
+      byHash.set(hash, id);
+      first.push(v);
+      size.push(0);
     }
-    if (!candidate) continue;
-    const existing = candidates.get(candidate.name);
-    if (existing) existing.count++;
-    else candidates.set(candidate.name, { ...candidate, count: 1 });
+    setOf[v] = id;
+    size[id]!++;
   }
+  return { setOf, first, size, uncached };
+}
+
+function inferInterfaces(s: RawSnapshot, t: TypeIds, sets: PropertySets): InterfaceDefinition[] {
+  const candidates = new Map<string, { name: string; properties: string[]; count: number }>();
+  let total = 0;
+  const add = (v: number, count: number) => {
+    total += count;
+    const candidate = interfaceCandidate(s, t, v);
+    if (!candidate) return;
+    const existing = candidates.get(candidate.name);
+    if (existing) existing.count += count;
+    else candidates.set(candidate.name, { ...candidate, count });
+  };
+  sets.first.forEach((v, id) => add(v, sets.size[id]!));
+  if (sets.uncached > 0) for (let v = 0; v < s.nodeCount; v++) if (sets.setOf[v] === UNCACHED) add(v, 1);
   const sorted = [...candidates.values()].sort((a, b) => b.count - a.count);
   const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, total / MIN_OBJECT_PROPORTION_PER_INTERFACE);
   const result: InterfaceDefinition[] = [];
@@ -180,15 +233,29 @@ function interfaceCandidate(s: RawSnapshot, t: TypeIds, v: number): { name: stri
   return properties.length === 0 ? null : { name: name + '}', properties };
 }
 
-/** The property-name string indices of a node's property edges, in order, as a map key. */
-function propertyKey(s: RawSnapshot, t: TypeIds, v: number, skip: number): string {
-  let key = '';
+/** A hash of the names of a node's property edges, in order (FNV-1a over the string indices). */
+function propertyHash(s: RawSnapshot, t: TypeIds, v: number, skip: number): number {
+  let hash = 0x811c9dc5;
   for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
-    if (s.edgeType[e] !== t.edgeProperty) continue;
     const name = s.edgeName[e]!;
-    if (name !== skip) key += name + ',';
+    if (s.edgeType[e] === t.edgeProperty && name !== skip) hash = Math.imul(hash ^ name, 0x01000193);
   }
-  return key;
+  return hash;
+}
+
+/** True when nodes a and b have the same property names in the same order. */
+function sameProperties(s: RawSnapshot, t: TypeIds, a: number, b: number, skip: number): boolean {
+  const property = (e: number) => s.edgeType[e] === t.edgeProperty && s.edgeName[e] !== skip;
+  let ea = s.firstEdge[a]!;
+  let eb = s.firstEdge[b]!;
+  const endA = s.firstEdge[a + 1]!;
+  const endB = s.firstEdge[b + 1]!;
+  for (;;) {
+    while (ea < endA && !property(ea)) ea++;
+    while (eb < endB && !property(eb)) eb++;
+    if (ea === endA || eb === endB) return ea === endA && eb === endB;
+    if (s.edgeName[ea++] !== s.edgeName[eb++]) return false;
+  }
 }
 
 interface MatchInfo {

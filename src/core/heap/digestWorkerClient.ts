@@ -1,44 +1,41 @@
-import { Worker } from 'node:worker_threads';
+import { WorkerHost, type RunningCall } from '../workers/workerHost';
 import type { InterfaceDefinition } from './classes';
 import type { SnapshotDigest } from './digest';
-import { HeapSnapshotError } from './rawSnapshot';
+import { heapReadError } from './helperFailure';
 
-export interface DigestWorkerData {
-  readonly files: string[];
-  readonly maxArrayBytes?: number;
-}
-
-export type DigestWorkerMessage =
-  { kind: 'digest'; index: number; digest: SnapshotDigest } | { kind: 'error'; message: string; badInput: boolean };
+/** The methods of workers/digestWorker.js: digests of `files`, one progress message each, in order. */
+export type DigestWorkerMethods = {
+  digest: {
+    params: { files: string[]; maxArrayBytes?: number };
+    result: null;
+    progress: { index: number; digest: SnapshotDigest };
+  };
+};
 
 /** The older snapshots of a comparison, reduced to digests in a worker thread. */
 export class DigestWorker {
   readonly digests: Promise<SnapshotDigest[]>;
-  private readonly worker: Worker;
+  private readonly call: RunningCall<null>;
 
   constructor(workerFile: string, files: string[], options: { maxArrayBytes?: number }) {
-    this.worker = new Worker(workerFile, {
-      workerData: { files, maxArrayBytes: options.maxArrayBytes } satisfies DigestWorkerData,
+    const host = new WorkerHost<DigestWorkerMethods>(workerFile, {
+      what: 'reading the older snapshots',
       // Capped like the analysis worker: decoded names are the only big thing on its JS heap.
-      resourceLimits: { maxOldGenerationSizeMb: 2048 },
+      limits: { maxOldGenerationSizeMb: 2048 },
+      toError: heapReadError,
     });
-    this.digests = new Promise((resolve, reject) => {
-      const digests: SnapshotDigest[] = [];
-      this.worker.on('message', (m: DigestWorkerMessage) => {
-        if (m.kind === 'error') reject(m.badInput ? new HeapSnapshotError(m.message) : new Error(m.message));
-        else if ((digests[m.index] = m.digest) && digests.filter(Boolean).length === files.length) resolve(digests);
-      });
-      this.worker.on('error', (err) => reject(new Error(`reading the older snapshots failed: ${err.message}`)));
-      this.worker.on('exit', (code) => reject(new Error(`reading the older snapshots stopped (exit code ${code})`)));
-    });
+    const digests: SnapshotDigest[] = [];
+    this.call = host.call('digest', { files, maxArrayBytes: options.maxArrayBytes }, { onProgress: (p) => (digests[p.index] = p.digest) });
+    this.digests = this.call.result.then(() => digests);
     this.digests.catch(() => {});
   }
 
+  /** Classes need the last snapshot's interface definitions; the worker waits for them. */
   provideInterfaces(interfaces: InterfaceDefinition[]): void {
-    this.worker.postMessage({ interfaces });
+    this.call.note(interfaces);
   }
 
   dispose(): void {
-    void this.worker.terminate();
+    this.call.cancel();
   }
 }

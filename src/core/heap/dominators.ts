@@ -39,8 +39,8 @@ export function computeDominance(s: RawSnapshot, t: TypeIds): Dominance {
 
 /** Flags, essential edges and retainers live only as long as this call, so they can be freed early. */
 function dominatorTree(s: RawSnapshot, t: TypeIds): { dominator: Uint32Array; order: Uint32Array; reached: number } {
-  const essential = essentialEdges(s, t, markPageOwnedNodes(s, t));
-  const { firstRetainer, retainingNode } = buildRetainers(s, essential);
+  const { essential, firstRetainer, retainers } = essentialEdges(s, t, markPageOwnedNodes(s, t));
+  const retainingNode = buildRetainers(s, essential, firstRetainer, retainers);
   return lengauerTarjan(s, essential, firstRetainer, retainingNode);
 }
 
@@ -75,8 +75,15 @@ function markPageOwnedNodes(s: RawSnapshot, t: TypeIds): Uint8Array {
   return flags;
 }
 
-function essentialEdges(s: RawSnapshot, t: TypeIds, flags: Uint8Array): Uint8Array {
+/** Essential edges, with each node's count of essential retainers summed into `firstRetainer` (a CSR offset array). */
+function essentialEdges(
+  s: RawSnapshot,
+  t: TypeIds,
+  flags: Uint8Array,
+): { essential: Uint8Array; firstRetainer: Uint32Array; retainers: number } {
   const essential = new Uint8Array(s.edgeCount);
+  const firstRetainer = new Uint32Array(s.nodeCount + 1);
+  let retainers = 0;
   const { firstEdge, edgeType, edgeTo, edgeName, nodeId, strings } = s;
   // Which strings could name an ephemeron edge, decided once per string instead of once per edge.
   const maybeEphemeron = new Uint8Array(strings.length);
@@ -100,9 +107,12 @@ function essentialEdges(s: RawSnapshot, t: TypeIds, flags: Uint8Array): Uint8Arr
         if (flags[to]! & PAGE_OBJECT && !vFlag) continue;
       }
       essential[e] = 1;
+      firstRetainer[to + 1]!++;
+      retainers++;
     }
   }
-  return essential;
+  for (let i = 0; i < s.nodeCount; i++) firstRetainer[i + 1]! += firstRetainer[i]!;
+  return { essential, firstRetainer, retainers };
 }
 
 /** DevTools' calculateShallowSizes (run it before computeDominance, as DevTools does): internals (hidden, arrays, external string data) owned by one object count as that object's size. */
@@ -149,25 +159,29 @@ export function attributeShallowSizes(s: RawSnapshot, t: TypeIds): void {
   }
 }
 
-function buildRetainers(s: RawSnapshot, essential: Uint8Array): { firstRetainer: Uint32Array; retainingNode: Uint32Array } {
-  const n = s.nodeCount;
-  const firstRetainer = new Uint32Array(n + 1);
-  let total = 0;
-  for (let e = 0; e < s.edgeCount; e++) {
-    if (essential[e]) {
-      firstRetainer[s.edgeTo[e]! + 1]!++;
-      total++;
+function buildRetainers(s: RawSnapshot, essential: Uint8Array, firstRetainer: Uint32Array, retainers: number): Uint32Array {
+  return fillFromEnd(firstRetainer, retainers, (place) => {
+    const { firstEdge, edgeTo } = s;
+    for (let v = s.nodeCount - 1, e = s.edgeCount - 1; v >= 0; v--) {
+      for (const start = firstEdge[v]!; e >= start; e--) if (essential[e]) place(edgeTo[e]!, v);
     }
-  }
-  for (let i = 0; i < n; i++) firstRetainer[i + 1]! += firstRetainer[i]!;
-  const cursor = firstRetainer.slice(0, n);
-  const retainingNode = new Uint32Array(total);
-  for (let v = 0; v < n; v++) {
-    for (let e = s.firstEdge[v]!; e < s.firstEdge[v + 1]!; e++) {
-      if (essential[e]) retainingNode[cursor[s.edgeTo[e]!]!++] = v;
-    }
-  }
-  return { firstRetainer, retainingNode };
+  });
+}
+
+/**
+ * Fills the lists of a CSR whose offsets are in `first` (list i at first[i] .. first[i+1]) without
+ * a cursor array: each item goes just before the end of its list, moving that end down to the
+ * list's start, and the offsets are shifted back at the end. Items given in descending order end
+ * up ascending.
+ */
+function fillFromEnd(first: Uint32Array, total: number, each: (place: (list: number, item: number) => void) => void): Uint32Array {
+  const items = new Uint32Array(total);
+  each((list, item) => {
+    items[--first[list + 1]!] = item;
+  });
+  first.copyWithin(0, 1);
+  first[first.length - 1] = total;
+  return items;
 }
 
 /**
@@ -202,28 +216,37 @@ function lengauerTarjan(
       }
       let vNext = parent[v]!;
       const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
-      for (; nextEdge[v]! < end; nextEdge[v]!++) {
-        const e = nextEdge[v]!;
+      let e = nextEdge[v]!;
+      for (; e < end; e++) {
         if (!essential[e]) continue;
         const w = edgeTo[e]! + 1;
         if (semi[w] === 0) {
           parent[w] = v;
           nextEdge[w] = firstEdge[w - 1]!;
           vNext = w;
+          // Edge e is done: w is visited by the time the walk comes back to v.
+          e++;
           break;
         }
       }
+      nextEdge[v] = e;
       v = vNext;
     }
   };
 
-  const stack = new Uint32Array(size);
+  // The path compressed at once is short in real heaps: the stack grows only when one is not.
+  let stack = new Uint32Array(1024);
   const evaluate = (v0: number): number => {
     if (ancestor[v0] === 0) return v0;
     let v = v0;
     let sp = 0;
     while (ancestor[ancestor[v]!] !== 0) {
-      stack[++sp] = v;
+      if (++sp === stack.length) {
+        const grown = new Uint32Array(stack.length * 2);
+        grown.set(stack);
+        stack = grown;
+      }
+      stack[sp] = v;
       v = ancestor[v]!;
     }
     while (sp > 0) {
@@ -305,8 +328,8 @@ function buildDominatedNodes(dominator: Uint32Array): { firstDominated: Uint32Ar
   const firstDominated = new Uint32Array(n + 1);
   for (let v = 1; v < n; v++) firstDominated[dominator[v]! + 1]!++;
   for (let i = 0; i < n; i++) firstDominated[i + 1]! += firstDominated[i]!;
-  const cursor = firstDominated.slice(0, n);
-  const dominated = new Uint32Array(Math.max(0, n - 1));
-  for (let v = 1; v < n; v++) dominated[cursor[dominator[v]!]!++] = v;
+  const dominated = fillFromEnd(firstDominated, Math.max(0, n - 1), (place) => {
+    for (let v = n - 1; v >= 1; v--) place(dominator[v]!, v);
+  });
   return { firstDominated, dominated };
 }

@@ -1,6 +1,9 @@
-import { workerData, type MessagePort } from 'node:worker_threads';
-import { runEdgeJob, type EdgeJob } from './edgeThread';
+import { serveWorker } from '../workers/serveWorker';
+import { readEdgeSection, type EdgeWorkerMethods } from './edgeSection';
+import { HeapSnapshotError } from './rawSnapshot';
 
-// Tokenizes a snapshot's edges array into shared arrays while the reading thread does the nodes.
-const { job, done, port } = workerData as { job: EdgeJob; done: Int32Array; port: MessagePort };
-runEdgeJob(job, done, port);
+// Tokenizes a snapshot's edges array into shared columns while the reading thread does the nodes.
+serveWorker<EdgeWorkerMethods>(
+  { readEdges: (job, context) => readEdgeSection(job, () => context.heartbeat()) },
+  { what: "reading the snapshot's edges", isBadInput: (err) => err instanceof HeapSnapshotError },
+);

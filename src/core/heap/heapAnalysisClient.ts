@@ -1,103 +1,65 @@
 import { totalmem } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { WorkerCallError, type FailureReason } from '../workers/protocol';
+import { WorkerHost, type CancellationLike, type RunningCall } from '../workers/workerHost';
 import type { AnalysisProgress } from './model';
-import type { HeapMethod, HeapMethods, WorkerMessage, WorkerRequest } from './rpc';
+import type { HeapMethods } from './rpc';
 
 export interface AnalysisLimits {
   /** V8 heap of the worker (strings, small objects); typed arrays are counted by maxArrayBytes. */
   maxOldGenerationSizeMb: number;
   /** Refuse snapshots whose arrays would need more than this. */
   maxArrayBytes: number;
+  /** Stop an analysis that runs longer (a 2 GB snapshot takes well under a minute). */
+  timeLimitMs: number;
 }
 
 export function defaultLimits(): AnalysisLimits {
-  return { maxOldGenerationSizeMb: 2048, maxArrayBytes: Math.floor(totalmem() * 0.5) };
+  return { maxOldGenerationSizeMb: 2048, maxArrayBytes: Math.floor(totalmem() * 0.5), timeLimitMs: 10 * 60_000 };
 }
 
 /** Why an analysis stopped, in words for the user. `badInput` is true when the file is at fault. */
-export class HeapAnalysisError extends Error {
+export class HeapAnalysisError extends WorkerCallError {
   override name = 'HeapAnalysisError';
-  constructor(
-    message: string,
-    readonly badInput: boolean,
-  ) {
-    super(message);
+  constructor(message: string, reason: FailureReason) {
+    super(message, reason);
   }
 }
 
-export interface RunningAnalysis<R> {
-  readonly result: Promise<R>;
-  cancel(): void;
-}
+export type RunningAnalysis<R> = RunningCall<R>;
 
-/** Starts heap analyses in worker threads with a memory cap; one worker per analysis, gone when it ends. */
+/**
+ * Starts heap analyses in worker threads with a memory cap and a time limit; one worker per
+ * analysis, gone when it ends. Cancel (or the token) terminates the worker mid-loop.
+ */
 export class HeapAnalysisClient {
-  constructor(
-    private readonly workerFile: string,
-    private readonly limits: AnalysisLimits = defaultLimits(),
-  ) {}
+  private readonly host: WorkerHost<HeapMethods>;
+
+  private readonly limits: AnalysisLimits;
+
+  constructor(workerFile: string, limits: Partial<AnalysisLimits> = {}) {
+    this.limits = { ...defaultLimits(), ...limits };
+    this.host = new WorkerHost<HeapMethods>(workerFile, {
+      what: 'the snapshot analysis',
+      limits: this.limits,
+      toError: (failure) => new HeapAnalysisError(failure.message, failure.reason),
+    });
+  }
 
   summarize(
     params: HeapMethods['summarize']['params'],
     onProgress?: (p: AnalysisProgress) => void,
+    cancellation?: CancellationLike | AbortSignal,
   ): RunningAnalysis<HeapMethods['summarize']['result']> {
-    return this.run<'summarize'>(
-      { method: 'summarize', params: { ...params, options: { maxArrayBytes: this.limits.maxArrayBytes, ...params.options } } },
-      onProgress,
-    );
+    const options = { maxArrayBytes: this.limits.maxArrayBytes, ...params.options };
+    return this.host.call('summarize', { ...params, options }, { onProgress, cancellation });
   }
 
   compare(
     params: HeapMethods['compare']['params'],
     onProgress?: (p: AnalysisProgress) => void,
+    cancellation?: CancellationLike | AbortSignal,
   ): RunningAnalysis<HeapMethods['compare']['result']> {
-    return this.run<'compare'>(
-      { method: 'compare', params: { ...params, options: { maxArrayBytes: this.limits.maxArrayBytes, ...params.options } } },
-      onProgress,
-    );
-  }
-
-  private run<M extends HeapMethod>(
-    request: WorkerRequest,
-    onProgress?: (p: AnalysisProgress) => void,
-  ): RunningAnalysis<HeapMethods[M]['result']> {
-    const worker = new Worker(this.workerFile, {
-      workerData: request,
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.maxOldGenerationSizeMb },
-    });
-    let settled = false;
-    let cancel = () => {};
-    const result = new Promise<HeapMethods[M]['result']>((resolve, reject) => {
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        fn();
-        void worker.terminate();
-      };
-      cancel = () => finish(() => reject(new HeapAnalysisError('the snapshot analysis was cancelled', false)));
-      worker.on('message', (message: WorkerMessage) => {
-        if (message.kind === 'progress') onProgress?.(message.progress);
-        else if (message.kind === 'result') finish(() => resolve(message.result as HeapMethods[M]['result']));
-        else finish(() => reject(new HeapAnalysisError(message.message, message.badInput)));
-      });
-      worker.on('error', (err: Error & { code?: string }) => {
-        const message =
-          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? `the snapshot analysis ran out of its ${this.limits.maxOldGenerationSizeMb} MB memory cap and was stopped`
-            : `the snapshot analysis failed: ${err.message}`;
-        finish(() => reject(new HeapAnalysisError(message, false)));
-      });
-      worker.on('exit', (code) =>
-        finish(() =>
-          reject(
-            new HeapAnalysisError(
-              code === 0 ? 'the snapshot analysis stopped without a result' : `the snapshot analysis was stopped (exit code ${code})`,
-              false,
-            ),
-          ),
-        ),
-      );
-    });
-    return { result, cancel: () => cancel() };
+    const options = { maxArrayBytes: this.limits.maxArrayBytes, ...params.options };
+    return this.host.call('compare', { ...params, options }, { onProgress, cancellation });
   }
 }

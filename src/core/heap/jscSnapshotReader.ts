@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
+import { openSnapshotFile } from './snapshotInput';
 
 /**
  * Reads a JavaScriptCore heap snapshot (Bun's `Heap.snapshot`, Safari's Web Inspector, version 2–3,
@@ -59,17 +60,10 @@ export function looksLikeJscSnapshot(head: string): boolean {
 }
 
 export function readJscSnapshot(file: string, options: JscReadOptions = {}): RawSnapshot {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw new HeapSnapshotError(`cannot open ${file}: ${(err as Error).message}`);
-  }
+  // Refuses directories, FIFOs and empty files with the path, as the V8 reader does.
+  const { fd, size } = openSnapshotFile(file);
   let parsed: ParsedJsc;
-  let size: number;
   try {
-    size = fstatSync(fd).size;
-    if (size === 0) throw new HeapSnapshotError(`${file} is empty, not a heap snapshot`);
     parsed = new JscTokenizer(file, fd, size, options).run();
   } finally {
     closeSync(fd);
@@ -180,7 +174,8 @@ class JscTokenizer {
           break;
         case State.Key:
           if (c === QUOTE) this.state = State.SeekValue;
-          else this.key += String.fromCharCode(c);
+          else if (this.key.length < 64) this.key += String.fromCharCode(c);
+          else throw this.bad('a key of more than 64 characters');
           break;
         case State.SeekValue:
           if (c === 58 /* : */ || isSpace(c)) break;

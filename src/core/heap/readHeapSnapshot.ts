@@ -1,13 +1,15 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { looksLikeJscSnapshot, readJscSnapshot } from './jscSnapshotReader';
 import type { RawSnapshot } from './rawSnapshot';
+import { openSnapshotFile } from './snapshotInput';
 import { readSnapshot, type ReadOptions } from './snapshotReader';
 
 /** The format of a snapshot file by its first bytes: V8's `{"snapshot":…}` or JavaScriptCore's `{"version":…,"type":…}`. */
 export function snapshotFormatOf(file: string): 'v8' | 'jsc' | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    // Never blocks (a FIFO, a directory): those are refused, and the V8 reader says why.
+    fd = openSnapshotFile(file).fd;
     const head = Buffer.alloc(256);
     const n = readSync(fd, head, 0, head.length, 0);
     const text = head.toString('latin1', 0, n);

@@ -1,6 +1,6 @@
 /**
- * The tiny typed protocol between the extension host and the heap-analysis worker. One request per
- * worker; the worker answers with progress messages and then exactly one result or error.
+ * The methods of the heap-analysis worker (workers/heapWorker.js): one call per worker, answered
+ * with progress messages and then one result or failure (see core/workers).
  */
 import type { CompareOptions } from './compare';
 import type { AnalysisProgress, HeapDiff, HeapSummary } from './model';
@@ -10,15 +10,7 @@ import type { SummaryOptions } from './summary';
 export type WorkerSummaryOptions = SummaryOptions & { maxArrayBytes?: number };
 export type WorkerCompareOptions = Omit<CompareOptions, 'onPhase' | 'onProgress'>;
 
-export interface HeapMethods {
-  summarize: { params: { file: string; options: WorkerSummaryOptions }; result: HeapSummary };
-  compare: { params: { files: string[]; options: WorkerCompareOptions }; result: HeapDiff };
-}
-export type HeapMethod = keyof HeapMethods;
-
-export type WorkerRequest = { [M in HeapMethod]: { method: M; params: HeapMethods[M]['params'] } }[HeapMethod];
-
-export type WorkerMessage =
-  | { kind: 'progress'; progress: AnalysisProgress }
-  | { kind: 'result'; result: HeapMethods[HeapMethod]['result'] }
-  | { kind: 'error'; message: string; badInput: boolean };
+export type HeapMethods = {
+  summarize: { params: { file: string; options: WorkerSummaryOptions }; result: HeapSummary; progress: AnalysisProgress };
+  compare: { params: { files: string[]; options: WorkerCompareOptions }; result: HeapDiff; progress: AnalysisProgress };
+};

@@ -49,6 +49,9 @@ export function checkMeta(
   const nodeTypes = raw.node_types?.[offsets.nodeTypeOffset];
   const edgeTypes = raw.edge_types?.[offsets.edgeTypeOffset];
   if (!Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) return bad('no node_types/edge_types');
+  const locationFieldCount = raw.location_fields?.length ?? 4;
+  // Locations are read as (object_index, script_id, line, column) tuples.
+  if (locationFieldCount < 4) return bad('fewer than 4 location_fields');
   return {
     raw,
     nodeCount: nodeCount as number,
@@ -58,6 +61,6 @@ export function checkMeta(
     ...offsets,
     nodeTypes: nodeTypes as string[],
     edgeTypes: edgeTypes as string[],
-    locationFieldCount: raw.location_fields?.length ?? 4,
+    locationFieldCount,
   };
 }

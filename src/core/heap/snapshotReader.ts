@@ -1,8 +1,33 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
+import { SyncWorkerCall } from '../workers/workerHost';
+import { OPEN, QUOTE, READ_CHUNK_BYTES } from './bytes';
+import {
+  findArrayStart,
+  findEdgesEnd,
+  newEdgeSplit,
+  readEdgesFromBack,
+  type EdgeJob,
+  type EdgeSectionRead,
+  type EdgeSplit,
+  type EdgeWorkerMethods,
+} from './edgeSection';
+import { openSnapshotFile } from './snapshotInput';
+import { NumberArrayReader, NumberTokenizer, type RecordSink } from './numberArrayReader';
+import { heapReadError } from './helperFailure';
 import { HeapSnapshotError, type RawSnapshot, type SnapshotMeta } from './rawSnapshot';
+import {
+  allocateEdgeColumns,
+  allocateNodeColumns,
+  edgeSink,
+  LocationColumn,
+  nodeSink,
+  type EdgeColumns,
+  type NodeColumns,
+} from './sections';
 import { checkMeta } from './snapshotMeta';
-import { EdgeThread, findArrayStart, type EdgeJob } from './edgeThread';
+import { SkipReader } from './skipReader';
 import { StringTableReader } from './stringTable';
+import { WantedStrings } from './wantedStrings';
 
 /**
  * Streams a `.heapsnapshot` file into typed arrays without ever holding the text: V8 strings stop
@@ -29,38 +54,21 @@ export interface ReadOptions {
 
 /** Below this, starting a thread costs more than it saves. */
 const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
-
-const CHUNK = 4 << 20;
 const HEADER_LIMIT = 1 << 20;
 
 const enum Section {
   SeekKey,
   Key,
   SeekArray,
-  Nodes,
-  Edges,
-  Locations,
+  Numbers,
   Strings,
   Skip,
-  SkipEdges,
   Done,
 }
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPEN = 91;
-const CLOSE = 93;
-
 export function readSnapshot(file: string, options: ReadOptions = {}): RawSnapshot {
-  let fd: number;
+  const { fd, size } = openSnapshotFile(file);
   try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw new HeapSnapshotError(`cannot open ${file}: ${(err as Error).message}`);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) throw new HeapSnapshotError(`${file} is empty, not a heap snapshot`);
     return new SnapshotTokenizer(file, fd, size, options).run();
   } finally {
     closeSync(fd);
@@ -73,36 +81,29 @@ export function estimateAnalysisBytes(nodeCount: number, edgeCount: number): num
 }
 
 class SnapshotTokenizer {
+  private readonly tokenizer: NumberTokenizer;
   private readonly buf: Buffer;
-  /** The same memory as a plain Uint8Array: element loads in the hot loop stay monomorphic. */
-  private readonly bytes: Uint8Array;
+  /** File offset of the next read, and of the chunk in the buffer. */
   private position = 0;
+  private chunkStart = 0;
   private section = Section.SeekKey;
   private key = '';
   private meta!: SnapshotMeta;
-  // Number tokenizer state, kept across chunk boundaries.
-  private value = 0;
-  private inNumber = false;
-  private field = 0;
-  private count = 0;
-  private skipDepth = 0;
-  private skipInString = false;
-  private skipEscape = false;
-  // Node arrays.
-  private nodeType!: Uint8Array;
-  private nodeName!: Uint32Array;
-  private nodeId!: Uint32Array;
-  private nodeSelfSize!: Uint32Array;
-  private firstEdge!: Uint32Array;
-  private edgeType!: Uint8Array;
-  private edgeName!: Uint32Array;
-  private edgeTo!: Uint32Array;
-  private locations = new Uint32Array(0);
-  private locationCount = 0;
+  private nodes!: NodeColumns;
+  private edges!: EdgeColumns;
+  private locations!: LocationColumn;
+  private wanted!: WantedStrings;
+  /** Where reading goes on after the current chunk, when a section was read elsewhere (the edge thread's). */
+  private seekTo?: number;
+  /** The array being read: nodes, edges or locations. */
+  private numbers?: NumberArrayReader;
+  private skipped?: SkipReader;
   private sawNodes = false;
   private sawEdges = false;
   private stringTable?: StringTableReader;
-  private edgeThread?: EdgeThread;
+  private edgeThread?: SyncWorkerCall<EdgeWorkerMethods, 'readEdges'>;
+  /** The edges' shared bounds, and where they end, when two threads read them. */
+  private split?: { split: EdgeSplit; end: number };
 
   constructor(
     private readonly file: string,
@@ -110,11 +111,21 @@ class SnapshotTokenizer {
     private readonly size: number,
     private readonly options: ReadOptions,
   ) {
-    this.buf = Buffer.allocUnsafe(options.chunkBytes ?? CHUNK);
-    this.bytes = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    this.tokenizer = new NumberTokenizer(options.chunkBytes ?? READ_CHUNK_BYTES);
+    this.buf = this.tokenizer.input;
   }
 
   run(): RawSnapshot {
+    try {
+      return this.read();
+    } catch (err) {
+      // Bad input found on this thread: the edge thread's work is moot.
+      this.edgeThread?.cancel();
+      throw err;
+    }
+  }
+
+  private read(): RawSnapshot {
     this.position = this.readHeader();
     this.edgeThread = this.startEdgeThread();
     let lastReport = 0;
@@ -122,9 +133,11 @@ class SnapshotTokenizer {
     for (;;) {
       const end = readSync(this.fd, this.buf, 0, chunk, this.position);
       if (end === 0) break;
+      this.chunkStart = this.position;
+      this.stringTable?.newChunk(this.chunkStart);
       this.position += end;
-      this.stringTable?.newChunk();
       this.consume(0, end);
+      if (this.seekTo !== undefined) [this.position, this.seekTo] = [this.seekTo, undefined];
       if (this.options.onProgress && this.position - lastReport > 64 * 2 ** 20) {
         lastReport = this.position;
         this.options.onProgress(this.position, this.size);
@@ -134,7 +147,7 @@ class SnapshotTokenizer {
     return this.finish();
   }
 
-  /** Parses the `{"snapshot":{…},` header with JSON.parse; returns where the body starts in buf. */
+  /** Parses the `{"snapshot":{…},` header with JSON.parse; returns where the body starts. */
   private readHeader(): number {
     const head = Buffer.allocUnsafe(Math.min(HEADER_LIMIT, this.size));
     const first = readSync(this.fd, head, 0, head.length, 0);
@@ -151,8 +164,17 @@ class SnapshotTokenizer {
     } catch (err) {
       throw new HeapSnapshotError(`${this.file} has a malformed snapshot header: ${(err as Error).message}`);
     }
-    this.meta = checkMeta(this.file, parsed.snapshot);
-    const { nodeCount, edgeCount } = this.meta;
+    const m = (this.meta = checkMeta(this.file, parsed.snapshot));
+    const { nodeCount, edgeCount } = m;
+    // Every number takes at least a digit and a separator: a header that promises more than the
+    // file can hold is refused before anything is allocated.
+    const leastBytes = 2 * (nodeCount * m.nodeFieldCount + edgeCount * m.edgeFieldCount);
+    if (leastBytes > this.size) {
+      throw new HeapSnapshotError(
+        `${this.file} is truncated (or malformed): its header promises ${nodeCount.toLocaleString('en-US')} nodes and ` +
+          `${edgeCount.toLocaleString('en-US')} edges, more than its ${this.size.toLocaleString('en-US')} bytes can hold`,
+      );
+    }
     const need = estimateAnalysisBytes(nodeCount, edgeCount);
     if (this.options.maxArrayBytes !== undefined && need > this.options.maxArrayBytes) {
       throw new HeapSnapshotError(
@@ -160,24 +182,20 @@ class SnapshotTokenizer {
           `about ${Math.ceil(need / 2 ** 20)} MB, over the ${Math.floor(this.options.maxArrayBytes / 2 ** 20)} MB cap`,
       );
     }
-    this.nodeType = new Uint8Array(nodeCount);
-    this.nodeName = new Uint32Array(nodeCount);
-    this.nodeId = new Uint32Array(nodeCount);
-    this.nodeSelfSize = new Uint32Array(nodeCount);
-    this.firstEdge = new Uint32Array(nodeCount + 1);
-    const shared = this.parallel() ? (bytes: number) => new SharedArrayBuffer(bytes) : (bytes: number) => new ArrayBuffer(bytes);
-    this.edgeType = new Uint8Array(shared(edgeCount));
-    this.edgeName = new Uint32Array(shared(edgeCount * 4));
-    this.edgeTo = new Uint32Array(shared(edgeCount * 4));
+    this.nodes = allocateNodeColumns(nodeCount);
+    this.edges = allocateEdgeColumns(edgeCount, this.parallel());
+    this.locations = new LocationColumn(m.locationFieldCount);
+    this.wanted = new WantedStrings(m, this.size, (what) => this.malformed(what));
     return Buffer.byteLength(text.slice(0, at), 'latin1');
   }
 
   private consume(start: number, end: number): void {
+    const buf = this.buf;
     let i = start;
     while (i < end) {
       switch (this.section) {
         case Section.SeekKey: {
-          const q = this.buf.indexOf(QUOTE, i);
+          const q = buf.indexOf(QUOTE, i);
           if (q < 0 || q >= end) return;
           this.key = '';
           this.section = Section.Key;
@@ -185,49 +203,47 @@ class SnapshotTokenizer {
           break;
         }
         case Section.Key: {
-          const q = this.buf.indexOf(QUOTE, i);
+          const q = buf.indexOf(QUOTE, i);
           if (q < 0 || q >= end) {
-            this.key += this.buf.toString('latin1', i, end);
+            this.key += buf.toString('latin1', i, end);
+            if (this.key.length > 64) this.malformed('a key of more than 64 characters where a section name belongs');
             return;
           }
-          this.key += this.buf.toString('latin1', i, q);
+          this.key += buf.toString('latin1', i, q);
           this.section = Section.SeekArray;
           i = q + 1;
           break;
         }
         case Section.SeekArray: {
-          const c = this.buf[i++]!;
-          if (c === OPEN) this.enterArray();
-          else if (c === 125 /* } */) this.section = Section.Done;
+          const c = buf[i++]!;
+          if (c === OPEN) {
+            this.enterArray();
+            if (this.seekTo !== undefined) return;
+          } else if (c === 125 /* } */) this.section = Section.Done;
           else if (c !== 58 /* : */ && c !== 32 && c !== 10 && c !== 13 && c !== 9) {
-            throw new HeapSnapshotError(`${this.file} is malformed: expected an array after "${this.key}"`);
+            this.malformed(`expected an array after "${this.key}"`);
           }
           break;
         }
-        case Section.Nodes:
-          i = this.nodes(i, end);
+        case Section.Numbers: {
+          const numbers = this.numbers!;
+          i = numbers.consume(i, end);
+          if (numbers.closed) {
+            this.numbers = undefined;
+            this.section = Section.SeekKey;
+          }
           break;
-        case Section.Edges:
-          i = this.edges(i, end);
-          break;
-        case Section.Locations:
-          i = this.locationNumbers(i, end);
-          break;
+        }
         case Section.Strings: {
-          const { at, closed } = this.stringTable!.consume(this.buf, i, end);
+          const { at, closed } = this.stringTable!.consume(buf, i, end);
           if (closed) this.section = Section.SeekKey;
           i = at;
           break;
         }
-        case Section.Skip:
-          i = this.skip(i, end);
-          break;
-        case Section.SkipEdges: {
-          // The edge thread reads these; the array holds only numbers, so its end is the next ']'.
-          const close = this.buf.indexOf(CLOSE, i);
-          if (close < 0 || close >= end) return;
-          this.section = Section.SeekKey;
-          i = close + 1;
+        case Section.Skip: {
+          const skipped = this.skipped!;
+          i = skipped.consume(buf, i, end);
+          if (skipped.closed) this.section = Section.SeekKey;
           break;
         }
         case Section.Done:
@@ -242,239 +258,98 @@ class SnapshotTokenizer {
   }
 
   /** Finds where the edges array starts and hands it to a thread; undefined when reading alone. */
-  private startEdgeThread(): EdgeThread | undefined {
+  private startEdgeThread(): SyncWorkerCall<EdgeWorkerMethods, 'readEdges'> | undefined {
     if (!this.parallel()) return undefined;
     const start = findArrayStart(this.fd, this.position, '"edges"');
-    if (start < 0) return undefined;
-    return new EdgeThread(this.options.edgeWorkerFile!, {
+    if (start < 0) {
+      this.edges = allocateEdgeColumns(this.meta.edgeCount, false);
+      return undefined;
+    }
+    const end = findEdgesEnd(this.fd, this.size);
+    this.split = end > start ? { split: newEdgeSplit(start, end), end } : undefined;
+    const job: EdgeJob = {
       file: this.file,
       start,
       meta: this.meta,
       chunkBytes: this.buf.length,
-      edgeType: this.edgeType,
-      edgeName: this.edgeName,
-      edgeTo: this.edgeTo,
+      columns: this.edges,
+      split: this.split?.split,
+    };
+    return new SyncWorkerCall<EdgeWorkerMethods, 'readEdges'>(this.options.edgeWorkerFile!, 'readEdges', job, {
+      what: `reading the edges of ${this.file}`,
+      // Its JS heap holds a read buffer and little else; the edges go to shared memory.
+      limits: { maxOldGenerationSizeMb: 256 },
+      toError: heapReadError,
     });
   }
 
-  private joinEdgeThread(): void {
-    const thread = this.edgeThread;
-    if (!thread) return;
-    this.edgeThread = undefined;
-    thread.join();
+  /**
+   * Reads the edges from the back until it meets the edge thread, waits for that thread, and
+   * returns where the edges array ends — or undefined when the two halves do not add up (a file
+   * not laid out one record per line), to read the edges again from here, alone.
+   */
+  private edgesFromBothEnds(): number | undefined {
+    const m = this.meta;
+    const split = this.split;
+    const back = split ? readEdgesFromBack(this.file, this.fd, m, this.edges, this.wanted, split.split, this.buf.length) : 0;
+    const front = this.joinEdgeThread();
+    if (front?.end !== undefined) return front.end;
+    if (split && front && back >= 0 && front.records >= 0 && front.records + back === m.edgeCount) return split.end + 1;
+    return undefined;
   }
 
-  /** Tokenizes only the edges array from `start` (just after its '['): the edge thread's job. */
-  static readEdges(job: EdgeJob, fd: number, size: number): void {
-    const reader = new SnapshotTokenizer(job.file, fd, size, { chunkBytes: job.chunkBytes });
-    reader.meta = job.meta;
-    reader.edgeType = job.edgeType;
-    reader.edgeName = job.edgeName;
-    reader.edgeTo = job.edgeTo;
-    reader.section = Section.Edges;
-    reader.position = job.start;
-    while (reader.section === Section.Edges) {
-      const end = readSync(fd, reader.buf, 0, reader.buf.length, reader.position);
-      if (end === 0) throw new HeapSnapshotError(`${job.file} is truncated: it ends inside the edges`);
-      reader.position += end;
-      reader.edges(0, end);
-    }
+  private joinEdgeThread(): EdgeSectionRead | undefined {
+    const thread = this.edgeThread;
+    if (!thread) return undefined;
+    this.edgeThread = undefined;
+    const read = thread.join();
+    this.wanted.merge(read.wanted);
+    return read;
   }
 
   private enterArray(): void {
-    this.value = 0;
-    this.inNumber = false;
-    this.field = 0;
-    this.count = 0;
+    const m = this.meta;
+    const malformed = (what: string) => this.malformed(what);
     switch (this.key) {
       case 'nodes':
-        this.section = Section.Nodes;
+        this.readNumbers('nodes', m.nodeFieldCount, m.nodeCount, nodeSink(m, this.nodes, this.wanted, malformed));
         this.sawNodes = true;
         break;
       case 'edges':
-        this.section = this.edgeThread ? Section.SkipEdges : Section.Edges;
         this.sawEdges = true;
+        if (this.edgeThread) {
+          this.seekTo = this.edgesFromBothEnds();
+          if (this.seekTo !== undefined) {
+            this.section = Section.SeekKey;
+            break;
+          }
+        }
+        this.readNumbers('edges', m.edgeFieldCount, m.edgeCount, edgeSink(m, this.edges, this.wanted, malformed));
         break;
       case 'locations':
-        this.section = Section.Locations;
+        this.readNumbers('locations', m.locationFieldCount, Infinity, this.locations.sink);
         break;
-      case 'strings':
+      case 'strings': {
         this.section = Section.Strings;
         if (!this.sawNodes || !this.sawEdges) this.malformed('the strings come before the nodes and edges');
-        this.joinEdgeThread();
-        this.stringTable = new StringTableReader(this.meta, this.nodeType, this.nodeName, this.edgeType, this.edgeName);
+        this.stringTable = new StringTableReader(this.file, this.wanted.finish());
+        this.stringTable.newChunk(this.chunkStart);
         break;
+      }
       default:
         this.section = Section.Skip;
-        this.skipDepth = 1;
+        this.skipped = new SkipReader();
     }
+  }
+
+  /** The array just opened holds records of `fieldCount` numbers, `records` of them (Infinity: not said), for `sink`. */
+  private readNumbers(what: string, fieldCount: number, records: number, sink: RecordSink): void {
+    this.section = Section.Numbers;
+    this.numbers = new NumberArrayReader(this.tokenizer, what, fieldCount, records, sink, (w) => this.malformed(w));
   }
 
   private malformed(what: string): never {
     throw new HeapSnapshotError(`${this.file} is malformed: ${what}`);
-  }
-
-  private nodes(from: number, end: number): number {
-    return this.numbers(from, end, 'nodes', this.meta.nodeFieldCount, this.meta.nodeCount, this.storeNodes);
-  }
-
-  private edges(from: number, end: number): number {
-    return this.numbers(from, end, 'edges', this.meta.edgeFieldCount, this.meta.edgeCount, this.storeEdges);
-  }
-
-  /** Locations have no count in the header: the buffer grows as they arrive. */
-  private locationNumbers(from: number, end: number): number {
-    return this.numbers(from, end, 'locations', this.meta.locationFieldCount, Infinity, this.storeLocations);
-  }
-
-  /**
-   * Tokenizes a flat array of unsigned integers into `staged`, handing each full batch (and the
-   * last) to the section's `store`: the byte loop stays one tight loop for every section, and each
-   * store is a tight loop over numbers with the section's field offsets in locals.
-   */
-  private numbers(from: number, end: number, what: string, fieldCount: number, records: number, store: (count: number) => void): number {
-    const buf = this.bytes;
-    const staged = this.staged;
-    let value = this.value;
-    let inNumber = this.inNumber;
-    let k = 0;
-    let i = from;
-    let closed = false;
-    const limit = staged.length;
-    for (; i < end; i++) {
-      const c = buf[i]!;
-      const digit = c - 48;
-      // One unsigned compare for '0'..'9'.
-      if (digit >>> 0 < 10) {
-        value = value * 10 + digit;
-        inNumber = true;
-        continue;
-      }
-      if (inNumber) {
-        staged[k++] = value;
-        value = 0;
-        inNumber = false;
-        if (k === limit) {
-          store(k);
-          k = 0;
-        }
-      }
-      if (c === 44 || c === 10) continue;
-      if (c === CLOSE) {
-        closed = true;
-        i++;
-        break;
-      }
-      if (c !== 13 && c !== 32 && c !== 9) this.malformed(`unexpected character "${String.fromCharCode(c)}" in the ${what} array`);
-    }
-    store(k);
-    this.value = value;
-    this.inNumber = inNumber;
-    if (closed) {
-      this.section = Section.SeekKey;
-      if ((this.count !== records && records !== Infinity) || this.field !== 0) {
-        this.malformed(`${what.slice(0, -1)}_count is ${records} but the ${what} array holds ${this.count}`);
-      }
-    }
-    return i;
-  }
-
-  private readonly staged = new Float64Array(1 << 16);
-
-  private readonly storeNodes = (count: number): void => {
-    const m = this.meta;
-    const { staged, nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = this;
-    const [fieldCount, typeAt, nameAt, idAt, sizeAt, edgesAt] = [
-      m.nodeFieldCount,
-      m.nodeTypeOffset,
-      m.nodeNameOffset,
-      m.nodeIdOffset,
-      m.nodeSelfSizeOffset,
-      m.nodeEdgeCountOffset,
-    ];
-    let field = this.field;
-    let n = this.count;
-    if (n + (field + count) / fieldCount > m.nodeCount) this.malformed(`more nodes than node_count (${m.nodeCount})`);
-    for (let k = 0; k < count; k++) {
-      const value = staged[k]!;
-      if (field === typeAt) nodeType[n] = value;
-      else if (field === nameAt) nodeName[n] = value;
-      else if (field === idAt) nodeId[n] = value;
-      else if (field === sizeAt) nodeSelfSize[n] = value;
-      else if (field === edgesAt) firstEdge[n + 1] = value;
-      if (++field === fieldCount) {
-        field = 0;
-        n++;
-      }
-    }
-    this.field = field;
-    this.count = n;
-  };
-
-  private readonly storeEdges = (count: number): void => {
-    const m = this.meta;
-    const { staged, edgeType, edgeName, edgeTo } = this;
-    const [fieldCount, typeAt, nameAt, toAt, nodeFieldCount, nodeCount] = [
-      m.edgeFieldCount,
-      m.edgeTypeOffset,
-      m.edgeNameOffset,
-      m.edgeToNodeOffset,
-      m.nodeFieldCount,
-      m.nodeCount,
-    ];
-    let field = this.field;
-    let n = this.count;
-    if (n + (field + count) / fieldCount > m.edgeCount) this.malformed(`more edges than edge_count (${m.edgeCount})`);
-    for (let k = 0; k < count; k++) {
-      const value = staged[k]!;
-      if (field === typeAt) edgeType[n] = value;
-      else if (field === nameAt) edgeName[n] = value;
-      else if (field === toAt) {
-        const to = (value / nodeFieldCount) | 0;
-        if (to * nodeFieldCount !== value || to >= nodeCount) this.malformed(`edge ${n} points at no node (${value})`);
-        edgeTo[n] = to;
-      }
-      if (++field === fieldCount) {
-        field = 0;
-        n++;
-      }
-    }
-    this.field = field;
-    this.count = n;
-  };
-
-  private readonly storeLocations = (count: number): void => {
-    const at = this.locationCount;
-    if (at + count > this.locations.length) {
-      const grown = new Uint32Array(Math.max(1024, (at + count) * 2));
-      grown.set(this.locations.subarray(0, at));
-      this.locations = grown;
-    }
-    this.locations.set(this.staged.subarray(0, count), at);
-    this.locationCount = at + count;
-    this.field = 0;
-  };
-
-  /** Skips an array we do not use (trace tree, samples), nested arrays and strings included. */
-  private skip(from: number, end: number): number {
-    const buf = this.buf;
-    let i = from;
-    for (; i < end; i++) {
-      const c = buf[i]!;
-      if (this.skipInString) {
-        if (this.skipEscape) this.skipEscape = false;
-        else if (c === BACKSLASH) this.skipEscape = true;
-        else if (c === QUOTE) this.skipInString = false;
-        continue;
-      }
-      if (c === QUOTE) this.skipInString = true;
-      else if (c === OPEN) this.skipDepth++;
-      else if (c === CLOSE && --this.skipDepth === 0) {
-        this.section = Section.SeekKey;
-        return i + 1;
-      }
-    }
-    return i;
   }
 
   private finish(): RawSnapshot {
@@ -491,35 +366,29 @@ class SnapshotTokenizer {
       throw new HeapSnapshotError(`${this.file} is truncated: it ends ${where} (${this.position.toLocaleString('en-US')} bytes read)`);
     }
     const { read, needed } = this.stringTable.counts;
-    if (read < needed)
-      throw new HeapSnapshotError(`${this.file} is malformed: names refer to string ${needed - 1} but the table has ${read}`);
-    const firstEdge = this.firstEdge;
-    for (let i = 0; i < m.nodeCount; i++) firstEdge[i + 1]! += firstEdge[i]!;
-    if (firstEdge[m.nodeCount] !== m.edgeCount) {
-      this.malformed(`the nodes' edge counts add up to ${firstEdge[m.nodeCount]}, not edge_count ${m.edgeCount}`);
+    if (read < needed) this.malformed(`names refer to string ${needed - 1} but the table has ${read}`);
+    const firstEdge = this.nodes.firstEdge;
+    // Summed as doubles and checked at every step: edge counts that wrap around in 32 bits must
+    // not add up to edge_count and send later loops over billions of edges.
+    let sum = 0;
+    for (let i = 1; i <= m.nodeCount; i++) {
+      sum += firstEdge[i]!;
+      if (sum > m.edgeCount) break;
+      firstEdge[i] = sum;
     }
-    const strings = this.stringTable.finish();
+    if (sum !== m.edgeCount) {
+      this.malformed(`the nodes' edge counts add up to ${sum > m.edgeCount ? 'more than' : `${sum}, not`} edge_count ${m.edgeCount}`);
+    }
     return {
       file: this.file,
       fileBytes: this.size,
       meta: m,
       nodeCount: m.nodeCount,
       edgeCount: m.edgeCount,
-      nodeType: this.nodeType,
-      nodeName: this.nodeName,
-      nodeId: this.nodeId,
-      nodeSelfSize: this.nodeSelfSize,
-      firstEdge,
-      edgeType: this.edgeType,
-      edgeName: this.edgeName,
-      edgeTo: this.edgeTo,
-      locations: this.locations.slice(0, this.locationCount),
-      strings,
+      ...this.nodes,
+      ...this.edges,
+      locations: this.locations.finish(),
+      strings: this.stringTable.finish(),
     };
   }
-}
-
-/** The edge thread's job: tokenize only the edges array into the shared arrays. */
-export function readEdgesSection(job: EdgeJob, fd: number, size: number): void {
-  SnapshotTokenizer.readEdges(job, fd, size);
 }

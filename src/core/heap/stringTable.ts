@@ -1,9 +1,9 @@
-import type { SnapshotMeta } from './rawSnapshot';
-import { namedEdgeTypes, namedNodeTypes } from './snapshotMeta';
+import { isAscii } from 'node:buffer';
+import { BACKSLASH, CLOSE, QUOTE } from './bytes';
+import { HeapSnapshotError } from './rawSnapshot';
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const CLOSE = 93;
+/** Strings shorter than this (V8's smallest sliced string) are cut from a chunk's text: a cut copies them. */
+const SHORT = 13;
 
 /**
  * Reads the snapshot's `strings` array, decoding only the strings some node or edge name needs
@@ -11,7 +11,6 @@ const CLOSE = 93;
  * Strings may span read chunks; escapes are rare, so backslashes are searched once per chunk.
  */
 export class StringTableReader {
-  private readonly wanted: Uint8Array;
   readonly strings: string[];
   private index = 0;
   private inString = false;
@@ -19,31 +18,40 @@ export class StringTableReader {
   private hasEscape = false;
   private parts: Buffer[] = [];
   private nextBackslash = -1;
+  /** File offset of the chunk being read, and of the string that is open. */
+  private chunkStart = 0;
+  private stringStart = 0;
+  /** The chunk as text from `textFrom` on, when it is ASCII. */
+  private text?: string;
+  private textFrom = 0;
+  private textChecked = false;
 
-  constructor(meta: SnapshotMeta, nodeType: Uint8Array, nodeName: Uint32Array, edgeType: Uint8Array, edgeName: Uint32Array) {
-    const nodeWants = namedNodeTypes(meta);
-    const edgeWants = namedEdgeTypes(meta);
-    let max = 0;
-    // Marks grow as needed: the string count is not known until the table is read.
-    let wanted = new Uint8Array(1 << 16);
-    const mark = (index: number) => {
-      if (index >= wanted.length) {
-        const grown = new Uint8Array(Math.max(index + 1, wanted.length * 2));
-        grown.set(wanted);
-        wanted = grown;
-      }
-      wanted[index] = 1;
-      if (index > max) max = index;
-    };
-    for (let i = 0; i < meta.nodeCount; i++) if (nodeWants[nodeType[i]!]) mark(nodeName[i]!);
-    for (let i = 0; i < meta.edgeCount; i++) if (edgeWants[edgeType[i]!]) mark(edgeName[i]!);
-    this.wanted = wanted.subarray(0, max + 1);
-    this.strings = new Array<string>(max + 1);
+  /** `wanted` marks the strings to decode (WantedStrings), by index. */
+  constructor(
+    private readonly file: string,
+    private readonly wanted: Uint8Array,
+  ) {
+    this.strings = new Array<string>(wanted.length);
   }
 
-  /** A new chunk is in the buffer: cached search positions are stale. */
-  newChunk(): void {
+  /** A new chunk is in the buffer, read from `fileOffset`: cached search positions and text are stale. */
+  newChunk(fileOffset: number): void {
+    this.chunkStart = fileOffset;
     this.nextBackslash = -1;
+    this.text = undefined;
+    this.textChecked = false;
+  }
+
+  /** The chunk's bytes from `from` to `end` as one string, when they are all ASCII (bytes = characters). */
+  private chunkText(buf: Buffer, from: number, end: number): string | undefined {
+    if (!this.textChecked) {
+      this.textChecked = true;
+      if (isAscii(buf.subarray(from, end))) {
+        this.text = buf.toString('latin1', from, end);
+        this.textFrom = from;
+      }
+    }
+    return this.text;
   }
 
   /** True while a string is open (the file must not end here). */
@@ -63,6 +71,7 @@ export class StringTableReader {
       if (!this.inString) {
         const c = buf[i++]!;
         if (c === QUOTE) {
+          this.stringStart = this.chunkStart + i - 1;
           this.inString = true;
           this.escape = false;
           this.hasEscape = false;
@@ -77,7 +86,7 @@ export class StringTableReader {
         if (want) this.parts.push(Buffer.from(buf.subarray(i, end)));
         return { at: end, closed: false };
       }
-      if (want) this.strings[this.index] = this.decode(buf, i, closing);
+      if (want) this.strings[this.index] = this.decode(buf, i, closing, end);
       // Setting an array's length is a runtime call: only when a string did span chunks.
       if (this.parts.length > 0) this.parts = [];
       this.index++;
@@ -124,10 +133,24 @@ export class StringTableReader {
     return closed;
   }
 
-  private decode(buf: Buffer, from: number, to: number): string {
-    if (this.parts.length === 0 && !this.hasEscape) return buf.toString('utf8', from, to);
+  private decode(buf: Buffer, from: number, to: number, end: number): string {
+    if (this.parts.length === 0 && !this.hasEscape) {
+      // Most names are short: cut from the chunk's text (decoded once when it is all ASCII), which
+      // is far cheaper than a decode each. Longer ones are copied out, so none keeps a chunk alive.
+      if (to - from < SHORT && this.chunkText(buf, from, end) !== undefined)
+        return this.text!.slice(from - this.textFrom, to - this.textFrom);
+      return buf.toString('utf8', from, to);
+    }
     this.parts.push(Buffer.from(buf.subarray(from, to)));
     const raw = Buffer.concat(this.parts).toString('utf8');
-    return this.hasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
+    if (!this.hasEscape) return raw;
+    try {
+      return JSON.parse(`"${raw}"`) as string;
+    } catch (err) {
+      throw new HeapSnapshotError(
+        `${this.file} is malformed: string ${this.index} at byte ${this.stringStart.toLocaleString('en-US')} has a bad escape ` +
+          `(${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')})`,
+      );
+    }
   }
 }

@@ -31,8 +31,9 @@ export function classAggregates(g: HeapGraph, accept?: (v: number) => boolean): 
   const { firstDominated, dominated, retainedSize: retained } = g.dominance;
   const n = g.nodeCount;
   const list = new Uint32Array(n + 1);
-  const marks = new Uint32Array(n + 1);
-  const markClass = new Uint32Array(n + 1);
+  // Classes entered on the current path and where their subtree ends in `list`: as deep as classes nest, so small.
+  let marks = new Uint32Array(256);
+  let markClass = new Uint32Array(256);
   const seen = new Uint8Array(classCount);
   let top = 0;
   let marksTop = 0;
@@ -46,6 +47,7 @@ export function classAggregates(g: HeapGraph, accept?: (v: number) => boolean): 
       retainedSize[c]! += retained[v]!;
       if (from !== to) {
         seen[c] = 1;
+        if (marksTop === marks.length) [marks, markClass] = [grow(marks), grow(markClass)];
         marks[marksTop] = top;
         markClass[marksTop++] = c;
       }
@@ -54,6 +56,12 @@ export function classAggregates(g: HeapGraph, accept?: (v: number) => boolean): 
     while (marksTop > 0 && marks[marksTop - 1] === top) seen[markClass[--marksTop]!] = 0;
   }
   return { count, selfSize, retainedSize };
+}
+
+function grow(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(a.length * 2);
+  grown.set(a);
+  return grown;
 }
 
 export interface SummaryOptions {

@@ -1,25 +1,16 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { analyse, helperWorkersIn } from './analyse';
+import { serveWorker } from '../workers/serveWorker';
+import { compareFiles, helperWorkersIn, summarizeFile } from './analyse';
 import { HeapSnapshotError } from './rawSnapshot';
-import type { WorkerMessage, WorkerRequest } from './rpc';
+import type { HeapMethods } from './rpc';
 
 // Runs one analysis in its own thread (and V8 heap, capped by resourceLimits), so a huge or broken
-// snapshot fails here with a message instead of taking the extension host down.
-const port = parentPort;
-if (port) {
-  const post = (message: WorkerMessage) => port.postMessage(message);
-  // The helper workers are bundled beside this file in dist/workers/.
-  analyse(workerData as WorkerRequest, (progress) => post({ kind: 'progress', progress }), helperWorkersIn(__dirname)).then(
-    (result) => post({ kind: 'result', result }),
-    (err: unknown) => {
-      const badInput = err instanceof HeapSnapshotError;
-      const message =
-        err instanceof RangeError
-          ? `not enough memory to analyse the snapshot (${err.message})`
-          : err instanceof Error
-            ? err.message
-            : String(err);
-      post({ kind: 'error', message, badInput });
-    },
-  );
-}
+// snapshot fails here with a message instead of taking the extension host down. The helper
+// workers are bundled beside this file in dist/workers/.
+const helpers = helperWorkersIn(__dirname);
+serveWorker<HeapMethods>(
+  {
+    summarize: (params, context) => summarizeFile(params, (p) => context.progress(p), helpers),
+    compare: (params, context) => compareFiles(params, (p) => context.progress(p), helpers),
+  },
+  { what: 'the snapshot analysis', isBadInput: (err) => err instanceof HeapSnapshotError },
+);

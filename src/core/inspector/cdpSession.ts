@@ -115,11 +115,23 @@ export class CdpSession extends EventEmitter implements InspectorSession {
           () => true,
           (err: { response?: { code?: number } }) => err.response?.code === INVALID_PARAMS,
         ));
+      // Asked the same way: a malformed interval is refused as invalid where the sampler exists.
+      const allocationSampling =
+        heapProfiler &&
+        (await withTimeout(this.sendUntyped('HeapProfiler.startSampling', { samplingInterval: 'probe' }), timeoutMs).then(
+          // A runtime that took the probe anyway is sampling now: stop it again.
+          () =>
+            this.sendUntyped('HeapProfiler.stopSampling').then(
+              () => true,
+              () => true,
+            ),
+          (err: { response?: { code?: number } }) => err.response?.code === INVALID_PARAMS,
+        ));
       const heapUsage = await withTimeout(this.send('Runtime.getHeapUsage'), timeoutMs).then(
         (u) => u.usedSize > 0 || u.totalSize > 0,
         () => false,
       );
-      return { heapUsage, gc: heapProfiler, heapSnapshot: snapshots ? 'v8' : undefined };
+      return { heapUsage, gc: heapProfiler, heapSnapshot: snapshots ? 'v8' : undefined, allocationSampling };
     })();
     return this.asked;
   }

@@ -29,6 +29,8 @@ export interface SessionCapabilities {
   readonly gc: boolean;
   /** Heap snapshots, and in which format they come; undefined when the target offers none. */
   readonly heapSnapshot: HeapSnapshotFormat | undefined;
+  /** V8's sampling heap profiler (`HeapProfiler.startSampling`): live bytes per allocating function. */
+  readonly allocationSampling: boolean;
 }
 
 export type Capability = 'gc' | 'heapSnapshot';

@@ -10,6 +10,7 @@ import { processUptimeSeconds, readDescendantsRssBytes, readProcess, readRssByte
 import {
   CLOSE_INSPECTOR_EXPRESSION,
   FACTS_EXPRESSION,
+  HEAP_SPACES_EXPRESSION,
   MEMORY_EXPRESSION,
   type RemoteFacts,
   type RemoteMemoryUsage,
@@ -53,7 +54,14 @@ export class InspectorSource implements MemorySource {
       const facts = await describe(remote, endpoint);
       return new InspectorSource(
         session,
-        { ...facts, capabilities: { gc: capabilities.gc, heapSnapshot: capabilities.heapSnapshot } },
+        {
+          ...facts,
+          capabilities: {
+            gc: capabilities.gc,
+            heapSnapshot: capabilities.heapSnapshot,
+            allocationSampling: capabilities.allocationSampling,
+          },
+        },
         options,
       );
     } catch (err) {
@@ -90,6 +98,13 @@ export class InspectorSource implements MemorySource {
       externalBytes: finite(usage.external),
       arrayBuffersBytes: finite(usage.arrayBuffers),
     };
+  }
+
+  /** Heap used and its large-object part (what a snapshot will cost), or undefined where the runtime does not say. */
+  async heapComposition(): Promise<{ heapUsedBytes: number; largeObjectBytes: number } | undefined> {
+    const spaces = await this.inspector.evaluate<{ used?: unknown; large?: unknown } | undefined>(HEAP_SPACES_EXPRESSION, 5000);
+    const used = finite(spaces?.used);
+    return used === undefined ? undefined : { heapUsedBytes: used, largeObjectBytes: finite(spaces?.large) ?? 0 };
   }
 
   /** Forces a full GC; returns nothing (the next sample shows what it freed). Throws `CapabilityError` where there is none. */

@@ -22,6 +22,8 @@ export interface TargetCapabilities {
   readonly gc: boolean;
   /** Heap snapshots, and their format; undefined when there are none. */
   readonly heapSnapshot: HeapSnapshotFormat | undefined;
+  /** V8's sampling heap profiler (Node, Deno; not Bun). */
+  readonly allocationSampling: boolean;
 }
 
 /** What a target says about itself once per attach. */
@@ -42,6 +44,8 @@ export interface TargetFacts {
   constrainedMemoryBytes?: number;
   /** The machine's memory as the target sees it. */
   physicalMemoryBytes?: number;
+  /** The budget the target declares itself: an agent's, read from its /metrics. */
+  budgetBytes?: number;
   /** The process runs on this machine, so /proc (or ps) can be read for it. */
   local: boolean;
   /** `process.argv` (or the command line), used to recognise the same service after a restart. */

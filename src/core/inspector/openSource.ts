@@ -4,6 +4,7 @@ import { enableInspector } from './enableInspector';
 import { fetchInspectorList } from './inspectorHttp';
 import type { Endpoint } from './inspectorSession';
 import { InspectorSource } from './inspectorSource';
+import { MetricsSource } from './metricsSource';
 import type { MemorySource, SourceOptions } from './memorySource';
 import { PidSource } from './pidSource';
 import { listeningPorts, readProcess, type ProcessInfo } from './procfs';
@@ -21,6 +22,7 @@ export interface OpenOptions extends SourceOptions {
  * started with (never signalled); any other pid is watched RSS-only.
  */
 export async function openSource(spec: TargetSpec, options: OpenOptions): Promise<MemorySource> {
+  if (spec.kind === 'metrics') return MetricsSource.open(spec.url);
   if (spec.kind !== 'pid') {
     return InspectorSource.open(endpointOf(spec), { ...options, viaJsDebug: spec.kind === 'websocket' && spec.viaJsDebug });
   }
@@ -37,7 +39,7 @@ export async function openSource(spec: TargetSpec, options: OpenOptions): Promis
   return InspectorSource.open(endpoint, options);
 }
 
-export function endpointOf(spec: Exclude<TargetSpec, { kind: 'pid' }>): Endpoint {
+export function endpointOf(spec: Exclude<TargetSpec, { kind: 'pid' } | { kind: 'metrics' }>): Endpoint {
   return spec.kind === 'websocket' ? { webSocketUrl: spec.url } : { host: spec.host, port: spec.port };
 }
 

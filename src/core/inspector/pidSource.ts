@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CloseSignal } from './closeSignal';
 import type { MemorySample, TargetFacts } from './memorySample';
 import type { MemorySource, SourceOptions } from './memorySource';
 import { processExists, readDescendantsRssBytes, readProcess, readRssBytes } from './procfs';
@@ -6,8 +7,7 @@ import { runtimeOfProcess } from './runtimes';
 
 /** RSS-only watching of a local process (a Python service, say): no heap figures. */
 export class PidSource implements MemorySource {
-  private readonly closeListeners: Array<() => void> = [];
-  private closed = false;
+  private readonly gone = new CloseSignal();
 
   private constructor(
     readonly facts: TargetFacts,
@@ -38,7 +38,7 @@ export class PidSource implements MemorySource {
     const pid = this.facts.pid!;
     const rss = await readRssBytes(pid);
     if (rss === undefined) {
-      this.markClosed();
+      this.gone.fire();
       throw new Error(`process ${pid} has exited`);
     }
     const children = this.options.includeChildren ? await readDescendantsRssBytes(pid) : 0;
@@ -46,16 +46,10 @@ export class PidSource implements MemorySource {
   }
 
   onClose(listener: () => void): void {
-    this.closeListeners.push(listener);
+    this.gone.listen(listener);
   }
 
   async close(): Promise<void> {
-    this.markClosed();
-  }
-
-  private markClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const l of this.closeListeners) l();
+    this.gone.fire();
   }
 }

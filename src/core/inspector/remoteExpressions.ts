@@ -73,3 +73,21 @@ export const CLOSE_INSPECTOR_EXPRESSION = expression(`(() => {
   setTimeout(() => inspector.close(), 0);
   return true;
 })()`);
+
+/**
+ * V8's heap used, and how much of it sits in the large-object spaces (objects of 128 KB and more, one
+ * snapshot node each): what a heap snapshot will cost the target. Undefined where there is no `v8`.
+ */
+export const HEAP_SPACES_EXPRESSION = expression(`(() => {
+  const attempt = (f) => { try { return f(); } catch { return undefined; } };
+  const v8 = attempt(() => globalThis.process.getBuiltinModule('v8')) ?? attempt(() => (typeof require === 'function' ? require('v8') : undefined));
+  const spaces = attempt(() => v8.getHeapSpaceStatistics());
+  if (!Array.isArray(spaces)) return undefined;
+  let used = 0;
+  let large = 0;
+  for (const s of spaces) {
+    used += s.space_used_size;
+    if (s.space_name.includes('large_object')) large += s.space_used_size;
+  }
+  return { used, large };
+})()`);

@@ -1,9 +1,11 @@
-/** What the user names as a target: `host:port`, a `ws://` URL, or `pid:<N>`. */
+/** What the user names as a target: `host:port`, a `ws://` URL, `pid:<N>`, or an agent's `http://` metrics. */
 export type TargetSpec =
   | { kind: 'inspector'; host: string; port: number }
   /** `viaJsDebug`: the CDP proxy of a VS Code JavaScript debug session (events need JsDebug.subscribe). */
   | { kind: 'websocket'; url: string; viaJsDebug?: boolean }
-  | { kind: 'pid'; pid: number };
+  | { kind: 'pid'; pid: number }
+  /** An agent's read-only /metrics (`http://host:port`): figures only, no inspector. */
+  | { kind: 'metrics'; url: string };
 
 export class TargetSpecError extends Error {}
 
@@ -15,6 +17,15 @@ export function parseTargetSpec(text: string): TargetSpec {
     const n = Number(pid[1]);
     if (!Number.isSafeInteger(n) || n <= 0) throw new TargetSpecError(`"${input}" is not a valid pid`);
     return { kind: 'pid', pid: n };
+  }
+  if (/^https?:\/\//i.test(input)) {
+    let url: URL;
+    try {
+      url = new URL(input);
+    } catch {
+      throw new TargetSpecError(`"${input}" is not a valid URL`);
+    }
+    return { kind: 'metrics', url: url.toString() };
   }
   if (/^wss?:\/\//i.test(input)) {
     let url: URL;
@@ -39,6 +50,7 @@ export function formatTargetSpec(spec: TargetSpec): string {
     case 'pid':
       return `pid:${spec.pid}`;
     case 'websocket':
+    case 'metrics':
       return spec.url;
     case 'inspector':
       return spec.host.includes(':') ? `[${spec.host}]:${spec.port}` : `${spec.host}:${spec.port}`;
@@ -53,6 +65,6 @@ export function isLoopbackHost(host: string): boolean {
 
 export function hostOf(spec: TargetSpec): string | undefined {
   if (spec.kind === 'inspector') return spec.host;
-  if (spec.kind === 'websocket') return new URL(spec.url).hostname;
+  if (spec.kind === 'websocket' || spec.kind === 'metrics') return new URL(spec.url).hostname;
   return undefined;
 }

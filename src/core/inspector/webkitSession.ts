@@ -104,8 +104,8 @@ export class WebKitSession extends EventEmitter implements InspectorSession {
   /** The `Heap` domain carries both GC and snapshots; `Heap.enable` is the harmless way to ask for it. */
   capabilities(): Promise<SessionCapabilities> {
     this.asked ??= withTimeout(this.send('Heap.enable'), 5000).then(
-      (): SessionCapabilities => ({ heapUsage: false, gc: true, heapSnapshot: 'jsc' }),
-      (): SessionCapabilities => ({ heapUsage: false, gc: false, heapSnapshot: undefined }),
+      (): SessionCapabilities => ({ heapUsage: false, gc: true, heapSnapshot: 'jsc', allocationSampling: false }),
+      (): SessionCapabilities => ({ heapUsage: false, gc: false, heapSnapshot: undefined, allocationSampling: false }),
     );
     return this.asked;
   }

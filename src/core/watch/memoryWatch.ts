@@ -41,7 +41,10 @@ export class MemoryWatch extends EventEmitter<MemoryWatchEvents> {
     trackerOptions: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
   ) {
     super();
-    this.tracker = new BudgetTracker(resolveBudget(settings, target.facts?.constrainedMemoryBytes), trackerOptions);
+    this.tracker = new BudgetTracker(
+      resolveBudget(settings, target.facts?.constrainedMemoryBytes, target.facts?.budgetBytes),
+      trackerOptions,
+    );
     this.listen('sample', (sample, facts) => this.onSample(sample, facts));
     this.listen('sampleError', (err) => this.emit('sampleError', err));
     this.listen('disconnected', (reason) => this.publish({ type: 'disconnect', time: Date.now(), reason }));
@@ -111,7 +114,8 @@ export class MemoryWatch extends EventEmitter<MemoryWatchEvents> {
   }
 
   private refreshBudget(facts: TargetFacts | undefined): void {
-    for (const e of this.tracker.setBudget(resolveBudget(this.settings, facts?.constrainedMemoryBytes))) this.publish(e);
+    for (const e of this.tracker.setBudget(resolveBudget(this.settings, facts?.constrainedMemoryBytes, facts?.budgetBytes)))
+      this.publish(e);
   }
 
   private listen<K extends keyof MonitoredTargetEvents>(event: K, handler: (...args: MonitoredTargetEvents[K]) => void): void {

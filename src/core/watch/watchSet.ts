@@ -79,7 +79,7 @@ export class WatchSet extends EventEmitter<WatchSetEvents> {
     const log = this.options.logDirectory
       ? new MemoryLog(
           this.options.logDirectory,
-          `${facts.name} (${formatTargetSpec(spec)}, ${facts.runtime}) — budget ${resolveBudget(this.options.budget, facts.constrainedMemoryBytes).label}`,
+          `${facts.name} (${formatTargetSpec(spec)}, ${facts.runtime}) — budget ${resolveBudget(this.options.budget, facts.constrainedMemoryBytes, facts.budgetBytes).label}`,
         )
       : undefined;
     const watch = new MemoryWatch(target, this.options.budget, log);

@@ -14,7 +14,7 @@ interface ChoiceItem extends vscode.QuickPickItem {
   bunUrlFor?: { host: string; port: number; pid: number; name: string };
 }
 
-const MANUAL_LABEL = '$(plug) Enter host:port or ws:// URL…';
+const MANUAL_LABEL = "$(plug) Enter host:port, a ws:// URL or an agent's http:// metrics…";
 
 /**
  * The attach quick pick: inspectors, Node processes without one, debug sessions, RSS-only
@@ -30,7 +30,7 @@ export async function pickTargets(options: { many: boolean; ports: number[]; jsD
   pick.busy = true;
   const manual: ChoiceItem = {
     label: MANUAL_LABEL,
-    description: 'a port-forwarded process: fly proxy, ssh -L, kubectl port-forward',
+    description: "a port-forwarded process (fly proxy, ssh -L, kubectl port-forward), or an agent's read-only /metrics",
     manual: true,
     alwaysShow: true,
   };
@@ -61,7 +61,8 @@ export async function pickTargets(options: { many: boolean; ports: number[]; jsD
   const typed = pick.value;
   pick.dispose();
   if (!chosen || chosen.length === 0) return [];
-  if (chosen.length === 1 && chosen[0].manual && chosen[0].label === typed) {
+  // An address typed into the filter is taken as it is, even with manual entry still highlighted.
+  if (chosen.length === 1 && chosen[0].manual && (chosen[0].label === typed || looksLikeTarget(typed))) {
     const spec = parseTargetSpec(typed);
     return (await confirmRemote(spec)) ? [{ spec, name: formatTargetSpec(spec) }] : [];
   }
@@ -81,7 +82,8 @@ export async function pickTargets(options: { many: boolean; ports: number[]; jsD
 export async function promptForTarget(): Promise<AttachChoice | undefined> {
   const text = await vscode.window.showInputBox({
     title: 'Attach Memory Budget Monitor',
-    prompt: 'An inspector address: host:port (e.g. 127.0.0.1:9229 after `fly proxy 9229`), a ws:// URL, or pid:<N>',
+    prompt:
+      "An inspector address: host:port (e.g. 127.0.0.1:9229 after `fly proxy 9229`), a ws:// URL, pid:<N> — or an agent's read-only metrics: http://127.0.0.1:9464",
     placeHolder: '127.0.0.1:9229',
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -103,7 +105,8 @@ export async function promptForTarget(): Promise<AttachChoice | undefined> {
 /** An inspector port is remote code execution: attaching to a non-loopback host is a decision. */
 export async function confirmRemote(spec: TargetSpec): Promise<boolean> {
   const host = hostOf(spec);
-  if (host === undefined || isLoopbackHost(host)) return true;
+  // An agent's /metrics runs nothing: reading it is not the risk an inspector port is.
+  if (host === undefined || isLoopbackHost(host) || spec.kind === 'metrics') return true;
   const proceed = 'Attach Anyway';
   const answer = await vscode.window.showWarningMessage(
     `${host} is not this machine. An open inspector port lets anyone who reaches it run code in that process. ` +

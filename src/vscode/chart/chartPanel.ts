@@ -5,7 +5,14 @@ import type { ResolvedBudget } from '../../core/budget/presets';
 import { heapCapLineFor } from '../../core/heapCap/display';
 import type { WatchUpdate } from '../../core/watch/memoryWatch';
 import type { WatchEntry, WatchSet } from '../../core/watch/watchSet';
-import { parseChartViewMessage, type ChartBudget, type ChartEvent, type ChartHostMessage } from '../../webview/chartProtocol';
+import { allocationSamplingUnavailable } from '../../core/allocations/allocationSampler';
+import {
+  parseChartViewMessage,
+  type AllocationSamplingState,
+  type ChartBudget,
+  type ChartEvent,
+  type ChartHostMessage,
+} from '../../webview/chartProtocol';
 import { chartPage } from '../../webview/pages';
 import { isRecord } from '../../webview/validate';
 import { Commands, executeCommand } from '../commands';
@@ -14,6 +21,12 @@ import { showPage, webviewOptions } from '../webviewPage';
 
 export const CHART_VIEW_TYPE = 'memoryBudget.chart';
 
+/** What the chart needs of the allocation feature: which target is sampled, and when that changes. */
+export interface ChartSamplingSource {
+  readonly runningTargetId: string | undefined;
+  readonly onDidChange: vscode.Event<unknown>;
+}
+
 /**
  * The chart webview: a single panel showing one attached target at a time (a selector in the
  * page switches). It survives a reload through the serializer from `registerSerializer`.
@@ -21,6 +34,7 @@ export const CHART_VIEW_TYPE = 'memoryBudget.chart';
 export class ChartPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private targetId: string | undefined;
+  private sampling: ChartSamplingSource | undefined;
   private readonly panelDisposables: vscode.Disposable[] = [];
   private readonly subscriptions: vscode.Disposable[];
 
@@ -95,6 +109,11 @@ export class ChartPanel implements vscode.Disposable {
       }
       case 'takeSnapshot':
         return void executeCommand(Commands.TakeHeapSnapshot, this.current()?.id);
+      case 'toggleAllocationSampling': {
+        const id = this.current()?.id;
+        if (id && this.sampling?.runningTargetId === id) return void executeCommand(Commands.StopAllocationSampling);
+        return void executeCommand(Commands.StartAllocationSampling, id);
+      }
     }
   }
 
@@ -119,7 +138,22 @@ export class ChartPanel implements vscode.Disposable {
       events: entry?.events.map(chartEvent) ?? [],
       canSnapshot: capabilities?.heapSnapshot !== undefined,
       canGc: capabilities?.gc === true,
+      allocationSampling: this.samplingState(entry),
     });
+  }
+
+  /** The chart's "Allocation sampling" button follows the allocation feature's state. */
+  followAllocationSampling(sampling: ChartSamplingSource): vscode.Disposable {
+    this.sampling = sampling;
+    return sampling.onDidChange(() => {
+      const entry = this.current();
+      if (entry) this.post({ type: 'allocationSampling', targetId: entry.id, state: this.samplingState(entry) });
+    });
+  }
+
+  private samplingState(entry: WatchEntry | undefined): AllocationSamplingState {
+    const unavailable = this.sampling ? allocationSamplingUnavailable(entry?.watch.target.facts) : 'allocation sampling is not loaded';
+    return { running: entry !== undefined && this.sampling?.runningTargetId === entry.id, ...(unavailable ? { unavailable } : {}) };
   }
 
   private onUpdate(entry: WatchEntry, update: WatchUpdate): void {

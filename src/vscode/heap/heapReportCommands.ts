@@ -3,11 +3,14 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/heap/display';
 import { HeapAnalysisError, type HeapAnalysisClient, type RunningAnalysis } from '../../core/heap/heapAnalysisClient';
-import type { AnalysisProgress } from '../../core/heap/model';
+import type { AnalysisProgress, HeapDiff } from '../../core/heap/model';
 import { HeapReportPanel } from './heapReportPanel';
 import type { HeapFeatureDeps } from './registerHeapFeature';
 
 const BROWSE = 'Browse…';
+
+/** What a comparison panel shows: enough rows and objects to browse, not the whole heap. */
+export const REPORT_COMPARE_OPTIONS = { top: 300, detailRows: 30, objectsPerClass: 10 };
 
 /** "Compare Heap Snapshots…" and "Show Heap Snapshot Summary": pick files, analyse in the worker, show the panel. */
 export class HeapReportCommands implements vscode.Disposable {
@@ -40,9 +43,14 @@ export class HeapReportCommands implements vscode.Disposable {
     // Oldest first: the first is the baseline, the last the snapshot compared.
     const ordered = [...files].sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
     const result = await this.withProgress(`Comparing ${ordered.length} heap snapshots`, (onProgress) =>
-      this.client.compare({ files: ordered, options: { top: 300, detailRows: 30, objectsPerClass: 10 } }, onProgress),
+      this.client.compare({ files: ordered, options: REPORT_COMPARE_OPTIONS }, onProgress),
     );
-    if (result) this.show(`Heap comparison: ${ordered.map((f) => basename(f)).join(' → ')}`).showDiff(result);
+    if (result) this.showComparison(ordered, result);
+  }
+
+  /** A comparison already made (by an automatic snapshot series), with the same options as `compare`. */
+  showComparison(files: readonly string[], diff: HeapDiff): void {
+    this.show(`Heap comparison: ${files.map((f) => basename(f)).join(' → ')}`).showDiff(diff);
   }
 
   private async pick(many: boolean): Promise<string[] | undefined> {

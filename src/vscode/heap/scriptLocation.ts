@@ -1,9 +1,8 @@
 // Which file a script URL from a heap snapshot may open. A snapshot is a file from anywhere (a
 // colleague, a container, a crafted download), so the paths it names are not trusted: only files
 // inside the workspace folders open. No `vscode` here, so it is tested on real files.
-import { statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isFile, recordedPath } from '../../core/inspector/scriptUrl';
 
 export type ScriptFile = { readonly file: string; readonly mapped: boolean } | { readonly refused: string };
 
@@ -28,27 +27,7 @@ export function resolveSnapshotScript(url: string, workspaceFolders: readonly st
   return { refused: `${recorded} is not in the workspace: only files inside the workspace folders open from a snapshot` };
 }
 
-/** An absolute path from a file:// URL or a plain absolute path; undefined for anything else. */
-function recordedPath(url: string): string | undefined {
-  if (url.startsWith('file:')) {
-    try {
-      return path.resolve(fileURLToPath(url));
-    } catch {
-      return undefined;
-    }
-  }
-  return path.isAbsolute(url) ? path.resolve(url) : undefined;
-}
-
 function isInside(file: string, folder: string): boolean {
   const relative = path.relative(folder, file);
   return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

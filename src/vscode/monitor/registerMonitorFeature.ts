@@ -14,6 +14,7 @@ import { registerDetachCommand } from './detachCommand';
 import { registerForceGcCommand } from './forceGcCommand';
 import { logDirectory } from './logLocation';
 import { registerOpenMemoryLogCommand } from './openMemoryLogCommand';
+import { registerOpenMemoryLogInChartCommand } from './openMemoryLogInChartCommand';
 
 export interface MonitorFeatureDeps {
   readonly log: vscode.LogOutputChannel;
@@ -23,6 +24,8 @@ export interface MonitorFeatureDeps {
 export interface Monitor {
   readonly watches: WatchSet;
   readonly attachService: AttachService;
+  /** The chart panel: other features add their buttons' state to it. */
+  readonly chart: ChartPanel;
   /** Where memory_debug.log goes, following `memoryBudget.logDirectory` as it changes. */
   logDirectory(): string;
 }
@@ -63,6 +66,7 @@ export function registerMonitorFeature(context: vscode.ExtensionContext, deps: M
     registerDetachCommand(watches),
     registerCommand(Commands.OpenChart, (targetId) => chart.show(targetId)),
     registerOpenMemoryLogCommand(logDir),
+    registerOpenMemoryLogInChartCommand(context.extensionUri, logDir),
     registerForceGcCommand(watches),
     ...onWatchSetAny(watches, ['added', 'removed'], updateAttachedContext),
     onWatchSet(watches, 'sampleError', (entry, err) => deps.log.warn(`${entry.label}: sample failed: ${err.message}`)),
@@ -74,5 +78,5 @@ export function registerMonitorFeature(context: vscode.ExtensionContext, deps: M
       autoAttach.configure(settings);
     }),
   );
-  return { watches, attachService, logDirectory: logDir };
+  return { watches, attachService, chart, logDirectory: logDir };
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { repoRoot, toolchainPaths } from '../../../scripts/toolchain.mjs';
 import type { CodeServer } from './codeServer';
 
@@ -86,7 +86,8 @@ export async function runCommand(page: Page, title: string, timeout = 60_000): P
     await input.fill(`>${title}`);
     try {
       await row.waitFor({ timeout: 2_000 });
-      await page.keyboard.press('Enter');
+      // The row itself, not Enter: a recently used command that also matches is listed first.
+      await row.click();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`command "${title}" never appeared in the palette`, { cause: error });
@@ -137,6 +138,18 @@ export function codeLenses(page: Page): Locator {
 /** The content frame of the active webview panel (VS Code nests the page in two iframes). */
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** The webview frame whose document has an h2 with `heading` (several webviews may be open); undefined until one does. */
+export async function frameWithHeading(page: Page, heading: string): Promise<Frame | undefined> {
+  for (const frame of page.frames()) {
+    const count = await frame
+      .locator('h2', { hasText: heading })
+      .count()
+      .catch(() => 0);
+    if (count) return frame;
+  }
+  return undefined;
 }
 
 /** Saves a full-page PNG to test-results/<name>.png and returns its path. */

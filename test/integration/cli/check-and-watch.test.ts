@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, CLI } from '../../support/cli';
+import { runCli, CLI, WATCH_JSON_FIELDS } from '../../support/cli';
 import { freePort, startLeakyBot, type RunningBot } from '../../support/leakyBot';
 
 const MB = 1024 * 1024;
@@ -41,24 +41,7 @@ describe('memory-budget watch', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const record = JSON.parse(lines[0]);
-    expect(Object.keys(record).sort()).toEqual(
-      [
-        'time',
-        'target',
-        'pid',
-        'rssBytes',
-        'heapUsedBytes',
-        'heapTotalBytes',
-        'externalBytes',
-        'arrayBuffersBytes',
-        'heapLimitBytes',
-        'constrainedMemoryBytes',
-        'budgetBytes',
-        'percent',
-        'state',
-        'growthBytesPerHour',
-      ].sort(),
-    );
+    expect(Object.keys(record)).toEqual(WATCH_JSON_FIELDS);
     expect(record.pid).toBe(bot.pid);
     expect(record.target).toBe(target);
     expect(record.budgetBytes).toBe(256 * MB);

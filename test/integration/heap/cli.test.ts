@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,8 +68,9 @@ describe('memory-budget summary and diff (built CLI)', () => {
       const err = await cli('diff', a!, b!).catch((e: { code: number; stderr: string }) => e);
       expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/not taken in one inspector session/) });
 
-      const series = cli('snapshot', target, '-o', c!, '-o', d!, '--interval', '3');
-      await new Promise((r) => setTimeout(r, 1500));
+      // Leak only once the first snapshot is on disk (it appears when complete), well before the second.
+      const series = cli('snapshot', target, '-o', c!, '-o', d!, '--interval', '8');
+      await expect.poll(() => existsSync(c!), { timeout: 60_000, interval: 100 }).toBe(true);
       await bot.leak(200, 16);
       await series;
       const { stdout } = await cli('diff', c!, d!, '--json');

@@ -14,9 +14,9 @@ export function tempDir(): { dir: string; dispose(): void } {
  * Runs `body` in a fresh Node process and writes a heap snapshot of it to `file` with
  * v8.writeHeapSnapshot; `body` keeps what it builds reachable in `globalThis.kept`.
  */
-export function writeSnapshotOf(body: string, file: string): void {
+export function writeSnapshotOf(body: string, file: string, timeoutMs = 30_000): void {
   const script = `${body}\nrequire('node:v8').writeHeapSnapshot(${JSON.stringify(file)});`;
-  execFileSync(process.execPath, ['-e', script], { stdio: 'pipe', timeout: 30_000 });
+  execFileSync(process.execPath, ['-e', script], { stdio: 'pipe', timeout: timeoutMs });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'heap-snapshot-toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,11 +67,27 @@ describe('heap snapshot summary of a real Node process', () => {
     expect(statSync(file).size).toBe(graph.info().fileBytes);
   });
 
-  it('gives the same summary when the edges are read on a second thread', () => {
+  it('gives the same summary when the edges are read by two threads from both ends', () => {
     // Built by `npm test` before vitest runs.
     const edgeWorkerFile = join(repoRoot, 'dist/workers/edgeWorker.js');
     const parallel = HeapGraph.load(file, { edgeWorkerFile, edgeThreadMinBytes: 0, chunkBytes: 4093 });
     expect(summarize(parallel, { top: 40, detailRows: 0 }).rows).toEqual(summarize(graph, { top: 40, detailRows: 0 }).rows);
     expect(Array.from(parallel.raw.edgeTo)).toEqual(Array.from(graph.raw.edgeTo));
+    expect(parallel.raw.strings).toEqual(graph.raw.strings);
+  });
+
+  it.each([
+    ['all on one line', (edges: string) => edges.replace(/\n/g, '')],
+    ['with line breaks inside records', (edges: string) => edges.replace(/\n/g, '').replace(/(\d+,\d+,)/g, '$1\n')],
+  ])('gives the same summary with the edges laid out %s (read again from the front alone)', (_, layout) => {
+    const text = readFileSync(file, 'latin1');
+    const start = text.indexOf('"edges":[') + 9;
+    const end = text.indexOf(']', start);
+    const relaid = join(tmp.dir, 'relaid.heapsnapshot');
+    writeFileSync(relaid, text.slice(0, start) + layout(text.slice(start, end)) + text.slice(end), 'latin1');
+    const edgeWorkerFile = join(repoRoot, 'dist/workers/edgeWorker.js');
+    const parallel = HeapGraph.load(relaid, { edgeWorkerFile, edgeThreadMinBytes: 0, chunkBytes: 4093 });
+    expect(Array.from(parallel.raw.edgeTo)).toEqual(Array.from(graph.raw.edgeTo));
+    expect(summarize(parallel, { top: 40, detailRows: 0 }).rows).toEqual(summarize(graph, { top: 40, detailRows: 0 }).rows);
   });
 });

@@ -40,6 +40,7 @@ describe('chart webview protocol', () => {
     events: [{ time: 5, type: 'spike', text: 'RSS +40 MB in 10 s' }],
     canSnapshot: true,
     canGc: false,
+    allocationSampling: { running: false },
   };
 
   it('accepts what the panel sends, NaN for missing heap figures included', () => {
@@ -47,6 +48,8 @@ describe('chart webview protocol', () => {
     const sample = { type: 'sample', targetId: '1', point: init.history[0], budget, summary: 'server.js: 45 MB / 512 MB' };
     expect(parseChartHostMessage(sample)).toBe(sample);
     expect(parseChartHostMessage({ type: 'gcResult', text: 'Forced GC freed 3 MB' })).toBeDefined();
+    const sampling = { type: 'allocationSampling', targetId: '1', state: { running: false, unavailable: "Bun's inspector has none" } };
+    expect(parseChartHostMessage(sampling)).toBe(sampling);
   });
 
   it('drops host messages that are not whole', () => {
@@ -54,11 +57,13 @@ describe('chart webview protocol', () => {
     expect(parseChartHostMessage(withField(init, ['budget'], undefined))).toBeUndefined();
     expect(parseChartHostMessage(withField(init, ['targets', 0, 'id'], '<img src=x onerror=alert(1)>'))).toBeUndefined();
     expect(parseChartHostMessage(withField(init, ['type'], 'redraw'))).toBeUndefined();
+    expect(parseChartHostMessage(withField(init, ['allocationSampling', 'running'], 'yes'))).toBeUndefined();
     expect(parseChartHostMessage(null)).toBeUndefined();
   });
 
-  it('accepts only the four view messages, with a well-formed target id', () => {
+  it('accepts only the five view messages, with a well-formed target id', () => {
     expect(parseChartViewMessage({ type: 'ready' })).toEqual({ type: 'ready' });
+    expect(parseChartViewMessage({ type: 'toggleAllocationSampling' })).toEqual({ type: 'toggleAllocationSampling' });
     expect(parseChartViewMessage({ type: 'selectTarget', targetId: '2' })).toEqual({ type: 'selectTarget', targetId: '2' });
     expect(parseChartViewMessage({ type: 'selectTarget', targetId: 2 })).toBeUndefined();
     expect(parseChartViewMessage({ type: 'selectTarget', targetId: 'x'.repeat(65) })).toBeUndefined();

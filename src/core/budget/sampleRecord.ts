@@ -1,5 +1,5 @@
-import type { BudgetStatus } from '../core/budget/budgetTracker';
-import type { TargetFacts } from '../core/inspector/memorySample';
+import type { BudgetStatus } from './budgetTracker';
+import type { TargetFacts } from '../inspector/memorySample';
 
 /** The `--json` line of `watch` and `check`: exactly these fields, null where not known. */
 export interface SampleRecord {
