@@ -47,6 +47,23 @@ const TYPE_CONTEXT = new Set([
   'abstract_method_signature',
   'index_signature',
 ]);
+/**
+ * Ancestors no type position sits above: climbing stops there (an identifier deep in JSX or a
+ * call's arguments would otherwise climb to its block, one call into the parser per level).
+ */
+const VALUE_CONTEXT = new Set([
+  'statement_block',
+  'program',
+  'arguments',
+  'expression_statement',
+  'return_statement',
+  'lexical_declaration',
+  'variable_declaration',
+  'jsx_element',
+  'jsx_self_closing_element',
+  'jsx_expression',
+  'jsx_attribute',
+]);
 
 interface Binding {
   readonly local: string;
@@ -218,7 +235,7 @@ function statementNode(raw: RawImport): SyntaxNode {
 function isInTypeContext(node: SyntaxNode): boolean {
   for (const { type } of ancestorsOf(node)) {
     if (TYPE_CONTEXT.has(type)) return true;
-    if (type === 'statement_block' || type === 'program') return false;
+    if (VALUE_CONTEXT.has(type)) return false;
   }
   return false;
 }
@@ -228,12 +245,13 @@ interface Uses {
   readonly type: number;
 }
 
-function usesOf(root: SyntaxNode, source: string, name: string, exclude: SyntaxNode): Uses {
+/** `typed`: the grammar has type positions (TypeScript); plain JavaScript has none to climb to. */
+function usesOf(root: SyntaxNode, source: string, name: string, exclude: SyntaxNode, typed: boolean): Uses {
   const value: SyntaxNode[] = [];
   let type = 0;
   for (const id of occurrencesOf(root, source, name, ANY_IDENTIFIER)) {
     if (id.startIndex >= exclude.startIndex && id.endIndex <= exclude.endIndex) continue;
-    if (id.type === 'type_identifier' || isInTypeContext(id)) type++;
+    if (typed && (id.type === 'type_identifier' || isInTypeContext(id))) type++;
     else value.push(id);
   }
   return { value, type };
@@ -264,7 +282,7 @@ export function collectJsImports(root: SyntaxNode, ctx: JsImportContext): JsImpo
     }
     const packageName = nodePackageName(raw.specifier);
     if (!packageName) continue;
-    const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, ctx.source, b.local, stmt)]));
+    const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, ctx.source, b.local, stmt, ctx.elidesTypeOnlyImports)]));
     const valueUses = [...uses.values()].reduce((n, u) => n + u.value.length, 0);
     const isEsm = !raw.isRequire && stmt.type === 'import_statement';
     // TypeScript drops an import none of whose bindings is used as a value: it loads nothing.
