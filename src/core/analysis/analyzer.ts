@@ -1,12 +1,13 @@
 import { collectJsImports, looksLocal } from './imports/jsImports';
 import { collectPythonImports } from './imports/pythonImports';
 import { pythonSettingsOf } from './imports/pythonSettings';
-import { loadTimeCallsOf, topLevelDefinitions } from './imports/loadTimeCalls';
-import type { FileAnalysis, LocalImport, PendingQuery, QueryFinding, RuleId, SourceLanguage, StartupImport } from './model';
+import { loadTimeCallsOf, topLevelShape } from './imports/loadTimeCalls';
+import type { FileAnalysis, LocalImport, PendingQuery, QueryFinding, RuleId, SourceLanguage, StartupImport, YieldedQuery } from './model';
 import type { SourceParser, SyntaxNode } from './parsers';
 import { DjangoQueryRule } from './queries/django';
+import { generatorUsesOf } from './queries/generators';
 import { JsOrmQueryRules } from './queries/jsOrms';
-import { importedPackages, localBindings, modelBindings } from './queries/jsScope';
+import { type LocalBinding, importedPackages, localBindings, modelBindings } from './queries/jsScope';
 import { modelExportsOf } from './queries/modelExports';
 import { SqlAlchemyQueryRule } from './queries/sqlalchemy';
 import { IgnoreComments } from './syntax';
@@ -41,32 +42,36 @@ export async function analyzeSource(
 export function analyzeTree(root: SyntaxNode, source: string, language: SourceLanguage, ctx: AnalysisContext = {}): FileAnalysis {
   const enabled = ctx.isRuleEnabled ?? (() => true);
   const ignores = new IgnoreComments(source);
+  const python = language === 'python';
   const imports = importsOf(root, source, language, ctx);
-  const { queries, pending } = queriesOf(root, source, language, ctx);
+  const bindings = python ? pythonLocalBindings(imports.localImports) : localBindings(root, source, looksLocal);
+  const { queries, pending, yielded } = queriesOf(root, source, language, ctx, bindings);
   const kept = (q: QueryFinding) => enabled(q.rule) && !ignores.isIgnored(q.statementStart.line) && !ignores.isIgnored(q.range.start.line);
+  const shape = topLevelShape(root, source, python);
+  // Only a call to the module's own definitions or to what it imports from the project can run project code at load.
+  const callable = new Set([...shape.definitions, ...bindings.keys()]);
   return {
     language,
     startupImports: enabled('heavy-import') ? imports.startupImports.filter((i) => !ignores.isIgnored(i.range.start.line)) : [],
     localImports: imports.localImports,
     queries: queries.filter(kept),
     pendingQueries: pending.filter((p) => kept(p.finding)),
-    modelExports: language === 'python' ? [] : modelExportsOf(root, source),
-    pythonSettings: language === 'python' ? pythonSettingsOf(root, source) : undefined,
-    loadTimeCalls: loadTimeCallsOf(root, language === 'python'),
-    definitions: topLevelDefinitions(root),
-    localBindings:
-      language === 'python' ? pythonLocalBindings(imports.localImports, root) : Object.fromEntries(localBindings(root, source, looksLocal)),
+    modelExports: python ? [] : modelExportsOf(root, source),
+    pythonSettings: python ? pythonSettingsOf(root, source) : undefined,
+    loadTimeCalls: loadTimeCallsOf(root, source, python, shape.loadUnits, callable),
+    definitions: shape.definitions,
+    localBindings: Object.fromEntries(bindings),
+    ...(python ? { yieldedQueries: yielded.filter((y) => kept(y.finding)), generatorUses: generatorUsesOf(root, source) } : {}),
   };
 }
 
 /** `from .database import Database` → Database; `import helpers` → helpers (the whole module). */
-function pythonLocalBindings(imports: readonly LocalImport[], root: SyntaxNode): Record<string, { from: string; imported: string }> {
-  const out: Record<string, { from: string; imported: string }> = {};
+function pythonLocalBindings(imports: readonly LocalImport[]): Map<string, LocalBinding> {
+  const out = new Map<string, LocalBinding>();
   for (const l of imports) {
-    if (l.names.length === 0) out[l.specifier.split('.').filter(Boolean)[0] ?? l.specifier] = { from: l.specifier, imported: '*' };
-    for (const n of l.names) out[n] = { from: l.specifier, imported: n };
+    if (l.names.length === 0) out.set(l.specifier.split('.').filter(Boolean)[0] ?? l.specifier, { from: l.specifier, imported: '*' });
+    for (const n of l.names) out.set(n, { from: l.specifier, imported: n });
   }
-  void root;
   return out;
 }
 
@@ -90,31 +95,32 @@ export function importsOf(
 // Cheap text checks first: most files hold no query at all, and walking a tree costs more.
 const PY_DJANGO = /\.objects\b|ListView|APIView|ViewSet|ListModelMixin/;
 const PY_SQLALCHEMY = /\.query\b|scalars\(|execute\(/;
+// `.find(x => …)` with a function is an array's find: no ORM takes a callback first.
 const JS_ORMS =
-  /\.(findMany|findAll|findAndCountAll|find|findBy|findAndCount|findAndCountBy|getMany|getRawMany|getManyAndCount)\s*\(|knex|\bdb\b|\btrx\b/;
+  /\.(findMany|findAll|findAndCountAll|find(?!\s*\(\s*(?:function\b|async\b|\([^()]*\)\s*=>|[\w$]+\s*=>))|findBy|findAndCount|findAndCountBy|getMany|getRawMany|getManyAndCount)\s*\(|knex|\bdb\b|\btrx\b/;
 
 function queriesOf(
   root: SyntaxNode,
   source: string,
   language: SourceLanguage,
   ctx: AnalysisContext,
-): { queries: QueryFinding[]; pending: PendingQuery[] } {
+  locals: ReadonlyMap<string, LocalBinding>,
+): { queries: QueryFinding[]; pending: PendingQuery[]; yielded: YieldedQuery[] } {
   if (language === 'python') {
     const out: QueryFinding[] = [];
+    let yielded: YieldedQuery[] = [];
     if (PY_DJANGO.test(source)) {
       const django = { templateSource: ctx.templateSource, templatePath: ctx.templatePath, drfDefaultPagination: ctx.drfDefaultPagination };
       out.push(...new DjangoQueryRule(root, django).run());
     }
-    if (PY_SQLALCHEMY.test(source)) out.push(...new SqlAlchemyQueryRule(root).run());
-    return { queries: out, pending: [] };
+    if (PY_SQLALCHEMY.test(source)) {
+      const rule = new SqlAlchemyQueryRule(root);
+      out.push(...rule.run());
+      yielded = rule.yielded;
+    }
+    return { queries: out, pending: [], yielded };
   }
-  if (!JS_ORMS.test(source)) return { queries: [], pending: [] };
-  const rules = new JsOrmQueryRules(
-    root,
-    importedPackages(root, source),
-    source,
-    modelBindings(root, source),
-    localBindings(root, source, looksLocal),
-  );
-  return { queries: rules.run(), pending: rules.pending };
+  if (!JS_ORMS.test(source)) return { queries: [], pending: [], yielded: [] };
+  const rules = new JsOrmQueryRules(root, importedPackages(root, source), source, modelBindings(root, source), locals);
+  return { queries: rules.run(), pending: rules.pending, yielded: [] };
 }

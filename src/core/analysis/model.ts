@@ -185,6 +185,26 @@ export interface FileAnalysis {
   readonly definitions: readonly string[];
   /** Names bound to the project's own modules: `Database` → `.database`, `Database`. */
   readonly localBindings: Readonly<Record<string, { readonly from: string; readonly imported: string }>>;
+  /** Queries a generator streams out row by row: a finding only where a caller collects the rows (Python). */
+  readonly yieldedQueries?: readonly YieldedQuery[];
+  /** Calls of generators by name: collected whole, or handed on by another generator (Python). */
+  readonly generatorUses?: readonly GeneratorUse[];
+}
+
+/** `async for row in await session.stream_scalars(select(M)): yield row` inside `generator`. */
+export interface YieldedQuery {
+  readonly finding: QueryFinding;
+  readonly generator: string;
+}
+
+/**
+ * `[x async for x in store.rows()]` collects `rows`; `async for x in store.rows(): yield f(x)`
+ * inside `summaries` relays `rows` to `summaries` (`relayedBy`).
+ */
+export interface GeneratorUse {
+  readonly generator: string;
+  readonly range: SourceRange;
+  readonly relayedBy?: string;
 }
 
 /** `module.exports = mongoose.model('User', s)` → `{ name: 'default' }`; `exports.User = model(…)` → `{ name: 'User' }`. */

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { type AnalysisContext, analyzeSource } from './analyzer';
 import type { ImportCostResolver, ResolvedCost } from './costs/importCostResolver';
@@ -62,6 +62,28 @@ export function contextForTree(
   };
 }
 
+/**
+ * The file's text, or undefined when it is larger than `maxBytes` (minified bundles, generated
+ * code). One open, one fstat and one read: a separate stat per file shows on a large tree.
+ */
+export function readSourceFile(file: string, maxBytes: number): string | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) return undefined;
+    const buffer = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, buffer, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.toString('utf8', 0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Migrations and tests: whatever they load or query, the server does not. */
 const NEVER_REPORTED =
   /(^|\/)(migrations|alembic\/versions|tests?|__tests__)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|tests)\.py$|\.(test|spec)\.[jt]sx?$/;
@@ -106,8 +128,8 @@ export async function scanTree(root: string, opts: ScanOptions): Promise<ScanRes
       if (cancelled()) break;
     }
     try {
-      if (statSync(file).size > maxBytes) continue;
-      const source = readFileSync(file, 'utf8');
+      const source = readSourceFile(file, maxBytes);
+      if (source === undefined) continue;
       files++;
       bytes += Buffer.byteLength(source);
       facts.set(
@@ -157,7 +179,7 @@ export async function judgeProject(
   }
   for (const [file, f] of facts) {
     if (NEVER_REPORTED.test(rel(file))) continue;
-    for (const q of [...f.queries, ...project.resolvePending(file, f.pendingQueries)]) {
+    for (const q of project.queriesOf(file, f)) {
       if (q.unlessPaginatedByDefault && project.drfDefaultPagination) continue;
       findings.push({ file, finding: q });
     }

@@ -16,11 +16,85 @@ export const JS_FUNCTION_TYPES = new Set([
   'field_definition',
 ]);
 
+/** A top-level statement with its type, read once: every node property is a call into WebAssembly. */
+export interface TopStatement {
+  readonly node: SyntaxNode;
+  readonly type: string;
+}
+
+const topStatementCache = new WeakMap<SyntaxNode, readonly TopStatement[]>();
+
+/** The file's top-level statements; the facts of a file mostly start from them, so they are read once per root. */
+export function topStatements(root: SyntaxNode): readonly TopStatement[] {
+  let out = topStatementCache.get(root);
+  if (!out) {
+    out = root.namedChildren.map((node) => ({ node, type: node.type }));
+    topStatementCache.set(root, out);
+  }
+  return out;
+}
+
+/** The top-level statement holding `offset`, found by its start (statements are in order). */
+export function topStatementAt(root: SyntaxNode, offset: number): TopStatement | undefined {
+  const list = topStatements(root);
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (list[mid]!.node.startIndex <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const s = list[lo];
+  return s && s.node.startIndex <= offset && offset < s.node.endIndex ? s : undefined;
+}
+
 export function rangeOf(node: SyntaxNode): SourceRange {
   return {
     start: { line: node.startPosition.row, column: node.startPosition.column },
     end: { line: node.endPosition.row, column: node.endPosition.column },
   };
+}
+
+/** An ancestor with its type, read once. */
+export interface Ancestor {
+  readonly node: SyntaxNode;
+  readonly type: string;
+}
+
+interface Chain {
+  readonly list: Ancestor[];
+  /** The node whose parent comes next; undefined once the root is reached. */
+  last: SyntaxNode | undefined;
+}
+
+const ancestorCache = new WeakMap<SyntaxNode, Chain>();
+
+/**
+ * `node`'s ancestors, nearest first, up to the root. Each step up (`parent`) makes the parser walk
+ * down from the root again, so the steps taken are kept per node and shared by whoever asks
+ * next; a caller that stops early walks no further than it needs.
+ */
+export function* ancestorsOf(node: SyntaxNode): Generator<Ancestor, void, undefined> {
+  let chain = ancestorCache.get(node);
+  if (!chain) {
+    chain = { list: [], last: node };
+    ancestorCache.set(node, chain);
+  }
+  for (let i = 0; ; i++) {
+    if (i < chain.list.length) {
+      yield chain.list[i]!;
+      continue;
+    }
+    const parent = chain.last?.parent ?? undefined;
+    if (!parent) {
+      chain.last = undefined;
+      return;
+    }
+    const a = { node: parent, type: parent.type };
+    chain.list.push(a);
+    chain.last = parent;
+    yield a;
+  }
 }
 
 export function enclosingFunction(node: SyntaxNode, functionTypes: ReadonlySet<string>): SyntaxNode | undefined {
@@ -50,6 +124,10 @@ export function statementStartOf(node: SyntaxNode): SourcePosition {
 export function stringValue(node: SyntaxNode | null | undefined): string | undefined {
   if (!node) return undefined;
   if (node.type === 'string') {
+    // Without escapes, interpolation or line breaks the text says it all, and reading the
+    // children (one call into WebAssembly each) is not needed.
+    const text = node.text;
+    if (!/[\\{\n]/.test(text)) return text.replace(/^[a-zA-Z]*(['"]{1,3})([\s\S]*)\1$/, '$2');
     const fragment = node.namedChildren.filter((c) => c.type === 'string_fragment' || c.type === 'string_content');
     if (node.namedChildren.some((c) => c.type === 'interpolation' || c.type === 'template_substitution')) return undefined;
     if (fragment.length > 0) return fragment.map((c) => c.text).join('');
@@ -65,18 +143,20 @@ export function stringValue(node: SyntaxNode | null | undefined): string | undef
 const IGNORE_MARKER = /(#|\/\/|\/\*)\s*memory-budget(:\s*|-)ignore\b/;
 
 export class IgnoreComments {
-  private readonly lines: string[];
-  constructor(source: string) {
-    this.lines = source.split('\n');
+  private lines: string[] | undefined;
+  /** Most files hold no marker at all: they are not split into lines. */
+  private readonly marked: boolean;
+  constructor(private readonly source: string) {
+    this.marked = source.includes('memory-budget');
   }
   /** Marked on the line itself, or by a comment-only line just above (not a trailing comment there). */
   isIgnored(line: number): boolean {
+    if (!this.marked) return false;
+    this.lines ??= this.source.split('\n');
     const above = (this.lines[line - 1] ?? '').trim();
     return IGNORE_MARKER.test(this.lines[line] ?? '') || (/^(#|\/\/|\/\*)/.test(above) && IGNORE_MARKER.test(above));
   }
 }
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Nodes of the given types that sit where `pattern` matches the text (group 1 if it has one).
@@ -97,9 +177,43 @@ export function nodesWhereTextMatches(root: SyntaxNode, source: string, pattern:
   return out;
 }
 
+/** `$`, digits, ASCII letters and `_`: what may not touch a whole word on either side (as `[\\w$]` in a regular expression). */
+function isWordCode(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 // a-z A-Z 0-9 _ $
+  );
+}
+
+/**
+ * Offsets where `word` stands as a whole word. A name differs per call, so a regular expression
+ * for it would be compiled and interpreted afresh each time; `indexOf` is many times faster.
+ */
+export function wordOffsets(source: string, word: string): number[] {
+  const out: number[] = [];
+  if (!word) return out;
+  for (let at = source.indexOf(word); at !== -1; at = source.indexOf(word, at + 1)) {
+    const end = at + word.length;
+    if ((at === 0 || !isWordCode(source.charCodeAt(at - 1))) && (end >= source.length || !isWordCode(source.charCodeAt(end)))) out.push(at);
+  }
+  return out;
+}
+
 /** Every identifier-like node spelled `name`. */
-export function occurrencesOf(root: SyntaxNode, source: string, name: string, types: ReadonlySet<string>): SyntaxNode[] {
-  return nodesWhereTextMatches(root, source, new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`), types);
+export function occurrencesOf(
+  root: SyntaxNode,
+  source: string,
+  name: string,
+  types: ReadonlySet<string>,
+  /** A test on the text first, where it rules places out without asking the tree. */
+  mayBe: (offset: number) => boolean = () => true,
+): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const at of wordOffsets(source, name)) {
+    if (!mayBe(at)) continue;
+    const node = root.descendantForIndex(at, at + name.length);
+    if (types.has(node.type) && node.startIndex === at) out.push(node);
+  }
+  return out;
 }
 
 /** Indentation (spaces/tabs) of the line on which `node` starts. */

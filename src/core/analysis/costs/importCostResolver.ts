@@ -33,11 +33,19 @@ for (const e of IMPORT_COST_TABLE) {
   tableIndex.set(key, [...(tableIndex.get(key) ?? []), e]);
 }
 
-const byVersionDescending = (a: TableEntry, b: TableEntry) => b.version.localeCompare(a.version, undefined, { numeric: true });
+// One collator for every comparison: localeCompare with options builds a new one per call.
+const versions = new Intl.Collator(undefined, { numeric: true });
+const byVersionDescending = (a: TableEntry, b: TableEntry) => versions.compare(b.version, a.version);
+/** The table's entries per package, newest first: sorted once, not for every import site. */
+const sortedEntries = new WeakMap<readonly TableEntry[], TableEntry[]>();
 
 /** The entry for the project's release line when the table has one, the newest otherwise. */
 function entryFor(entries: readonly TableEntry[], pinned: string | undefined): TableEntry {
-  const sorted = [...entries].sort(byVersionDescending);
+  let sorted = sortedEntries.get(entries);
+  if (!sorted) {
+    sorted = [...entries].sort(byVersionDescending);
+    sortedEntries.set(entries, sorted);
+  }
   return (pinned && sorted.find((e) => sameLine(e.version, pinned))) || sorted[0]!;
 }
 

@@ -2,15 +2,19 @@ import type { Fix, LocalImport, StartupImport, TextEdit } from '../model';
 import type { SyntaxNode } from '../parsers';
 import {
   JS_FUNCTION_TYPES,
+  ancestorsOf,
   enclosingFunction,
   indentOf,
   nodesWhereTextMatches,
   occurrencesOf,
   rangeOf,
   stringValue,
+  topStatementAt,
+  topStatements,
   wholeLines,
 } from '../syntax';
 import { definitionPath } from './loadTimeCalls';
+import { type PlainEsmImport, type PlainRequire, plainEsmImport, plainRequireStatement } from './plainImports';
 import { nodePackageName } from './packageNames';
 
 /** JS/TS imports and top-level `require` calls that load a package when the module loads. */
@@ -28,7 +32,6 @@ const SIDE_EFFECT_PACKAGES =
 /** Identifier kinds that name a binding in an expression. */
 const VALUE_IDENTIFIERS = ['identifier', 'shorthand_property_identifier'];
 const ANY_IDENTIFIER = new Set([...VALUE_IDENTIFIERS, 'type_identifier']);
-const IDENTIFIER = new Set(['identifier']);
 /** Ancestors that make an identifier a type, erased at compile time. */
 const TYPE_CONTEXT = new Set([
   'type_annotation',
@@ -44,6 +47,23 @@ const TYPE_CONTEXT = new Set([
   'abstract_method_signature',
   'index_signature',
 ]);
+/**
+ * Ancestors no type position sits above: climbing stops there (an identifier deep in JSX or a
+ * call's arguments would otherwise climb to its block, one call into the parser per level).
+ */
+const VALUE_CONTEXT = new Set([
+  'statement_block',
+  'program',
+  'arguments',
+  'expression_statement',
+  'return_statement',
+  'lexical_declaration',
+  'variable_declaration',
+  'jsx_element',
+  'jsx_self_closing_element',
+  'jsx_expression',
+  'jsx_attribute',
+]);
 
 interface Binding {
   readonly local: string;
@@ -53,10 +73,13 @@ interface Binding {
 
 interface RawImport {
   readonly statement: SyntaxNode;
-  readonly specifierNode: SyntaxNode;
+  /** The specifier as written, quotes included. */
+  readonly quoted: string;
   readonly specifier: string;
   readonly bindings: readonly Binding[];
   readonly isRequire: boolean;
+  /** The top-level statement holding a require, when already known. */
+  readonly top?: SyntaxNode;
 }
 
 function hasTypeKeyword(node: SyntaxNode): boolean {
@@ -86,8 +109,7 @@ function esmBindings(stmt: SyntaxNode): Binding[] | undefined {
     }
   }
   // `import { type A, type B } from 'x'` keeps nothing at run time.
-  const specifiers = clause.descendantsOfType('import_specifier');
-  if (out.length === 0 && specifiers.length > 0) return undefined;
+  if (out.length === 0 && clause.descendantsOfType('import_specifier').length > 0) return undefined;
   return out;
 }
 
@@ -111,37 +133,99 @@ function requireBindings(call: SyntaxNode): Binding[] {
   });
 }
 
-/** `require('x')` calls anywhere: candidates from the text, checked in the tree. */
-export function requireCalls(root: SyntaxNode, source: string): SyntaxNode[] {
-  return nodesWhereTextMatches(root, source, /(?<![\w$.])(require)\s*\(/, IDENTIFIER)
-    .map((id) => id.parent)
-    .filter((call): call is SyntaxNode => call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'require');
+const requireCache = new WeakMap<SyntaxNode, readonly SyntaxNode[]>();
+
+/** `require('x')` calls anywhere: candidates from the text, checked in the tree (once per root). */
+export function requireCalls(root: SyntaxNode, source: string): readonly SyntaxNode[] {
+  let calls = requireCache.get(root);
+  if (!calls) {
+    const found: SyntaxNode[] = [];
+    // The smallest node holding `require(` is the call itself: no step up from the identifier.
+    for (const m of source.includes('require') ? source.matchAll(/(?<![\w$.])require\s*\(/g) : []) {
+      const call = root.descendantForIndex(m.index, m.index + m[0].length);
+      if (call.type === 'call_expression' && call.startIndex === m.index && call.childForFieldName('function')?.text === 'require')
+        found.push(call);
+    }
+    calls = found;
+    requireCache.set(root, calls);
+  }
+  return calls;
+}
+
+/** What a plain import statement binds at run time; undefined when every binding is a type. */
+function plainEsmBindings(plain: PlainEsmImport): Binding[] | undefined {
+  const out: Binding[] = [];
+  if (plain.defaultName !== undefined) out.push({ local: plain.defaultName, imported: 'default' });
+  if (plain.namespace !== undefined) out.push({ local: plain.namespace, imported: '*' });
+  for (const n of plain.named) if (!n.isType) out.push({ local: n.local, imported: n.name });
+  // `import { type A, type B } from 'x'` keeps nothing at run time.
+  return out.length === 0 && plain.named.length > 0 ? undefined : out;
+}
+
+/** A top-level `const x = require('y')` read from its text: the statement, and what it binds. */
+export interface PlainRequireCall {
+  readonly statement: SyntaxNode;
+  readonly plain: PlainRequire;
+}
+
+const plainRequireCache = new WeakMap<SyntaxNode, PlainRequireCall | null>();
+
+/** The plain top-level statement a require call is the value of, if it is one (once per call node). */
+export function plainRequireOf(root: SyntaxNode, call: SyntaxNode): PlainRequireCall | undefined {
+  let found = plainRequireCache.get(call);
+  if (found === undefined) {
+    found = null;
+    const top = topStatementAt(root, call.startIndex);
+    if (top && (top.type === 'lexical_declaration' || top.type === 'variable_declaration')) {
+      const plain = plainRequireStatement(top.node.text);
+      if (plain && top.node.startIndex + plain.requireOffset === call.startIndex) found = { statement: top.node, plain };
+    }
+    plainRequireCache.set(call, found);
+  }
+  return found ?? undefined;
 }
 
 function collectRaw(root: SyntaxNode, source: string): RawImport[] {
   const out: RawImport[] = [];
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== 'import_statement' && stmt.type !== 'export_statement') continue;
-    if (hasTypeKeyword(stmt)) continue;
+  for (const { node: stmt, type } of topStatements(root)) {
+    if (type !== 'import_statement' && type !== 'export_statement') continue;
+    const plain = type === 'import_statement' ? plainEsmImport(stmt) : undefined;
+    if (plain) {
+      if (plain.typeOnly) continue;
+      const bindings = plainEsmBindings(plain);
+      if (bindings) out.push({ statement: stmt, quoted: plain.quoted, specifier: plain.specifier, bindings, isRequire: false });
+      continue;
+    }
+    if (stmt.text.includes('type') && hasTypeKeyword(stmt)) continue;
     const source =
       stmt.childForFieldName('source') ?? stmt.namedChildren.find((c) => c.type === 'import_require_clause')?.childForFieldName('source');
     const specifier = stringValue(source);
     if (!source || specifier === undefined) continue;
-    const bindings = stmt.type === 'import_statement' ? esmBindings(stmt) : [];
+    const bindings = type === 'import_statement' ? esmBindings(stmt) : [];
     if (bindings === undefined) continue;
-    out.push({ statement: stmt, specifierNode: source, specifier, bindings, isRequire: false });
+    out.push({ statement: stmt, quoted: source.text, specifier, bindings, isRequire: false });
   }
   for (const call of requireCalls(root, source)) {
+    const plain = plainRequireOf(root, call);
+    if (plain) {
+      const p = plain.plain;
+      const bindings = p.pattern
+        ? p.pattern.map((e) => ({ local: e.local, imported: e.key }))
+        : [{ local: p.name!, imported: p.member ?? '*' }];
+      out.push({ statement: call, top: plain.statement, quoted: p.quoted, specifier: p.specifier, bindings, isRequire: true });
+      continue;
+    }
     const arg = call.childForFieldName('arguments')?.namedChildren[0];
     const specifier = stringValue(arg);
     if (!arg || specifier === undefined || enclosingFunction(call, JS_FUNCTION_TYPES)) continue;
-    out.push({ statement: call, specifierNode: arg, specifier, bindings: requireBindings(call), isRequire: true });
+    out.push({ statement: call, quoted: arg.text, specifier, bindings: requireBindings(call), isRequire: true });
   }
   return out;
 }
 
 function statementNode(raw: RawImport): SyntaxNode {
   if (!raw.isRequire) return raw.statement;
+  if (raw.top) return raw.top;
   for (let n: SyntaxNode | null = raw.statement; n; n = n.parent) {
     if (n.parent?.type === 'program') return n;
   }
@@ -149,9 +233,9 @@ function statementNode(raw: RawImport): SyntaxNode {
 }
 
 function isInTypeContext(node: SyntaxNode): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (TYPE_CONTEXT.has(n.type)) return true;
-    if (n.type === 'statement_block' || n.type === 'program') return false;
+  for (const { type } of ancestorsOf(node)) {
+    if (TYPE_CONTEXT.has(type)) return true;
+    if (VALUE_CONTEXT.has(type)) return false;
   }
   return false;
 }
@@ -161,12 +245,13 @@ interface Uses {
   readonly type: number;
 }
 
-function usesOf(root: SyntaxNode, source: string, name: string, exclude: SyntaxNode): Uses {
+/** `typed`: the grammar has type positions (TypeScript); plain JavaScript has none to climb to. */
+function usesOf(root: SyntaxNode, source: string, name: string, exclude: SyntaxNode, typed: boolean): Uses {
   const value: SyntaxNode[] = [];
   let type = 0;
   for (const id of occurrencesOf(root, source, name, ANY_IDENTIFIER)) {
     if (id.startIndex >= exclude.startIndex && id.endIndex <= exclude.endIndex) continue;
-    if (id.type === 'type_identifier' || isInTypeContext(id)) type++;
+    if (typed && (id.type === 'type_identifier' || isInTypeContext(id))) type++;
     else value.push(id);
   }
   return { value, type };
@@ -197,7 +282,7 @@ export function collectJsImports(root: SyntaxNode, ctx: JsImportContext): JsImpo
     }
     const packageName = nodePackageName(raw.specifier);
     if (!packageName) continue;
-    const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, ctx.source, b.local, stmt)]));
+    const uses = new Map(raw.bindings.map((b) => [b.local, usesOf(root, ctx.source, b.local, stmt, ctx.elidesTypeOnlyImports)]));
     const valueUses = [...uses.values()].reduce((n, u) => n + u.value.length, 0);
     const isEsm = !raw.isRequire && stmt.type === 'import_statement';
     // TypeScript drops an import none of whose bindings is used as a value: it loads nothing.
@@ -252,9 +337,10 @@ function folderOf(arg: SyntaxNode, source: string, depth = 0): string | undefine
 
 function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
   let child = use;
-  for (let n = use.parent; n; child = n, n = n.parent) {
-    if (JS_FUNCTION_TYPES.has(n.type)) return n.childForFieldName('body')?.id === child.id ? n : undefined;
-    if (n.type === 'class_declaration' || n.type === 'class') return undefined;
+  for (const { node: n, type } of ancestorsOf(use)) {
+    if (JS_FUNCTION_TYPES.has(type)) return n.childForFieldName('body')?.id === child.id ? n : undefined;
+    if (type === 'class_declaration' || type === 'class') return undefined;
+    child = n;
   }
   return undefined;
 }
@@ -295,7 +381,7 @@ function judgeUses(raw: RawImport, stmt: SyntaxNode, uses: Map<string, Uses>, va
       unused: true,
       notLazyReason: 'nothing uses it',
       removeFix: {
-        title: `Remove the unused import of ${raw.specifierNode.text}`,
+        title: `Remove the unused import of ${raw.quoted}`,
         edits: [{ startOffset: del.start, endOffset: del.end, newText: '' }],
       },
     };
@@ -341,7 +427,7 @@ function lazyFixFor(
   }
   if (perFunction.size === 0) return { notLazyReason: 'no use found' };
   const edits: TextEdit[] = [];
-  const quoted = raw.specifierNode.text;
+  const quoted = raw.quoted;
   const requireText = source.slice(stmt.startIndex, stmt.endIndex).replace(/;?\s*$/, ';');
   for (const { fn, names } of perFunction.values()) {
     const body = fn.childForFieldName('body');

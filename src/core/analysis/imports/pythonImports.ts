@@ -2,7 +2,7 @@ import type { Fix, LocalImport, StartupImport } from '../model';
 import { useText } from './jsImports';
 import { definitionPath } from './loadTimeCalls';
 import type { SyntaxNode } from '../parsers';
-import { indentOf, occurrencesOf, rangeOf, wholeLines } from '../syntax';
+import { type TopStatement, ancestorsOf, indentOf, occurrencesOf, rangeOf, topStatements, wholeLines } from '../syntax';
 import { isPythonStdlib, pythonPackageName } from './packageNames';
 
 /** Python statements that run when the module is imported, and how to defer them. */
@@ -37,21 +37,28 @@ function isTypeCheckingGuard(ifStatement: SyntaxNode): boolean {
   return cond === 'TYPE_CHECKING' || cond === 'typing.TYPE_CHECKING' || cond === 't.TYPE_CHECKING';
 }
 
-function collectImportStatements(node: SyntaxNode, out: SyntaxNode[]): void {
-  for (const child of node.namedChildren) {
-    if (child.type === 'import_statement' || child.type === 'import_from_statement') {
+function collectImportStatements(node: SyntaxNode, source: string, out: SyntaxNode[], top?: readonly TopStatement[]): void {
+  // A block whose text holds no `import` holds no import statement: it is not walked.
+  const holdsImport = (n: SyntaxNode) => {
+    const at = source.indexOf('import', n.startIndex);
+    return at !== -1 && at < n.endIndex;
+  };
+  for (const { node: child, type } of top ?? node.namedChildren.map((n) => ({ node: n, type: n.type }))) {
+    if (type === 'import_statement' || type === 'import_from_statement') {
       out.push(child);
-    } else if (child.type === 'if_statement' && isTypeCheckingGuard(child)) {
-      for (const alt of child.childrenForFieldName('alternative')) collectImportStatements(alt, out);
-    } else if (RUNS_AT_IMPORT.has(child.type)) {
-      collectImportStatements(child, out);
+    } else if ((!RUNS_AT_IMPORT.has(type) && type !== 'function_definition') || !holdsImport(child)) {
+      continue;
+    } else if (type === 'if_statement' && isTypeCheckingGuard(child)) {
+      for (const alt of child.childrenForFieldName('alternative')) collectImportStatements(alt, source, out);
+    } else if (RUNS_AT_IMPORT.has(type)) {
+      collectImportStatements(child, source, out);
     } else if (
-      child.type === 'function_definition' &&
+      type === 'function_definition' &&
       child.childForFieldName('name')?.text === 'ready' &&
       node.parent?.type === 'class_definition'
     ) {
       // Django runs every AppConfig.ready() at startup: what it imports (signals) loads then.
-      collectImportStatements(child.childForFieldName('body') ?? child, out);
+      collectImportStatements(child.childForFieldName('body') ?? child, source, out);
     }
   }
 }
@@ -63,7 +70,19 @@ interface ParsedImport {
   readonly wildcard: boolean;
 }
 
+/** `import a.b` and `from a import b, c`, written plainly: the text gives them without asking the tree. */
+const PLAIN_IMPORT = /^import\s+([A-Za-z_][\w.]*)$/;
+const PLAIN_FROM_IMPORT = /^from\s+([A-Za-z_.][\w.]*)\s+import\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)$/;
+
 function parseStatement(stmt: SyntaxNode): ParsedImport[] {
+  const text = stmt.text;
+  const plain = PLAIN_IMPORT.exec(text);
+  if (plain) return [{ module: plain[1]!, names: [], bindings: [plain[1]!.split('.')[0]!], wildcard: false }];
+  const plainFrom = PLAIN_FROM_IMPORT.exec(text);
+  if (plainFrom) {
+    const names = plainFrom[2]!.split(',').map((n) => n.trim());
+    return [{ module: plainFrom[1]!, names, bindings: names, wildcard: false }];
+  }
   if (stmt.type === 'import_statement') {
     // `import a.b, c as d`: one import per name.
     return stmt.childrenForFieldName('name').map((n) => {
@@ -97,7 +116,7 @@ export function collectPythonStartupImports(root: SyntaxNode, ctx: PythonImportC
 
 export function collectPythonImports(root: SyntaxNode, ctx: PythonImportContext): PythonImports {
   const statements: SyntaxNode[] = [];
-  collectImportStatements(root, statements);
+  collectImportStatements(root, ctx.source, statements, topStatements(root));
   const startupImports: StartupImport[] = [];
   const localImports: LocalImport[] = [];
   const exported = exportedNames(root, ctx);
@@ -137,12 +156,13 @@ function exportedNames(root: SyntaxNode, ctx: PythonImportContext): (name: strin
  */
 function deferringFunction(use: SyntaxNode): SyntaxNode | undefined {
   let child = use;
-  for (let n = use.parent; n; child = n, n = n.parent) {
-    if (n.type === 'function_definition') {
+  for (const { node: n, type } of ancestorsOf(use)) {
+    if (type === 'function_definition') {
       if (n.childForFieldName('body')?.id === child.id) return n;
-    } else if (n.type === 'lambda') {
+    } else if (type === 'lambda') {
       return undefined;
     }
+    child = n;
   }
   return undefined;
 }
@@ -152,7 +172,7 @@ const IDENTIFIER = new Set(['identifier']);
 function usesOf(root: SyntaxNode, source: string, name: string, importStmt: SyntaxNode): SyntaxNode[] {
   return occurrencesOf(root, source, name, IDENTIFIER).filter((id) => {
     if (id.startIndex >= importStmt.startIndex && id.endIndex <= importStmt.endIndex) return false;
-    const parent = id.parent;
+    const parent = ancestorsOf(id).next().value?.node;
     // `client.openai` and `f(openai=1)` name something else.
     if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) return false;
     if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) return false;

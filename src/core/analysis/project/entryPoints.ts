@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
+import { relativePath } from './paths';
 
 /**
  * Where the project's processes start: package.json `main`/`bin`/`scripts.start` (and what the
@@ -133,7 +134,7 @@ function sourceFileFor(path: string, files: ReadonlySet<string>): string | undef
 
 export function findProcesses(root: string, sourceFiles: ReadonlySet<string>, projectFiles: readonly string[]): ProcessEntry[] {
   const out: ProcessEntry[] = [];
-  const rel = (f: string) => relative(root, f).split(sep).join('/') || '.';
+  const rel = (f: string) => relativePath(root, f) || '.';
   let anyNodeCommand = false;
   for (const file of projectFiles) {
     const dir = dirname(file);
@@ -245,6 +246,7 @@ export function findProcesses(root: string, sourceFiles: ReadonlySet<string>, pr
   }
   if (!out.some((p) => p.kind === 'python' || p.kind === 'django')) {
     const entries = [...sourceFiles].filter((f) => {
+      if (!PYTHON_ENTRY_NAMES.includes(basename(f))) return false;
       const r = rel(f).split('/');
       return (
         PYTHON_ENTRY_NAMES.includes(r[r.length - 1]!) &&

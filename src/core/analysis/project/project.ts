@@ -1,7 +1,9 @@
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { looksLocal } from '../imports/jsImports';
-import type { FileAnalysis, ModelExport, PendingQuery, QueryFinding, StartupImport } from '../model';
+import type { FileAnalysis, GeneratorUse, ModelExport, PendingQuery, QueryFinding, StartupImport } from '../model';
+import { collectedGenerators } from '../queries/generators';
 import { type ProcessEntry, findProcesses } from './entryPoints';
+import { relativePath } from './paths';
 import { ModuleResolver, pythonRoots } from './resolve';
 
 /**
@@ -77,7 +79,7 @@ export class ProjectModel {
   }
 
   rel(file: string): string {
-    return relative(this.root, file).split(sep).join('/');
+    return relativePath(this.root, file);
   }
 
   /** The first process that loads `file` at startup. */
@@ -201,6 +203,32 @@ export class ProjectModel {
   resolvePending(file: string, pending: readonly PendingQuery[]): QueryFinding[] {
     return pending.filter((p) => this.exportsModel(file, p.from, p.imported, 0)).map((p) => p.finding);
   }
+
+  /** A file's query findings: its own, the pending ones resolved, and the streamed rows some caller collects. */
+  queriesOf(file: string, f: FileAnalysis | undefined): QueryFinding[] {
+    if (!f) return [];
+    const out = [...f.queries, ...this.resolvePending(file, f.pendingQueries)];
+    if (!f.yieldedQueries?.length) return out;
+    // A test that gathers every row is not the server doing it.
+    this.collected ??= collectedGenerators(
+      [...this.facts]
+        .filter(([g]) => !looksLikeNonStartup(this.rel(g)))
+        .map(([g, facts]): [string, readonly GeneratorUse[]] => [g, facts.generatorUses ?? []]),
+    );
+    for (const y of f.yieldedQueries) {
+      const at = this.collected.get(y.generator);
+      if (!at) continue;
+      const where = {
+        file: at.file,
+        range: at.use.range,
+        message: `collected whole here (${y.generator}() by way of the generators that yield it)`,
+      };
+      out.push({ ...y.finding, related: [...y.finding.related, where] });
+    }
+    return out;
+  }
+
+  private collected: ReturnType<typeof collectedGenerators> | undefined;
 
   private exportsModel(fromFile: string, specifier: string, name: string, depth: number): boolean {
     if (depth > 5 || !looksLocalOrAlias(specifier)) return false;

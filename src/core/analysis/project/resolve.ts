@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
+import { relativePath } from './paths';
 
 /**
  * Resolves module references to the project's own files, without touching the disk beyond the
@@ -177,7 +178,7 @@ export function pythonRoots(root: string, files: Iterable<string>, entryFiles: r
   for (const e of entryFiles) if (e.endsWith('.py')) roots.add(dirname(e));
   for (const f of files) {
     if (f.endsWith(`${sep}manage.py`)) roots.add(dirname(f));
-    const rel = relative(root, f).split(sep);
+    const rel = relativePath(root, f).split('/');
     if (rel[0] === 'src' && rel.length > 1) roots.add(join(root, 'src'));
   }
   return [...roots];

@@ -1,11 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { type AnalysisContext, analyzeSource } from '../analyzer';
 import type { ImportCostResolver, ResolvedCost } from '../costs/importCostResolver';
 import { listSourceTree } from '../ignore';
 import { type FileAnalysis, type Finding, type HeavyImportThresholds, type RuleId, type SourceLanguage, languageForPath } from '../model';
 import type { SourceParser } from '../parsers';
-import { type ScannedFinding, contextForTree, judgeProject, pinsFor } from '../scanner';
+import { type ScannedFinding, contextForTree, judgeProject, pinsFor, readSourceFile } from '../scanner';
 import { ProjectModel, looksLikeNonStartup } from './project';
 import { type StartupLedger } from './ledger';
 import { type Site, judgeSites } from './verdicts';
@@ -63,8 +62,8 @@ export class WorkspaceIndex {
     for (const [i, file] of tree.files.entries()) {
       if (i % 64 === 0) await new Promise((r) => setImmediate(r));
       try {
-        if (statSync(file).size > 1_000_000) continue;
-        const source = readFileSync(file, 'utf8');
+        const source = readSourceFile(file, 1_000_000);
+        if (source === undefined) continue;
         this.facts.set(file, await this.analyse(file, source, languageForPath(file)!));
       } catch {
         // unreadable or unparsable: the file simply has no facts
@@ -127,7 +126,7 @@ export class WorkspaceIndex {
           .map((f) => f.finding),
       );
     }
-    for (const q of [...(facts?.queries ?? []), ...project.resolvePending(file, facts?.pendingQueries ?? [])]) {
+    for (const q of project.queriesOf(file, facts)) {
       if (!(q.unlessPaginatedByDefault && project.drfDefaultPagination)) findings.push(q);
     }
     return { findings, notes, startup };

@@ -8,6 +8,7 @@ import {
   PythonScopes,
   calleeName,
   directMaterialisation,
+  materialisedArguments,
   queryNodeAt,
   unrollChains,
 } from './pythonScope';
@@ -92,6 +93,7 @@ const HOW: Record<Materialisation, string> = {
 
 const DRF_LIST_VIEWS = /^(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin)$/;
 const DJANGO_LIST_VIEWS = /^(ListView|BaseListView)$/;
+const LIST_VIEW_NAMES = /\b(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin|ListView|BaseListView)\b/;
 
 interface Evaluation {
   readonly expr: SyntaxNode;
@@ -122,15 +124,12 @@ export class DjangoQueryRule {
   run(): QueryFinding[] {
     for (const node of this.root.descendantsOfType(['for_statement', 'for_in_clause'])) {
       const right = node.childForFieldName('right');
-      if (right) this.evaluate(right, directMaterialisation(right));
+      if (right) this.evaluate(right, directMaterialisation(right, node));
     }
     for (const call of this.root.descendantsOfType('call')) {
       const args = call.childForFieldName('arguments');
       const name = calleeName(call);
-      for (const arg of args?.namedChildren ?? []) {
-        const expr = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
-        if (expr) this.evaluate(expr, directMaterialisation(expr));
-      }
+      for (const [expr, how] of materialisedArguments(call, args, name, this.mentionsMany)) this.evaluate(expr, how);
       if (RESPONSE_CALLS.has(name)) for (const leaf of containerLeaves(args?.namedChildren[0])) this.evaluate(leaf, 'response');
       if (RENDER_CALLS.has(name) && args) this.checkRender(call, args);
     }
@@ -192,7 +191,7 @@ export class DjangoQueryRule {
     this.evaluated.add(expr.id);
     // A view that pages with DRF's paginate_queryset serialises the whole queryset only when
     // pagination is off: the page is the bound.
-    if (/\bpaginate_queryset\s*\(/.test(enclosingFunctionText(expr))) return;
+    if (this.pagesQuerysets && /\bpaginate_queryset\s*\(/.test(enclosingFunctionText(expr))) return;
     for (const chain of unrollChains(expr, this.scopes)) {
       const origin = unboundedQueryset(chain);
       if (!origin) continue;
@@ -237,6 +236,8 @@ export class DjangoQueryRule {
 
   /** DRF list views with no pagination, and Django ListViews with no paginate_by: every row, every request. */
   private checkListViews(): void {
+    // However deep the file's own bases go, the last one is named in the text.
+    if (!LIST_VIEW_NAMES.test(this.source)) return;
     const classes = this.root.descendantsOfType('class_definition');
     const byName = new Map(classes.map((c) => [c.childForFieldName('name')?.text ?? '', c]));
     // Bases through the file's own classes too: `class TagViewSet(BaseAttrViewSet)` with `BaseAttrViewSet(ListModelMixin, …)`.
@@ -316,7 +317,17 @@ export class DjangoQueryRule {
   }
 
   private get source(): string {
-    return this.root.text;
+    return (this.text ??= this.root.text);
+  }
+
+  private text: string | undefined;
+
+  private get mentionsMany(): boolean {
+    return this.source.includes('many');
+  }
+
+  private get pagesQuerysets(): boolean {
+    return this.source.includes('paginate_queryset');
   }
 }
 

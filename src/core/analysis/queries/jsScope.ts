@@ -1,28 +1,56 @@
 import type { SyntaxNode } from '../parsers';
-import { JS_FUNCTION_TYPES, nodesWhereTextMatches, occurrencesOf, stringValue } from '../syntax';
+import { JS_FUNCTION_TYPES, nodesWhereTextMatches, occurrencesOf, stringValue, topStatements } from '../syntax';
 import { nodePackageName } from '../imports/packageNames';
-import { requireCalls } from '../imports/jsImports';
+import { plainRequireOf, requireCalls } from '../imports/jsImports';
+import { type PlainEsmImport, type PlainRequire, plainEsmImport } from '../imports/plainImports';
 
 const IDENTIFIER = new Set(['identifier']);
 const IMPORT_KEYWORD = new Set(['import']);
 
-/** What each import/require/import() of the file names, with the node that binds it. */
-function moduleReferences(root: SyntaxNode, source: string): Array<{ specifier: string; binder: SyntaxNode }> {
-  const out: Array<{ specifier: string; binder: SyntaxNode }> = [];
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== 'import_statement') continue;
+interface ModuleReference {
+  readonly specifier: string;
+  readonly binder: SyntaxNode;
+  /** Set when the statement is plain enough to be read from its text. */
+  readonly plainImport?: PlainEsmImport;
+  readonly plainRequire?: PlainRequire;
+}
+
+const referenceCache = new WeakMap<SyntaxNode, readonly ModuleReference[]>();
+
+/** What each import/require/import() of the file names, with the node that binds it (read once per root). */
+function moduleReferences(root: SyntaxNode, source: string): readonly ModuleReference[] {
+  const cached = referenceCache.get(root);
+  if (cached) return cached;
+  const out: ModuleReference[] = [];
+  for (const { node: stmt, type } of topStatements(root)) {
+    if (type !== 'import_statement') continue;
+    const plainImport = plainEsmImport(stmt);
+    if (plainImport) {
+      out.push({ specifier: plainImport.specifier, binder: stmt, plainImport });
+      continue;
+    }
     const specifier = stringValue(stmt.childForFieldName('source'));
     if (specifier !== undefined) out.push({ specifier, binder: stmt });
   }
-  const dynamic = nodesWhereTextMatches(root, source, /(?<![\w$.])(import)\s*\(/, IMPORT_KEYWORD)
-    .map((k) => k.parent)
-    .filter((c): c is SyntaxNode => c?.type === 'call_expression');
-  for (const call of [...requireCalls(root, source), ...dynamic]) {
-    const specifier = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
-    const decl = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
-    if (specifier !== undefined) out.push({ specifier, binder: decl ?? call });
+  const dynamic = source.includes('import')
+    ? nodesWhereTextMatches(root, source, /(?<![\w$.])(import)\s*\(/, IMPORT_KEYWORD)
+        .map((k) => k.parent)
+        .filter((c): c is SyntaxNode => c?.type === 'call_expression')
+    : [];
+  for (const call of requireCalls(root, source)) {
+    const plain = plainRequireOf(root, call);
+    if (plain) out.push({ specifier: plain.plain.specifier, binder: call, plainRequire: plain.plain });
+    else addCallReference(out, call);
   }
+  for (const call of dynamic) addCallReference(out, call);
+  referenceCache.set(root, out);
   return out;
+}
+
+function addCallReference(out: ModuleReference[], call: SyntaxNode): void {
+  const specifier = stringValue(call.childForFieldName('arguments')?.namedChildren[0]);
+  const decl = call.parent?.type === 'variable_declarator' ? call.parent.childForFieldName('name') : undefined;
+  if (specifier !== undefined) out.push({ specifier, binder: decl ?? call });
 }
 
 /** Small JS/TS helpers for the ORM rules: variables, option objects, method chains. */
@@ -46,22 +74,36 @@ export interface LocalBinding {
   readonly imported: string;
 }
 
-/** Names bound by imports and requires of the project's own modules (relative specifiers and aliases). */
-export function localBindings(root: SyntaxNode, source: string, isLocal: (specifier: string) => boolean): Map<string, LocalBinding> {
-  const out = new Map<string, LocalBinding>();
-  for (const { specifier, binder } of moduleReferences(root, source)) {
-    if (!isLocal(specifier)) continue;
+const bindingCache = new WeakMap<SyntaxNode, ReadonlyArray<readonly [string, LocalBinding]>>();
+
+/** Every name bound by an import or require of the file, in statement order (read once per root). */
+function bindingEntries(root: SyntaxNode, source: string): ReadonlyArray<readonly [string, LocalBinding]> {
+  const cached = bindingCache.get(root);
+  if (cached) return cached;
+  const out: Array<readonly [string, LocalBinding]> = [];
+  for (const { specifier, binder, plainImport, plainRequire } of moduleReferences(root, source)) {
+    if (plainImport) {
+      if (plainImport.defaultName !== undefined) out.push([plainImport.defaultName, { from: specifier, imported: 'default' }]);
+      if (plainImport.namespace !== undefined) out.push([plainImport.namespace, { from: specifier, imported: '*' }]);
+      for (const n of plainImport.named) out.push([n.local, { from: specifier, imported: n.name }]);
+      continue;
+    }
+    if (plainRequire) {
+      if (plainRequire.name !== undefined) out.push([plainRequire.name, { from: specifier, imported: plainRequire.member ?? 'default' }]);
+      else if (!plainRequire.member) for (const e of plainRequire.pattern ?? []) out.push([e.local, { from: specifier, imported: e.key }]);
+      continue;
+    }
     if (binder.type === 'import_statement') {
       const clause = binder.namedChildren.find((c) => c.type === 'import_clause');
       for (const part of clause?.namedChildren ?? []) {
-        if (part.type === 'identifier') out.set(part.text, { from: specifier, imported: 'default' });
+        if (part.type === 'identifier') out.push([part.text, { from: specifier, imported: 'default' }]);
         else if (part.type === 'namespace_import') {
           const id = part.namedChildren.find((c) => c.type === 'identifier');
-          if (id) out.set(id.text, { from: specifier, imported: '*' });
+          if (id) out.push([id.text, { from: specifier, imported: '*' }]);
         } else if (part.type === 'named_imports') {
           for (const spec of part.namedChildren.filter((c) => c.type === 'import_specifier')) {
             const name = spec.childForFieldName('name')?.text ?? '';
-            out.set(spec.childForFieldName('alias')?.text ?? name, { from: specifier, imported: name });
+            out.push([spec.childForFieldName('alias')?.text ?? name, { from: specifier, imported: name }]);
           }
         }
       }
@@ -76,18 +118,24 @@ export function localBindings(root: SyntaxNode, source: string, isLocal: (specif
     const name = decl.childForFieldName('name');
     if (name?.type === 'identifier') {
       const property = member?.childForFieldName('property')?.text;
-      out.set(name.text, { from: specifier, imported: property ?? 'default' });
+      out.push([name.text, { from: specifier, imported: property ?? 'default' }]);
     } else if (name?.type === 'object_pattern' && !member) {
       for (const p of name.namedChildren) {
-        if (p.type === 'shorthand_property_identifier_pattern') out.set(p.text, { from: specifier, imported: p.text });
+        if (p.type === 'shorthand_property_identifier_pattern') out.push([p.text, { from: specifier, imported: p.text }]);
         else if (p.type === 'pair_pattern') {
           const value = p.childForFieldName('value');
-          if (value?.type === 'identifier') out.set(value.text, { from: specifier, imported: p.childForFieldName('key')?.text ?? '' });
+          if (value?.type === 'identifier') out.push([value.text, { from: specifier, imported: p.childForFieldName('key')?.text ?? '' }]);
         }
       }
     }
   }
+  bindingCache.set(root, out);
   return out;
+}
+
+/** Names bound by imports and requires of the project's own modules (relative specifiers and aliases). */
+export function localBindings(root: SyntaxNode, source: string, isLocal: (specifier: string) => boolean): Map<string, LocalBinding> {
+  return new Map(bindingEntries(root, source).filter(([, b]) => isLocal(b.from)));
 }
 
 /** Local names bound to what the project's model modules export: `const User = require('../models/User')`. */

@@ -1,7 +1,11 @@
 import type { ModelExport } from '../model';
 import type { SyntaxNode } from '../parsers';
-import { stringValue } from '../syntax';
+import { occurrencesOf, stringValue, topStatements } from '../syntax';
 import { declaredValue } from './jsScope';
+
+const IDENTIFIER = new Set(['identifier']);
+/** What stands before a declarator's name: `const`, `let`, `var`, a comma between declarators, or a comment. */
+const DECLARED_NAME = /(?:\b(?:const|let|var)|,|\*\/)\s*$/;
 
 /**
  * The Mongoose models a module exports, so that `Item.find()` in another module can be judged
@@ -68,8 +72,8 @@ function exportOf(name: string, value: SyntaxNode | null | undefined, source: st
 
 /** `import User from './user'` → `{ from: './user', imported: 'default' }`. */
 function importedBinding(root: SyntaxNode, local: string): { from: string; imported: string } | undefined {
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== 'import_statement') continue;
+  for (const { node: stmt, type } of topStatements(root)) {
+    if (type !== 'import_statement') continue;
     const from = stringValue(stmt.childForFieldName('source'));
     const clause = stmt.namedChildren.find((c) => c.type === 'import_clause');
     if (!from || !clause) continue;
@@ -101,8 +105,13 @@ function objectExports(obj: SyntaxNode, source: string, root: SyntaxNode): Model
 
 /** `{ User }` shorthand: the node is not an identifier, so look the name up by hand. */
 function identifierExport(name: string, at: SyntaxNode, source: string, root: SyntaxNode): ModelExport | undefined {
-  for (const d of root.descendantsOfType('variable_declarator')) {
-    if (d.childForFieldName('name')?.text === name && d.startIndex < at.startIndex)
+  // The first declaration of the name, found where the name is written rather than by walking every declarator.
+  for (const id of occurrencesOf(root, source, name, IDENTIFIER, (offset) =>
+    DECLARED_NAME.test(source.slice(Math.max(0, offset - 12), offset)),
+  )) {
+    if (id.startIndex >= at.startIndex) break;
+    const d = id.parent;
+    if (d?.type === 'variable_declarator' && d.childForFieldName('name')?.id === id.id)
       return exportOf(name, d.childForFieldName('value'), source, root);
   }
   const imported = importedBinding(root, name);
@@ -114,8 +123,8 @@ export function modelExportsOf(root: SyntaxNode, source: string): ModelExport[] 
   if (!/\bmodel\s*\(|\bmodels\b|mongoose|require\s*\(|export\s*(\*|\{)[^;\n]*\bfrom\b|export\s+default\s+\w+\s*;?\s*$/m.test(source))
     return [];
   const out: ModelExport[] = [];
-  for (const stmt of root.namedChildren) {
-    if (stmt.type === 'expression_statement') {
+  for (const { node: stmt, type } of topStatements(root)) {
+    if (type === 'expression_statement') {
       const a = stmt.namedChildren[0];
       if (a?.type !== 'assignment_expression') continue;
       const left = a.childForFieldName('left')?.text ?? '';
@@ -131,7 +140,7 @@ export function modelExportsOf(root: SyntaxNode, source: string): ModelExport[] 
         const e = m ? exportOf(m[1]!, right, source, root) : undefined;
         if (e) out.push(e);
       }
-    } else if (stmt.type === 'export_statement') {
+    } else if (type === 'export_statement') {
       out.push(...esmExports(stmt, source, root));
     }
   }

@@ -5,17 +5,40 @@ import type { SyntaxNode } from '../parsers';
  * then `qs = qs.filter(…)` then `list(qs)` resolves `qs` to the chain it was last assigned.
  */
 export class PythonScopes {
-  private readonly assignments = new Map<number, SyntaxNode[]>();
+  private byScope: Map<number, SyntaxNode[]> | undefined;
+  private functionRanges: Array<{ node: SyntaxNode; start: number; end: number }> | undefined;
 
-  constructor(private readonly root: SyntaxNode) {
-    for (const a of root.descendantsOfType('assignment')) {
+  constructor(private readonly root: SyntaxNode) {}
+
+  /**
+   * The function (or the module) `node` runs in: the innermost function whose range holds it.
+   * Found from the file's functions, read once, rather than by climbing `parent` from every node.
+   */
+  scopeOf(node: SyntaxNode): SyntaxNode {
+    this.functionRanges ??= this.root
+      .descendantsOfType('function_definition')
+      .map((f) => ({ node: f, start: f.startIndex, end: f.endIndex }));
+    const at = node.startIndex;
+    let inner: { node: SyntaxNode; start: number } | undefined;
+    for (const f of this.functionRanges) {
+      if (f.start <= at && at < f.end && f.node.id !== node.id && (!inner || f.start >= inner.start)) inner = f;
+    }
+    return inner?.node ?? this.root;
+  }
+
+  /** Assignments to a plain name, per function (or the module): read the first time a variable is followed. */
+  private get assignments(): Map<number, SyntaxNode[]> {
+    if (this.byScope) return this.byScope;
+    this.byScope = new Map();
+    for (const a of this.root.descendantsOfType('assignment')) {
       const left = a.childForFieldName('left');
       if (left?.type !== 'identifier' || !a.childForFieldName('right')) continue;
-      const scope = scopeOf(a);
-      const list = this.assignments.get(scope.id) ?? [];
+      const scope = this.scopeOf(a);
+      const list = this.byScope.get(scope.id) ?? [];
       list.push(a);
-      this.assignments.set(scope.id, list);
+      this.byScope.set(scope.id, list);
     }
+    return this.byScope;
   }
 
   /**
@@ -39,7 +62,7 @@ export class PythonScopes {
       if (!def && body && name === 'get_queryset') return classAttribute(body, 'queryset');
     }
     if (!def) return undefined;
-    const returns = def.descendantsOfType('return_statement').filter((r) => scopeOf(r).id === def.id);
+    const returns = def.descendantsOfType('return_statement').filter((r) => this.scopeOf(r).id === def.id);
     const value = returns.length === 1 ? returns[0]!.namedChildren[0] : undefined;
     return value ?? undefined;
   }
@@ -48,7 +71,7 @@ export class PythonScopes {
 
   /** The value last assigned to identifier `id` before it is read, in its function or the module. */
   valueOf(id: SyntaxNode): SyntaxNode | undefined {
-    const scope = scopeOf(id);
+    const scope = this.scopeOf(id);
     const local = this.lastAssignment(scope, id.text, id.startIndex);
     if (local) return local;
     return scope.id === this.root.id ? undefined : this.lastAssignment(this.root, id.text, Number.MAX_SAFE_INTEGER);
@@ -60,7 +83,7 @@ export class PythonScopes {
    * walk goes on until one that surely ran.
    */
   valuesOf(id: SyntaxNode): SyntaxNode[] {
-    const scope = scopeOf(id);
+    const scope = this.scopeOf(id);
     const before = (this.assignments.get(scope.id) ?? []).filter(
       (a) => a.endIndex <= id.startIndex && a.childForFieldName('left')?.text === id.text,
     );
@@ -135,13 +158,6 @@ function functionsIn(block: SyntaxNode): Map<string, SyntaxNode> {
   );
 }
 
-export function scopeOf(node: SyntaxNode): SyntaxNode {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition' || n.type === 'module') return n;
-  }
-  return node;
-}
-
 export interface ChainLink {
   readonly name: string;
   /** The call node when the link is a method call, undefined for a plain attribute. */
@@ -207,35 +223,39 @@ export function unrollChains(expr: SyntaxNode, scopes: PythonScopes): Chain[] {
       return true;
     };
     for (;;) {
-      if ((node.type === 'parenthesized_expression' || node.type === 'await') && node.namedChildren[0]) {
+      // Each property read is a call into the parser: read each once.
+      const type = node.type;
+      const fn = type === 'call' ? node.childForFieldName('function') : null;
+      const fnType = fn?.type;
+      const attribute = type === 'attribute' ? node.childForFieldName('attribute')?.text : undefined;
+      if ((type === 'parenthesized_expression' || type === 'await') && node.namedChildren[0]) {
         node = node.namedChildren[0];
-      } else if (
-        node.type === 'call' &&
-        node.childForFieldName('function')?.childForFieldName('object')?.text === 'self' &&
-        scopes.returnedBy(node)
-      ) {
-        if (hop([scopes.returnedBy(node)!])) return;
+        continue;
+      }
+      const selfCall = type === 'call' && fnType === 'attribute' && fn!.childForFieldName('object')?.text === 'self';
+      const returned = selfCall ? scopes.returnedBy(node) : undefined;
+      if (returned) {
+        if (hop([returned])) return;
         break;
-      } else if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'qs' && filterSetOf(node, scopes)) {
+      } else if (attribute === 'qs' && filterSetOf(node, scopes)) {
         if (hop([filterSetOf(node, scopes)!])) return;
         break;
-      } else if (node.type === 'attribute' && selfAttribute(node)) {
+      } else if (type === 'attribute' && selfAttribute(node)) {
         if (hop([selfAttribute(node)!])) return;
         break;
-      } else if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute') {
-        const fn = node.childForFieldName('function')!;
-        links.push({ name: fn.childForFieldName('attribute')?.text ?? '', call: node, hop: start });
-        node = fn.childForFieldName('object')!;
-      } else if (node.type === 'attribute') {
-        links.push({ name: node.childForFieldName('attribute')?.text ?? '', hop: start });
+      } else if (fnType === 'attribute') {
+        links.push({ name: fn!.childForFieldName('attribute')?.text ?? '', call: node, hop: start });
+        node = fn!.childForFieldName('object')!;
+      } else if (type === 'attribute') {
+        links.push({ name: attribute ?? '', hop: start });
         node = node.childForFieldName('object')!;
-      } else if (node.type === 'subscript') {
+      } else if (type === 'subscript') {
         sliced = true;
         node = node.childForFieldName('value')!;
-      } else if (node.type === 'identifier' && depth < MAX_DEPTH) {
+      } else if (type === 'identifier' && depth < MAX_DEPTH) {
         if (hop(scopes.valuesOf(node))) return;
         break;
-      } else if (node.type === 'call' && depth < MAX_DEPTH) {
+      } else if (type === 'call' && depth < MAX_DEPTH) {
         const value = scopes.returnedBy(node);
         if (value && hop([value])) return;
         break;
@@ -271,8 +291,7 @@ function calleeName(call: SyntaxNode): string {
 }
 
 /** How `expr` is loaded whole where it stands, if it is: iterated, `list()`ed, serialised many. */
-export function directMaterialisation(expr: SyntaxNode): Materialisation | undefined {
-  const parent = expr.parent;
+export function directMaterialisation(expr: SyntaxNode, parent: SyntaxNode | null = expr.parent): Materialisation | undefined {
   if (!parent) return undefined;
   if ((parent.type === 'for_statement' || parent.type === 'for_in_clause') && parent.childForFieldName('right')?.id === expr.id) {
     return parent.type === 'for_statement' ? 'for' : 'comprehension';
@@ -299,6 +318,43 @@ export function directMaterialisation(expr: SyntaxNode): Materialisation | undef
     if (many) return 'serializer';
   }
   return undefined;
+}
+
+const isManyTrue = (k: SyntaxNode): boolean =>
+  k.type === 'keyword_argument' && k.childForFieldName('name')?.text === 'many' && k.childForFieldName('value')?.text === 'True';
+
+/**
+ * The arguments of `call` that it loads whole, with how: what `directMaterialisation` says of
+ * each argument, worked out once per call instead of climbing from every argument.
+ */
+export function materialisedArguments(
+  call: SyntaxNode,
+  args: SyntaxNode | null,
+  name: string,
+  /** False when the file's text holds no `many` at all. */
+  mayPassMany: boolean,
+): Array<[SyntaxNode, Materialisation]> {
+  if (args?.type !== 'argument_list') return [];
+  const list = args.namedChildren;
+  const out: Array<[SyntaxNode, Materialisation]> = [];
+  let many: boolean | undefined;
+  const manyTrue = () => (many ??= mayPassMany && list.some(isManyTrue));
+  for (const [i, arg] of list.entries()) {
+    if (arg.type === 'keyword_argument') {
+      const value = arg.childForFieldName('value');
+      if (value && arg.childForFieldName('name')?.text === 'instance' && manyTrue()) out.push([value, 'serializer']);
+      continue;
+    }
+    if (i === 0 && MATERIALISING_BUILTINS.has(name) && call.childForFieldName('function')?.type === 'identifier') {
+      out.push([arg, name === 'len' ? 'len' : 'builtin']);
+    } else if (i === 0 && manyTrue()) {
+      out.push([arg, 'serializer']);
+    } else if (i === 1 && name === 'serialize' && list[0]!.type === 'string') {
+      // django.core.serializers.serialize('json', queryset)
+      out.push([arg, 'serializer']);
+    }
+  }
+  return out;
 }
 
 export { calleeName };

@@ -1,8 +1,9 @@
-import type { Fix, QueryFinding, RelatedLocation } from '../model';
+import type { Fix, QueryFinding, RelatedLocation, YieldedQuery } from '../model';
 import { rangeOf } from '../syntax';
 import type { SyntaxNode } from '../parsers';
 import { DEFAULT_BOUND, describe, insertAt, queryFinding } from './findings';
-import { type Chain, PythonScopes, directMaterialisation, queryNodeAt, scopeOf, unrollChains } from './pythonScope';
+import { yieldingFunction } from './generators';
+import { type Chain, PythonScopes, directMaterialisation, queryNodeAt, unrollChains } from './pythonScope';
 
 /**
  * SQLAlchemy: `session.query(M)…all()`, Flask-SQLAlchemy `M.query…all()`, and
@@ -28,6 +29,9 @@ const BOUNDING = new Set([
   'fetch',
 ]);
 
+/** Session methods that run a statement: the first two buffer every row, the stream ones hand them out as they are read. */
+const EXECUTING = new Set(['scalars', 'execute', 'stream', 'stream_scalars']);
+
 /** Calls whose result is a Python list (or one row): what follows them is no longer a query. */
 const MATERIALISED = new Set([
   'all',
@@ -51,11 +55,15 @@ interface Classified {
   readonly node: SyntaxNode;
   /** select() statements take `.limit()` where they are built; legacy queries where they are loaded. */
   readonly isLegacyQuery: boolean;
+  /** Executed with `stream()`/`stream_scalars()`: a loop over it holds one row at a time. */
+  readonly streamed: boolean;
 }
 
 interface Evaluation {
   readonly expr: SyntaxNode;
-  readonly how: 'all' | 'iterated' | 'list' | 'executed';
+  readonly how: 'all' | 'iterated' | 'list' | 'executed' | 'yielded';
+  /** The generator that yields the streamed rows (`yielded`). */
+  readonly generator?: string;
 }
 
 /** Reads of a result that take one row at most. */
@@ -91,6 +99,8 @@ export class SqlAlchemyQueryRule {
   private readonly seen = new Set<number>();
   private readonly queries = new Map<number, { c: Classified; evaluations: Evaluation[] }>();
   readonly findings: QueryFinding[] = [];
+  /** Streamed queries whose rows a generator yields: reported only where a caller collects them. */
+  readonly yielded: YieldedQuery[] = [];
 
   constructor(private readonly root: SyntaxNode) {
     this.scopes = new PythonScopes(root);
@@ -99,13 +109,16 @@ export class SqlAlchemyQueryRule {
   run(): QueryFinding[] {
     for (const call of this.root.descendantsOfType('call')) {
       const fn = call.childForFieldName('function');
-      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-      if ((name === 'all' || name === 'fetchall') && call.childForFieldName('arguments')?.namedChildCount === 0) {
+      const fnType = fn?.type;
+      const name = fnType === 'attribute' ? fn!.childForFieldName('attribute')?.text : undefined;
+      const args = call.childForFieldName('arguments');
+      const first = args?.namedChildren[0];
+      if ((name === 'all' || name === 'fetchall') && args?.namedChildCount === 0) {
         const receiver = fn!.childForFieldName('object');
         if (receiver) this.evaluate(receiver, 'all');
       }
-      const first = call.childForFieldName('arguments')?.namedChildren[0];
-      if (first && directMaterialisation(first) === 'builtin') this.evaluate(first, 'list');
+      // `list(q)`, `sorted(q)`…: only a call of a builtin by its plain name can load its first argument whole.
+      if (first && fnType === 'identifier' && directMaterialisation(first, args) === 'builtin') this.evaluate(first, 'list');
       // The ORM buffers every row of session.execute()/scalars() before it returns: the call loads
       // them, unless whoever reads the result takes one row (.first(), .scalar_one()…).
       if ((name === 'execute' || name === 'scalars') && first && !this.onlyOneRowRead(call)) this.evaluate(call, 'executed');
@@ -127,7 +140,7 @@ export class SqlAlchemyQueryRule {
     const target = assignment?.childForFieldName('left');
     const reads =
       target?.type === 'identifier'
-        ? (scopeOf(assignment!).descendantsOfType('identifier') as SyntaxNode[]).filter(
+        ? (this.scopes.scopeOf(assignment!).descendantsOfType('identifier') as SyntaxNode[]).filter(
             (id) => id.text === target.text && id.startIndex > assignment!.endIndex,
           )
         : [holder];
@@ -148,11 +161,9 @@ export class SqlAlchemyQueryRule {
       if (!sessionQuery && !flaskModelQuery) return undefined;
       if (link.call && AGGREGATE.test(link.call.childForFieldName('arguments')?.text ?? '')) return undefined;
       const node = queryNodeAt(chain, q);
-      return { origin: describe(node.text), node, isLegacyQuery: true };
+      return { origin: describe(node.text), node, isLegacyQuery: true, streamed: false };
     }
-    const exec = chain.links.find(
-      (l) => (l.name === 'scalars' || l.name === 'execute') && (l.call?.childForFieldName('arguments')?.namedChildCount ?? 0) > 0,
-    );
+    const exec = chain.links.find((l) => EXECUTING.has(l.name) && (l.call?.childForFieldName('arguments')?.namedChildCount ?? 0) > 0);
     const statement = exec?.call?.childForFieldName('arguments')?.namedChildren[0];
     if (!statement) return undefined;
     for (const stmtChain of unrollChains(statement, this.scopes)) {
@@ -165,7 +176,7 @@ export class SqlAlchemyQueryRule {
       if (boundedLinks(isSelect ? stmtChain : { ...stmtChain, links: stmtChain.links.slice(relationshipSelect) })) continue;
       if (AGGREGATE.test(stmtChain.root.childForFieldName('arguments')?.text ?? '')) continue;
       const node = queryNodeAt(stmtChain, isSelect ? -1 : relationshipSelect);
-      return { origin: describe(node.text), node, isLegacyQuery: false };
+      return { origin: describe(node.text), node, isLegacyQuery: false, streamed: exec!.name.startsWith('stream') };
     }
     return undefined;
   }
@@ -176,13 +187,26 @@ export class SqlAlchemyQueryRule {
     for (const chain of unrollChains(expr, this.scopes)) {
       const c = this.classify(chain);
       if (!c) continue;
+      let evaluation: Evaluation = { expr, how };
+      if (c.streamed && how === 'iterated' && expr.parent?.type === 'for_statement') {
+        // A loop over streamed rows holds one at a time, unless it yields them to a caller that keeps them all.
+        const generator = yieldingFunction(expr.parent);
+        if (!generator) continue;
+        evaluation = { expr, how: 'yielded', generator };
+      }
       const q = this.queries.get(c.node.id) ?? { c, evaluations: [] };
-      if (!q.evaluations.some((e) => e.expr.id === expr.id)) q.evaluations.push({ expr, how });
+      if (!q.evaluations.some((e) => e.expr.id === expr.id)) q.evaluations.push(evaluation);
       this.queries.set(c.node.id, q);
     }
   }
 
-  private report(c: Classified, evaluations: readonly Evaluation[]): void {
+  private report(c: Classified, all: readonly Evaluation[]): void {
+    const loads = all.filter((e) => e.how !== 'yielded');
+    if (loads.length === 0) {
+      for (const e of all) this.yielded.push({ finding: this.streamedFinding(c, e), generator: e.generator! });
+      return;
+    }
+    const evaluations = loads;
     const limit = `.limit(${DEFAULT_BOUND})`;
     // A legacy Query refuses filter() after limit(): bound it where it is loaded, not where it is built.
     const at = c.isLegacyQuery ? evaluations.map((e) => e.expr.endIndex) : [c.node.endIndex];
@@ -202,5 +226,15 @@ export class SqlAlchemyQueryRule {
       message: `loaded whole here (${e.how === 'all' ? '.all()' : e.how})`,
     }));
     this.findings.push(queryFinding('sqlalchemy-unbounded-query', 'sqlalchemy', c.node, message, fixes, related));
+  }
+
+  private streamedFinding(c: Classified, e: Evaluation): QueryFinding {
+    const limit = `.limit(${DEFAULT_BOUND})`;
+    const message = `${c.origin} streams every row out of ${e.generator}(), and a caller collects them all into memory (no .limit()). Add .limit() or stream them on to the response.`;
+    const fixes: Fix[] = [{ title: `Add a bound: \`${limit}\``, edits: [insertAt(c.node.endIndex, limit)] }];
+    const related: RelatedLocation[] = [
+      { range: rangeOf(e.expr.parent ?? e.expr), message: `yielded one by one from ${e.generator}() here` },
+    ];
+    return queryFinding('sqlalchemy-unbounded-query', 'sqlalchemy', c.node, message, fixes, related);
   }
 }
