@@ -21,7 +21,7 @@ const server = http.createServer((req, res) => {
     res.end(reply);
     if (!meter) return;
     served++;
-    if (served % 5000 === 0) meter.sample();
+    if (served % 500 === 0) meter.sample();
     if (served === units) meter.end();
   });
 });

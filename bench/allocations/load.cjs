@@ -1,25 +1,36 @@
-// Load for httpService.cjs from its own process: keep-alive connections, a fixed number of
-// requests in flight, until told to stop (the bench kills it once the service has reported).
+// Load for httpService.cjs from its own process over keep-alive connections, until the bench kills
+// it once the service has reported: as fast as 16 requests in flight allow, or, given a rate,
+// that many requests a second (a service at its everyday load rather than saturated).
 'use strict';
 const http = require('node:http');
 
 const port = Number(process.argv[2]);
-const inFlight = Number(process.argv[3] ?? 16);
+const rate = Number(process.argv[3] ?? 0);
+const inFlight = 16;
 const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
 let id = 0;
 
-function send() {
+function send(again = rate === 0) {
   const i = id++;
   const body = JSON.stringify({ id: i, user: `u${i % 1000}`, items: [i, i + 1, i + 2], note: 'x'.repeat(40) });
   const req = http.request(
     { host: '127.0.0.1', port, method: 'POST', path: '/orders', agent, headers: { 'content-type': 'application/json' } },
     (res) => {
       res.resume();
-      res.on('end', send);
+      if (again) res.on('end', () => send());
     },
   );
-  req.on('error', () => setTimeout(send, 10));
+  req.on('error', () => again && setTimeout(() => send(), 10));
   req.end(body);
 }
 
-for (let i = 0; i < inFlight; i++) send();
+if (rate === 0) for (let i = 0; i < inFlight; i++) send();
+else {
+  // Every 10 ms, whatever the rate owes by now: timers drift, the count does not.
+  const started = Date.now();
+  let sent = 0;
+  setInterval(() => {
+    const due = Math.floor(((Date.now() - started) / 1000) * rate);
+    for (; sent < due; sent++) send(false);
+  }, 10);
+}

@@ -23,6 +23,7 @@ function runMeter(cache) {
       rssCount++;
     },
     end() {
+      if (rssCount === 0) this.sample();
       const used = process.cpuUsage(cpu);
       process.stdout.write(
         JSON.stringify({

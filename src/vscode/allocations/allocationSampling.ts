@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import {
   AllocationSampler,
   allocationSamplingUnavailable,
+  DEFAULT_FIRST_READ_MS,
   DEFAULT_READ_EVERY_MS,
   samplingSessionOf,
 } from '../../core/allocations/allocationSampler';
@@ -68,7 +69,11 @@ export class AllocationSampling implements vscode.Disposable {
     }
     if (this.runningTargetId === entry.id) return true;
     await this.stop();
-    const sampler = new AllocationSampler(session, { intervalBytes: this.settings.intervalBytes, readEveryMs: DEFAULT_READ_EVERY_MS });
+    const sampler = new AllocationSampler(session, {
+      intervalBytes: this.settings.intervalBytes,
+      readEveryMs: DEFAULT_READ_EVERY_MS,
+      firstReadMs: DEFAULT_FIRST_READ_MS,
+    });
     try {
       await sampler.start();
     } catch (err) {
