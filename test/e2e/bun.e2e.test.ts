@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { runtimeOrSkip, startRuntimeBot, vmRssBytes, type RuntimeBot } from '../support/runtimeBot';
 import { openEditorSession, type EditorSession } from './support/editorSession';
-import { runCommand, screenshot, statusBarItem, webviewFrame } from './support/workbench';
+import { clickStatusBarItemUntil, runCommand, screenshot, statusBarItem, webviewFrame } from './support/workbench';
 
 const STATUS = 'memoryBudget.status';
 const MB = 2 ** 20;
@@ -68,10 +68,8 @@ describe('a Bun service in a real VS Code (code-server + Chromium)', () => {
     async () => {
       const page = session!.workbench.page;
       onTestFailed(async () => void (await screenshot(page, 'bun-chart-failed')));
-      await page.mouse.move(0, 0);
-      await statusBarItem(page, STATUS).click();
       const chart = webviewFrame(page);
-      await expect.poll(() => chart.locator('#gc').isVisible(), { timeout: 30_000 }).toBe(true);
+      await clickStatusBarItemUntil(page, statusBarItem(page, STATUS), chart.locator('#gc'));
       await expect.poll(() => chart.locator('#snapshot').isVisible(), { timeout: 10_000 }).toBe(true);
       await bot.drop();
       await chart.locator('#gc').click();

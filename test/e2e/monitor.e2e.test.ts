@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startLeakyBot, type RunningBot } from '../support/leakyBot';
 import { openEditorSession, type EditorSession } from './support/editorSession';
-import { editUserSetting, runCommand, screenshot, statusBarItem, webviewFrame } from './support/workbench';
+import { clickStatusBarItemUntil, editUserSetting, runCommand, screenshot, statusBarItem, webviewFrame } from './support/workbench';
 
 const STATUS = 'memoryBudget.status';
 
@@ -55,8 +55,8 @@ describe('the live monitor in a real VS Code (code-server + Chromium)', () => {
   it('opens the chart from the status bar: the canvas draws and the budget line is labelled', async () => {
     const page = session!.workbench.page;
     onTestFailed(async () => void (await screenshot(page, 'monitor-chart-failed')));
-    await statusBarItem(page, STATUS).click();
     const frame = webviewFrame(page);
+    await clickStatusBarItemUntil(page, statusBarItem(page, STATUS), frame.locator('.budget-label'));
     await expect.poll(() => frame.locator('.budget-label').textContent(), { timeout: 30_000 }).toBe('Render Free — 512 MB');
     await expect.poll(() => frame.locator('#summary').textContent(), { timeout: 15_000 }).toMatch(/server\.js: \d+ MB \/ 512 MB/);
     // Read the plot back: RSS is drawn in the theme's red, so some pixels are not background.

@@ -140,6 +140,33 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
+/**
+ * Clicks a status bar item as a user does and waits until `opened` is visible. A tooltip left open
+ * by an earlier hover is dismissed first; in code-server under load a click on the status bar has
+ * been seen to go unanswered while the item's hover was appearing, so one more click is given, as
+ * a user would, before failing.
+ */
+export async function clickStatusBarItemUntil(page: Page, item: Locator, opened: Locator): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.mouse.move(0, 0);
+  await page
+    .locator('.monaco-hover:visible, .workbench-hover:visible')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => {});
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await item.click();
+    if (
+      await opened.waitFor({ state: 'visible', timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+  }
+  await opened.waitFor({ state: 'visible', timeout: 15_000 });
+}
+
 /** The webview frame whose document has an h2 with `heading` (several webviews may be open); undefined until one does. */
 export async function frameWithHeading(page: Page, heading: string): Promise<Frame | undefined> {
   for (const frame of page.frames()) {
