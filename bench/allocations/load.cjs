@@ -9,6 +9,8 @@ const rate = Number(process.argv[3] ?? 0);
 const inFlight = 16;
 const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
 let id = 0;
+// The bench holds the other end of stdin: if the bench dies, so does the load.
+process.stdin.on('end', () => process.exit(0)).resume();
 
 function send(again = rate === 0) {
   const i = id++;

@@ -80,7 +80,7 @@ async function once(workload, sampling) {
     }
     const result = next();
     if (workload === 'http') {
-      load = spawn(process.execPath, [join(here, 'load.cjs'), ready.split(' ')[1], String(rate)], { stdio: 'ignore' });
+      load = spawn(process.execPath, [join(here, 'load.cjs'), ready.split(' ')[1], String(rate)], { stdio: ['pipe', 'ignore', 'ignore'] });
       await new Promise((resolve) => setTimeout(resolve, 1000)); // connections open, JIT warm
     }
     target.stdin.write('go\n');
