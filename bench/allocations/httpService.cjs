@@ -27,6 +27,8 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${server.address().port}\n`));
+// The bench holds the other end of stdin: if the bench dies, so does the target.
+process.stdin.on('end', () => process.exit(0));
 process.stdin.setEncoding('utf8').on('data', (d) => {
   if (d.includes('go') && !meter) meter = runMeter(cache);
 });

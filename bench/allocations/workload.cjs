@@ -25,4 +25,6 @@ function run() {
 }
 
 process.stdout.write('ready\n');
+// The bench holds the other end of stdin: if the bench dies, so does the target.
+process.stdin.on('end', () => process.exit(0));
 process.stdin.setEncoding('utf8').on('data', (d) => d.includes('go') && run());
