@@ -23,7 +23,7 @@ export interface ProcessModel {
 
 /** Paths that never run when a server starts, used where no entry point is known. */
 const NOT_STARTUP =
-  /(^|\/)(migrations|alembic\/versions|tests?|__tests__|spec|e2e|fixtures|scripts|seeds?|seeders)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|tests)\.py$|\.(test|spec)\.[jt]sx?$|(^|\/)(seeder|seed)\.[jt]s$/;
+  /(^|\/)(migrations|alembic\/versions|tests?|__tests__|spec|e2e|fixtures|scripts)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|tests)\.py$|\.(test|spec)\.[jt]sx?$/;
 
 export function looksLikeNonStartup(relPath: string): boolean {
   return NOT_STARTUP.test(relPath);
