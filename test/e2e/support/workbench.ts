@@ -154,16 +154,13 @@ export async function clickStatusBarItemUntil(page: Page, item: Locator, opened:
     .first()
     .waitFor({ state: 'hidden', timeout: 5_000 })
     .catch(() => {});
-  for (let attempt = 0; attempt < 2; attempt++) {
-    await item.click();
-    if (
-      await opened.waitFor({ state: 'visible', timeout: 15_000 }).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-  }
+  await item.click();
+  const shown = await opened.waitFor({ state: 'visible', timeout: 15_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (shown) return;
+  await item.click();
   await opened.waitFor({ state: 'visible', timeout: 15_000 });
 }
 
